@@ -1,0 +1,153 @@
+//! The ledger file: opening, pragmas, versioned migrations.
+
+use crate::error::{Error, Result};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// Each entry moves the schema one version up; never edit a shipped entry, append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: unit profile and staff roster
+    r#"
+    CREATE TABLE unit_profile (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL DEFAULT '',
+        address TEXT NOT NULL DEFAULT '',
+        leader TEXT NOT NULL DEFAULT '',
+        officer TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        hr_office TEXT NOT NULL DEFAULT ''
+    );
+    INSERT INTO unit_profile (id) VALUES (1);
+    CREATE TABLE staff (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        id_number TEXT NOT NULL UNIQUE,
+        department TEXT NOT NULL DEFAULT '',
+        title_series TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL DEFAULT '',
+        mobile TEXT NOT NULL DEFAULT '',
+        employment TEXT NOT NULL DEFAULT '在职',
+        archived INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX staff_department ON staff(department, name);
+    CREATE INDEX staff_name ON staff(name);
+    "#,
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub const APP_IDENTIFIER: &str = "cn.celedger.desktop";
+pub const DB_ENV: &str = "CE_LEDGER_DB";
+
+/// `--db` beats `CE_LEDGER_DB`, which beats the per-user data directory the desktop app uses too.
+pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("ledger.sqlite3")
+}
+
+/// Opens (creating if needed) and migrates the ledger.
+pub fn open(path: &Path) -> Result<Connection> {
+    let open_err = |reason: String| Error::Open { path: path.display().to_string(), reason };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+    }
+    let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// An in-memory ledger for tests and benchmarks.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+    let _ = mode; // in-memory databases answer "memory"
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerSchema { found: current, supported: SCHEMA_VERSION });
+    }
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn now_local() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_open_creates_file_with_wal_and_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/ledger.sqlite3");
+        let conn = open(&path).unwrap();
+        assert!(path.exists());
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(conn);
+        open(&path).expect("reopening a current ledger works");
+    }
+
+    #[test]
+    fn newer_ledger_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        drop(open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 5).unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = open(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { .. }));
+        assert!(err.to_string().contains("更新版本"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn explicit_path_beats_environment() {
+        let p = resolve_path(Some(Path::new("/tmp/x.sqlite3")));
+        assert_eq!(p, PathBuf::from("/tmp/x.sqlite3"));
+        let default = resolve_path(None);
+        assert!(default.to_string_lossy().ends_with("ledger.sqlite3"));
+    }
+}

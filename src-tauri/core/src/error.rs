@@ -1,0 +1,46 @@
+use thiserror::Error;
+
+/// One problem in one row of an input file, reported together with all the others.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// Line in the file, header = 1.
+    pub line: usize,
+    pub column: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "第{}行：{}", self.line, self.message)
+        } else {
+            write!(f, "第{}行，{}：{}", self.line, self.column, self.message)
+        }
+    }
+}
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("数据库错误：{0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("台账文件由更新版本的程序创建（数据版本 {found}，本程序支持到 {supported}），为避免损坏未做任何修改，请升级程序后再打开")]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("无法打开台账文件 {path}：{reason}")]
+    Open { path: String, reason: String },
+    #[error("读取文件 {path} 失败：{reason}")]
+    Io { path: String, reason: String },
+    #[error("{file}有{n}处错误，未导入任何数据：\n{list}", n = .errors.len(), list = .errors.iter().map(|e| format!("{}：{e}", .file)).collect::<Vec<_>>().join("\n"))]
+    Rows { file: String, errors: Vec<RowError> },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}不存在")]
+    NotFound(String),
+}
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

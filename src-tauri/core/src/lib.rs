@@ -1,0 +1,11 @@
+//! CE Ledger core: everything a continuing-education officer's tool needs, with no GUI.
+
+pub mod db;
+pub mod error;
+pub mod hours;
+pub mod idcard;
+pub mod staff;
+pub mod table;
+pub mod unit;
+
+pub use error::{Error, Result, RowError};

@@ -1,0 +1,475 @@
+//! The staff roster (专业技术人员): validation, storage, search and import.
+
+use crate::db::now_local;
+use crate::error::{Error, Result, RowError};
+use crate::idcard::{self, IdNumber};
+use crate::table::{self, Column};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const EMPLOYMENT_STATES: [&str; 4] = ["在职", "离职", "退休", "调出"];
+
+/// What a person or an import supplies; everything else is derived.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaffInput {
+    pub name: String,
+    pub id_number: String,
+    pub department: String,
+    pub title_series: String,
+    pub title: String,
+    pub mobile: String,
+    pub employment: String,
+}
+
+/// A stored person, with the full ID number: for the edit form and the CLI, not for lists on screen.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Staff {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub department: String,
+    pub title_series: String,
+    pub title: String,
+    pub mobile: String,
+    pub employment: String,
+    pub archived: bool,
+    pub gender: String,
+    pub birth_date: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A roster line for the screen: the ID number is masked.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub name: String,
+    pub id_masked: String,
+    pub department: String,
+    pub title_series: String,
+    pub title: String,
+    pub mobile: String,
+    pub employment: String,
+    pub archived: bool,
+    pub gender: String,
+    pub birth_date: String,
+}
+
+impl From<Staff> for StaffRow {
+    fn from(s: Staff) -> Self {
+        StaffRow {
+            id: s.id,
+            id_masked: idcard::mask(&s.id_number),
+            name: s.name,
+            department: s.department,
+            title_series: s.title_series,
+            title: s.title,
+            mobile: s.mobile,
+            employment: s.employment,
+            archived: s.archived,
+            gender: s.gender,
+            birth_date: s.birth_date,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Department,
+    Name,
+    Title,
+    Created,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StaffQuery {
+    /// Name fragment, department fragment, or the tail of an ID number (4+ digits).
+    pub search: String,
+    pub department: String,
+    pub include_archived: bool,
+    pub sort: SortKey,
+    pub descending: bool,
+    /// 1-based; 0 means the first page.
+    pub page: u32,
+    /// 0 means every row (CLI).
+    pub page_size: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StaffPage {
+    pub total: u64,
+    pub items: Vec<StaffRow>,
+}
+
+pub fn is_phone(s: &str) -> bool {
+    let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    let mobile = digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit());
+    let landline = s.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=13).contains(&digits.len());
+    mobile || landline
+}
+
+/// Field-by-field problems of one input, as (column label, message).
+pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber), Vec<(&'static str, String)>> {
+    let mut errs = Vec::new();
+    let name = input.name.trim().to_string();
+    if name.is_empty() {
+        errs.push(("姓名", "姓名不能为空".to_string()));
+    } else if name.chars().count() > 30 {
+        errs.push(("姓名", "姓名过长（最多30字）".to_string()));
+    }
+    let id = IdNumber::parse(&input.id_number).map_err(|m| errs.push(("身份证号", m))).ok();
+    let mobile = input.mobile.trim().to_string();
+    if !mobile.is_empty() && !is_phone(&mobile) {
+        errs.push(("手机", "手机号应为11位数字".to_string()));
+    }
+    let employment = match input.employment.trim() {
+        "" => "在职".to_string(),
+        e if EMPLOYMENT_STATES.contains(&e) => e.to_string(),
+        e => {
+            errs.push(("在职状态", format!("在职状态“{e}”无效，应为 在职/离职/退休/调出")));
+            String::new()
+        }
+    };
+    let mut long = |label: &'static str, v: &str| {
+        let v = v.trim().to_string();
+        if v.chars().count() > 50 {
+            errs.push((label, format!("{label}过长（最多50字）")));
+        }
+        v
+    };
+    let department = long("部门", &input.department);
+    let title_series = long("职称系列", &input.title_series);
+    let title = long("现职称", &input.title);
+    match id {
+        Some(id) if errs.is_empty() => Ok((
+            StaffInput { name, id_number: id.as_str().to_string(), department, title_series, title, mobile, employment },
+            id,
+        )),
+        _ => Err(errs),
+    }
+}
+
+fn first_error(errs: Vec<(&'static str, String)>) -> Error {
+    Error::invalid(errs.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("；"))
+}
+
+const SELECT: &str = "SELECT id, name, id_number, department, title_series, title, mobile, employment, archived, created_at, updated_at FROM staff";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
+    let id_number: String = r.get(2)?;
+    let parsed = IdNumber::parse(&id_number).ok();
+    Ok(Staff {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        gender: parsed.as_ref().map(|p| p.gender().label().to_string()).unwrap_or_default(),
+        birth_date: parsed.as_ref().map(|p| p.birth_date().to_string()).unwrap_or_default(),
+        id_number,
+        department: r.get(3)?,
+        title_series: r.get(4)?,
+        title: r.get(5)?,
+        mobile: r.get(6)?,
+        employment: r.get(7)?,
+        archived: r.get(8)?,
+        created_at: r.get(9)?,
+        updated_at: r.get(10)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Staff> {
+    conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("编号为{id}的人员")))
+}
+
+pub fn find_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<Staff>> {
+    Ok(conn.query_row(&format!("{SELECT} WHERE id_number = ?1"), [id_number], from_row).optional()?)
+}
+
+fn duplicate_message(existing: &Staff) -> String {
+    format!("身份证号与已有人员“{}”（{}）重复", existing.name, idcard::mask(&existing.id_number))
+}
+
+pub fn add(conn: &Connection, input: &StaffInput) -> Result<Staff> {
+    let (v, _) = validate(input).map_err(first_error)?;
+    if let Some(existing) = find_by_id_number(conn, &v.id_number)? {
+        return Err(Error::invalid(duplicate_message(&existing)));
+    }
+    let now = now_local();
+    conn.execute(
+        "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now],
+    )?;
+    get(conn, conn.last_insert_rowid())
+}
+
+pub fn update(conn: &Connection, id: i64, input: &StaffInput) -> Result<Staff> {
+    get(conn, id)?;
+    let (v, _) = validate(input).map_err(first_error)?;
+    if let Some(existing) = find_by_id_number(conn, &v.id_number)?.filter(|e| e.id != id) {
+        return Err(Error::invalid(duplicate_message(&existing)));
+    }
+    conn.execute(
+        "UPDATE staff SET name=?1, id_number=?2, department=?3, title_series=?4, title=?5, mobile=?6, employment=?7, updated_at=?8 WHERE id=?9",
+        params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now_local(), id],
+    )?;
+    get(conn, id)
+}
+
+/// Archiving hides a person from the roster without losing their hours; it can be undone.
+pub fn set_archived(conn: &Connection, id: i64, archived: bool) -> Result<Staff> {
+    get(conn, id)?;
+    conn.execute("UPDATE staff SET archived=?1, updated_at=?2 WHERE id=?3", params![archived, now_local(), id])?;
+    get(conn, id)
+}
+
+pub fn departments(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT department FROM staff WHERE department <> '' ORDER BY department")?;
+    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(rows)
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
+    let mut filters = Vec::<String>::new();
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    if !q.include_archived {
+        filters.push("archived = 0".into());
+    }
+    if !q.department.trim().is_empty() {
+        args.push(Box::new(q.department.trim().to_string()));
+        filters.push(format!("department = ?{}", args.len()));
+    }
+    let search = idcard::normalize_input(&q.search);
+    if !search.is_empty() {
+        let is_tail = search.len() >= 4 && search.chars().all(|c| c.is_ascii_digit() || c == 'X');
+        if is_tail {
+            args.push(Box::new(format!("%{}", like_escape(&search))));
+            filters.push(format!("id_number LIKE ?{} ESCAPE '\\'", args.len()));
+        } else {
+            args.push(Box::new(format!("%{}%", like_escape(q.search.trim()))));
+            let n = args.len();
+            filters.push(format!("(name LIKE ?{n} ESCAPE '\\' OR department LIKE ?{n} ESCAPE '\\')"));
+        }
+    }
+    let where_clause = if filters.is_empty() { String::new() } else { format!(" WHERE {}", filters.join(" AND ")) };
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    let order = match q.sort {
+        SortKey::Department => format!("department {dir}, name {dir}, id"),
+        SortKey::Name => format!("name {dir}, id"),
+        SortKey::Title => format!("title {dir}, name, id"),
+        SortKey::Created => format!("id {dir}"),
+    };
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM staff{where_clause}"), params.as_slice(), |r| r.get(0))?;
+    let total = total as u64;
+    let limit = if q.page_size == 0 {
+        String::new()
+    } else {
+        let offset = (q.page.max(1) as u64 - 1) * q.page_size as u64;
+        format!(" LIMIT {} OFFSET {offset}", q.page_size)
+    };
+    let mut stmt = conn.prepare(&format!("{SELECT}{where_clause} ORDER BY {order}{limit}"))?;
+    let items = stmt.query_map(params.as_slice(), from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((total, items))
+}
+
+/// The roster page the UI shows: masked IDs only.
+pub fn page(conn: &Connection, q: &StaffQuery) -> Result<StaffPage> {
+    let (total, items) = list(conn, q)?;
+    Ok(StaffPage { total, items: items.into_iter().map(StaffRow::from).collect() })
+}
+
+pub const IMPORT_COLUMNS: [Column; 7] = [
+    Column { label: "姓名", aliases: &["name"], required: true },
+    Column { label: "身份证号", aliases: &["id_number", "身份证号码", "公民身份号码", "id"], required: true },
+    Column { label: "部门", aliases: &["department", "科室"], required: true },
+    Column { label: "职称系列", aliases: &["title_series"], required: false },
+    Column { label: "现职称", aliases: &["title", "职称"], required: false },
+    Column { label: "手机", aliases: &["mobile", "phone", "手机号", "联系电话"], required: false },
+    Column { label: "在职状态", aliases: &["employment", "status"], required: false },
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub imported: usize,
+}
+
+/// All or nothing: every bad row is reported, and nothing is written unless all rows are good.
+pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
+    let file = table::file_label(path);
+    let rows = table::read_csv(path, &IMPORT_COLUMNS)?;
+    let mut errors = Vec::new();
+    let mut good = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for row in &rows {
+        let input = StaffInput {
+            name: row.get(0).into(),
+            id_number: row.get(1).into(),
+            department: row.get(2).into(),
+            title_series: row.get(3).into(),
+            title: row.get(4).into(),
+            mobile: row.get(5).into(),
+            employment: row.get(6).into(),
+        };
+        match validate(&input) {
+            Ok((v, _)) => {
+                if let Some(first) = seen.insert(v.id_number.clone(), row.line) {
+                    errors.push(RowError { line: row.line, column: "身份证号".into(), message: format!("与第{first}行身份证号重复") });
+                } else if let Some(existing) = find_by_id_number(conn, &v.id_number)? {
+                    errors.push(RowError { line: row.line, column: "身份证号".into(), message: duplicate_message(&existing) });
+                } else {
+                    good.push(v);
+                }
+            }
+            Err(errs) => errors.extend(errs.into_iter().map(|(c, m)| RowError { line: row.line, column: c.into(), message: m })),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Rows { file, errors });
+    }
+    if good.is_empty() {
+        return Err(Error::Rows { file, errors: vec![RowError { line: 2, column: String::new(), message: "文件中没有数据行".into() }] });
+    }
+    let tx = conn.transaction()?;
+    {
+        let now = now_local();
+        let mut stmt = tx.prepare(
+            "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+        )?;
+        for v in &good {
+            stmt.execute(params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now])?;
+        }
+    }
+    tx.commit()?;
+    Ok(ImportSummary { imported: good.len() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::idcard::tests::make_id;
+
+    fn person(name: &str, seq: u32, dept: &str) -> StaffInput {
+        StaffInput {
+            name: name.into(),
+            id_number: make_id("370402", "19900101", &format!("{seq:03}")),
+            department: dept.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn add_derives_gender_and_birth_and_refuses_duplicates() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let s = add(&conn, &person("张三", 101, "内科")).unwrap();
+        assert_eq!(s.gender, "男");
+        assert_eq!(s.birth_date, "1990-01-01");
+        assert_eq!(s.employment, "在职");
+        let err = add(&conn, &person("李四", 101, "外科")).unwrap_err().to_string();
+        assert!(err.contains("重复") && err.contains("张三"), "{err}");
+    }
+
+    #[test]
+    fn invalid_input_names_every_field() {
+        let bad = StaffInput { name: "".into(), id_number: "123".into(), mobile: "12".into(), ..Default::default() };
+        let errs = validate(&bad).unwrap_err();
+        let cols: Vec<_> = errs.iter().map(|(c, _)| *c).collect();
+        assert_eq!(cols, vec!["姓名", "身份证号", "手机"]);
+    }
+
+    #[test]
+    fn search_by_name_department_and_id_tail_sort_and_page() {
+        let conn = crate::db::open_in_memory().unwrap();
+        for i in 0..30 {
+            add(&conn, &person(&format!("员工{i:02}"), 100 + i, if i % 2 == 0 { "内科" } else { "外科" })).unwrap();
+        }
+        let q = |search: &str| StaffQuery { search: search.into(), ..Default::default() };
+        assert_eq!(list(&conn, &q("员工0")).unwrap().0, 10);
+        assert_eq!(list(&conn, &q("外科")).unwrap().0, 15);
+        let target = get(&conn, 5).unwrap();
+        let tail = &target.id_number[14..];
+        let (n, found) = list(&conn, &q(tail)).unwrap();
+        assert!(n >= 1 && found.iter().any(|s| s.id == 5));
+        assert_eq!(list(&conn, &q("%")).unwrap().0, 0, "LIKE wildcards are literal");
+
+        let page2 = page(&conn, &StaffQuery { sort: SortKey::Name, descending: true, page: 2, page_size: 10, ..Default::default() }).unwrap();
+        assert_eq!(page2.total, 30);
+        assert_eq!(page2.items.len(), 10);
+        assert_eq!(page2.items[0].name, "员工19");
+        assert!(page2.items[0].id_masked.contains("**********"));
+
+        set_archived(&conn, 1, true).unwrap();
+        assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 29);
+        assert_eq!(list(&conn, &StaffQuery { include_archived: true, ..Default::default() }).unwrap().0, 30);
+    }
+
+    #[test]
+    fn update_keeps_id_unique() {
+        let conn = crate::db::open_in_memory().unwrap();
+        let a = add(&conn, &person("甲", 101, "内科")).unwrap();
+        add(&conn, &person("乙", 102, "内科")).unwrap();
+        let mut changed = person("甲", 102, "外科");
+        assert!(update(&conn, a.id, &changed).is_err());
+        changed.id_number = a.id_number.clone();
+        assert_eq!(update(&conn, a.id, &changed).unwrap().department, "外科");
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> std::path::PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    #[test]
+    fn import_is_all_or_nothing_and_lists_every_bad_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let good = make_id("370402", "19800202", "201");
+        let content = format!(
+            "姓名,身份证号,部门\n王一,{good},内科\n,{good}1,外科\n李二,110105194912310021,外科\n赵三,{good},内科\n"
+        );
+        let p = write(&dir, "staff.csv", content.as_bytes());
+        let err = import_csv(&mut conn, &p).unwrap_err();
+        let Error::Rows { file, errors } = &err else { panic!("{err}") };
+        assert_eq!(file, "staff.csv");
+        let lines: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(lines, vec![(3, "姓名"), (3, "身份证号"), (4, "身份证号"), (5, "身份证号")]);
+        assert!(err.to_string().contains("staff.csv：第4行，身份证号：身份证号校验码错误"), "{err}");
+        assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 0, "nothing written");
+    }
+
+    #[test]
+    fn import_accepts_bom_english_headers_and_optional_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let a = make_id("370402", "19800202", "201");
+        let b = make_id("370402", "19800202", "202");
+        let content = format!("\u{feff}name,id_number,department,title,mobile\n王一,{a},内科,主治医师,13800000000\n李二, {b} ,外科,,\n\n,,\n");
+        let p = write(&dir, "en.csv", content.as_bytes());
+        assert_eq!(import_csv(&mut conn, &p).unwrap().imported, 2);
+        let (_, all) = list(&conn, &StaffQuery { sort: SortKey::Created, ..Default::default() }).unwrap();
+        assert_eq!(all[0].title, "主治医师");
+        assert_eq!(all[1].id_number, b, "spaces trimmed");
+    }
+
+    #[test]
+    fn import_reports_missing_header_and_non_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = write(&dir, "h.csv", "姓名,部门\n王一,内科\n".as_bytes());
+        assert!(import_csv(&mut conn, &p).unwrap_err().to_string().contains("第1行，身份证号：表头缺少“身份证号”列"));
+        let p = write(&dir, "gbk.csv", b"\xd0\xd5\xc3\xfb,id\n");
+        assert!(import_csv(&mut conn, &p).unwrap_err().to_string().contains("UTF-8"));
+    }
+}

@@ -1,0 +1,94 @@
+//! Reading tabular files (CSV now) into rows keyed by the columns a caller asks for,
+//! accepting Chinese and English header aliases.
+
+use crate::error::{Error, Result, RowError};
+use std::path::Path;
+
+/// A column a caller wants: its Chinese name (used in messages) and accepted aliases.
+pub struct Column {
+    pub label: &'static str,
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+/// One data row: its line in the file (header = 1) and the cell of each requested column.
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<Option<String>>,
+}
+
+impl Row {
+    /// The trimmed cell of column `i`, empty when the column is absent.
+    pub fn get(&self, i: usize) -> &str {
+        self.cells.get(i).and_then(|c| c.as_deref()).map(str::trim).unwrap_or("")
+    }
+}
+
+pub fn file_label(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+fn header_key(s: &str) -> String {
+    s.trim().trim_start_matches('\u{feff}').to_lowercase().replace([' ', '_', '　'], "")
+}
+
+/// Reads a UTF-8 CSV (BOM optional). Missing required columns are reported as line 1 errors.
+pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
+    let file = file_label(path);
+    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: file.clone(), reason: e.to_string() })?;
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(|_| {
+        Error::Rows {
+            file: file.clone(),
+            errors: vec![RowError { line: 1, column: String::new(), message: "文件不是UTF-8编码，请在Excel中另存为“CSV UTF-8（逗号分隔）”".into() }],
+        }
+    })?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(Error::Rows { file, errors: vec![csv_error(1, &e)] }),
+        None => {
+            return Err(Error::Rows { file, errors: vec![RowError { line: 1, column: String::new(), message: "文件是空的，缺少表头行".into() }] })
+        }
+    };
+    let positions: Vec<Option<usize>> = columns
+        .iter()
+        .map(|c| {
+            header.iter().position(|h| {
+                let h = header_key(h);
+                header_key(c.label) == h || c.aliases.iter().any(|a| header_key(a) == h)
+            })
+        })
+        .collect();
+    let missing: Vec<RowError> = columns
+        .iter()
+        .zip(&positions)
+        .filter(|(c, p)| c.required && p.is_none())
+        .map(|(c, _)| RowError { line: 1, column: c.label.into(), message: format!("表头缺少“{}”列", c.label) })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Rows { file, errors: missing });
+    }
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for rec in records {
+        match rec {
+            Ok(rec) => {
+                if rec.iter().all(|c| c.trim().is_empty()) {
+                    continue; // blank rows Excel leaves at the end
+                }
+                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+                rows.push(Row { line, cells: positions.iter().map(|p| p.and_then(|i| rec.get(i)).map(str::to_string)).collect() });
+            }
+            Err(e) => errors.push(csv_error(e.position().map(|p| p.line() as usize).unwrap_or(0), &e)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Rows { file, errors });
+    }
+    Ok(rows)
+}
+
+fn csv_error(line: usize, e: &csv::Error) -> RowError {
+    RowError { line, column: String::new(), message: format!("无法解析该行（{e}）") }
+}
