@@ -1,3 +1,21 @@
+// Every command the UI may call is listed here; the capability grants exactly these.
+const COMMANDS: &[&str] = &[
+    "ledger_info",
+    "hr_offices",
+    "unit_get",
+    "unit_save",
+    "staff_page",
+    "staff_get",
+    "staff_add",
+    "staff_update",
+    "staff_set_archived",
+    "staff_departments",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build step");
 }

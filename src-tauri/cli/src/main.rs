@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ce-ledger", version, about = "CE Ledger 继续教育学时台账（命令行）")]
+#[command(
+    name = "ce-ledger",
+    version,
+    about = "CE Ledger 继续教育学时台账（命令行）"
+)]
 struct Cli {
     /// Ledger file; overrides CE_LEDGER_DB and the default in the user data directory.
     #[arg(long, global = true, value_name = "PATH")]
@@ -76,7 +80,10 @@ fn main() -> ExitCode {
 }
 
 fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Error> {
-    println!("{}", serde_json::to_string_pretty(v).map_err(|e| Error::invalid(e.to_string()))?);
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).map_err(|e| Error::invalid(e.to_string()))?
+    );
     Ok(())
 }
 
@@ -94,19 +101,45 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("已导入 {} 名人员", s.imported);
         }
         Command::Staff(StaffCmd::List { json, all }) => {
-            let q = staff::StaffQuery { include_archived: all, ..Default::default() };
+            let q = staff::StaffQuery {
+                include_archived: all,
+                ..Default::default()
+            };
             let (_, people) = staff::list(&conn, &q)?;
             if json {
                 print_json(&people)?;
             } else {
                 for p in people {
                     let flag = if p.archived { "（已归档）" } else { "" };
-                    println!("{}\t{}\t{}\t{}\t{}{flag}", p.id, p.name, ce_ledger_core::idcard::mask(&p.id_number), p.department, p.title);
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}{flag}",
+                        p.id,
+                        p.name,
+                        ce_ledger_core::idcard::mask(&p.id_number),
+                        p.department,
+                        p.title
+                    );
                 }
             }
         }
-        Command::Staff(StaffCmd::Add { name, id_number, department, title, mobile }) => {
-            let s = staff::add(&conn, &staff::StaffInput { name, id_number, department, title, mobile, ..Default::default() })?;
+        Command::Staff(StaffCmd::Add {
+            name,
+            id_number,
+            department,
+            title,
+            mobile,
+        }) => {
+            let s = staff::add(
+                &conn,
+                &staff::StaffInput {
+                    name,
+                    id_number,
+                    department,
+                    title,
+                    mobile,
+                    ..Default::default()
+                },
+            )?;
             println!("已添加：{}（编号 {}）", s.name, s.id);
         }
         Command::Staff(StaffCmd::Archive { id }) => {
@@ -115,8 +148,12 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::Io { path: file.display().to_string(), reason: e.to_string() })?;
-            let p: unit::UnitProfile = serde_json::from_str(&text).map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))?;
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let p: unit::UnitProfile = serde_json::from_str(&text)
+                .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))?;
             print_json(&unit::save(&conn, &p)?)?;
         }
     }

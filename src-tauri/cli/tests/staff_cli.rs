@@ -25,22 +25,41 @@ fn bad_rows_fail_the_whole_import_with_line_column_and_reason() {
     let good = id_number("19800101", 101);
     let csv = l.write(
         "bad.csv",
-        format!("name,id_number,department\n好人,{good},内科\n坏人,370402198001011011,内科\n,{},外科\n", id_number("19800101", 103)),
+        format!(
+            "name,id_number,department\n好人,{good},内科\n坏人,370402198001011011,内科\n,{},外科\n",
+            id_number("19800101", 103)
+        ),
     );
     let out = l.run(&["staff", "import", path_str(&csv)]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("bad.csv：第3行，身份证号：身份证号校验码错误"), "{err}");
+    assert!(
+        err.contains("bad.csv：第3行，身份证号：身份证号校验码错误"),
+        "{err}"
+    );
     assert!(err.contains("第4行，姓名：姓名不能为空"), "{err}");
-    assert!(!err.contains("370402198001011011"), "ID numbers are not echoed: {err}");
-    assert_eq!(l.json(&["staff", "list", "--json"]).as_array().unwrap().len(), 0, "nothing imported");
+    assert!(
+        !err.contains("370402198001011011"),
+        "ID numbers are not echoed: {err}"
+    );
+    assert_eq!(
+        l.json(&["staff", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "nothing imported"
+    );
 }
 
 #[test]
 fn newer_ledger_is_refused_with_a_clear_message() {
     let l = Ledger::new();
     l.ok(&["staff", "list"]);
-    rusqlite::Connection::open(&l.db).unwrap().pragma_update(None, "user_version", 999).unwrap();
+    rusqlite::Connection::open(&l.db)
+        .unwrap()
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
     let out = l.run(&["staff", "list"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("更新版本"));
@@ -55,13 +74,19 @@ fn environment_variable_selects_the_ledger() {
         .env("CE_LEDGER_DB", &db)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), db.to_str().unwrap());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        db.to_str().unwrap()
+    );
 }
 
 #[test]
 fn unit_profile_set_and_show() {
     let l = Ledger::new();
-    let f = l.write("unit.json", r#"{"name":"枣庄市立医院","officer":"王敏","hr_office":"市中区人力资源和社会保障局"}"#);
+    let f = l.write(
+        "unit.json",
+        r#"{"name":"枣庄市立医院","officer":"王敏","hr_office":"市中区人力资源和社会保障局"}"#,
+    );
     l.ok(&["unit", "set", path_str(&f)]);
     let shown = l.json(&["unit", "show"]);
     assert_eq!(shown["officer"], "王敏");

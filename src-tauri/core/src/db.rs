@@ -1,7 +1,7 @@
 //! The ledger file: opening, pragmas, versioned migrations.
 
 use crate::error::{Error, Result};
-use rusqlite::Connection;
+pub use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
 /// Each entry moves the schema one version up; never edit a shipped entry, append a new one.
@@ -57,7 +57,10 @@ pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
 
 /// Opens (creating if needed) and migrates the ledger.
 pub fn open(path: &Path) -> Result<Connection> {
-    let open_err = |reason: String| Error::Open { path: path.display().to_string(), reason };
+    let open_err = |reason: String| Error::Open {
+        path: path.display().to_string(),
+        reason,
+    };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
     }
@@ -87,7 +90,10 @@ fn configure(conn: &Connection) -> Result<()> {
 fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
-        return Err(Error::NewerSchema { found: current, supported: SCHEMA_VERSION });
+        return Err(Error::NewerSchema {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
     }
     if current == SCHEMA_VERSION {
         return Ok(());
@@ -117,11 +123,17 @@ mod tests {
         let path = dir.path().join("sub/ledger.sqlite3");
         let conn = open(&path).unwrap();
         assert!(path.exists());
-        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).unwrap();
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
         assert_eq!(mode, "wal");
-        let fk: i64 = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
         assert_eq!(fk, 1);
-        let v: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
         assert_eq!(v, SCHEMA_VERSION);
         drop(conn);
         open(&path).expect("reopening a current ledger works");
@@ -134,7 +146,8 @@ mod tests {
         drop(open(&path).unwrap());
         {
             let c = Connection::open(&path).unwrap();
-            c.pragma_update(None, "user_version", SCHEMA_VERSION + 5).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 5)
+                .unwrap();
         }
         let before = std::fs::read(&path).unwrap();
         let err = open(&path).unwrap_err();

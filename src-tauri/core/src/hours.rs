@@ -58,10 +58,21 @@ impl Hours {
             return Err(bad());
         }
         if frac.len() > 1 {
-            return Err(format!("学时“{}”超过一位小数，学时按0.1精确记录", raw.trim()));
+            return Err(format!(
+                "学时“{}”超过一位小数，学时按0.1精确记录",
+                raw.trim()
+            ));
         }
-        let w: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| bad())? };
-        let f: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+        let w: i64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().map_err(|_| bad())?
+        };
+        let f: i64 = if frac.is_empty() {
+            0
+        } else {
+            frac.parse().map_err(|_| bad())?
+        };
         let t = w * 10 + f;
         Ok(Hours(if negative { -t } else { t }))
     }

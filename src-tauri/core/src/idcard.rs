@@ -57,7 +57,10 @@ impl IdNumber {
             return Err("身份证号不能为空".into());
         }
         if s.contains('E') || s.contains('e') || s.contains('+') || s.contains('.') {
-            return Err("身份证号被存成了数字（科学计数法），后几位已丢失，请将该列设为文本后重新录入".into());
+            return Err(
+                "身份证号被存成了数字（科学计数法），后几位已丢失，请将该列设为文本后重新录入"
+                    .into(),
+            );
         }
         let n = s.chars().count();
         if n != 18 {
@@ -105,7 +108,11 @@ fn birth_date_of(s: &str) -> Option<NaiveDate> {
 
 pub fn gender_of(s: &str) -> Option<Gender> {
     let digit = s.get(16..17)?.parse::<u32>().ok()?;
-    Some(if digit % 2 == 1 { Gender::Male } else { Gender::Female })
+    Some(if digit % 2 == 1 {
+        Gender::Male
+    } else {
+        Gender::Female
+    })
 }
 
 /// `370402199001011010` → `3704**********1010`: region prefix and the last four stay visible.
@@ -134,14 +141,20 @@ pub mod tests {
         // GB 11643-1999 appendix example.
         assert_eq!(check_char("11010519491231002"), Some('X'));
         assert!(IdNumber::parse("11010519491231002X").is_ok());
-        assert!(IdNumber::parse("11010519491231002x").is_ok(), "lowercase x is normalised");
+        assert!(
+            IdNumber::parse("11010519491231002x").is_ok(),
+            "lowercase x is normalised"
+        );
     }
 
     #[test]
     fn wrong_check_character_is_refused_with_the_expected_one() {
         let err = IdNumber::parse("110105194912310021").unwrap_err();
         assert!(err.contains("校验码错误") && err.contains('X'), "{err}");
-        assert!(!err.contains("11010519491231"), "message must not echo the number");
+        assert!(
+            !err.contains("11010519491231"),
+            "message must not echo the number"
+        );
     }
 
     #[test]
@@ -156,8 +169,12 @@ pub mod tests {
     fn shape_errors_are_named() {
         assert!(IdNumber::parse("").unwrap_err().contains("不能为空"));
         assert!(IdNumber::parse("3704021990").unwrap_err().contains("18位"));
-        assert!(IdNumber::parse("3.70402E+17").unwrap_err().contains("科学计数法"));
-        assert!(IdNumber::parse("37040219900101A011").unwrap_err().contains("前17位"));
+        assert!(IdNumber::parse("3.70402E+17")
+            .unwrap_err()
+            .contains("科学计数法"));
+        assert!(IdNumber::parse("37040219900101A011")
+            .unwrap_err()
+            .contains("前17位"));
     }
 
     #[test]
@@ -176,7 +193,10 @@ pub mod tests {
         assert_eq!(id.gender(), Gender::Male, "odd 17th digit");
         let id2 = IdNumber::parse(&make_id("370402", "19850315", "124")).unwrap();
         assert_eq!(id2.gender(), Gender::Female, "even 17th digit");
-        assert_eq!(id.birth_date(), NaiveDate::from_ymd_opt(1985, 3, 15).unwrap());
+        assert_eq!(
+            id.birth_date(),
+            NaiveDate::from_ymd_opt(1985, 3, 15).unwrap()
+        );
     }
 
     #[test]

@@ -109,13 +109,17 @@ pub struct StaffPage {
 
 pub fn is_phone(s: &str) -> bool {
     let digits: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    let mobile = digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit());
-    let landline = s.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=13).contains(&digits.len());
+    let mobile =
+        digits.len() == 11 && digits.starts_with('1') && digits.chars().all(|c| c.is_ascii_digit());
+    let landline =
+        s.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=13).contains(&digits.len());
     mobile || landline
 }
 
 /// Field-by-field problems of one input, as (column label, message).
-pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber), Vec<(&'static str, String)>> {
+pub fn validate(
+    input: &StaffInput,
+) -> std::result::Result<(StaffInput, IdNumber), Vec<(&'static str, String)>> {
     let mut errs = Vec::new();
     let name = input.name.trim().to_string();
     if name.is_empty() {
@@ -123,7 +127,9 @@ pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber
     } else if name.chars().count() > 30 {
         errs.push(("姓名", "姓名过长（最多30字）".to_string()));
     }
-    let id = IdNumber::parse(&input.id_number).map_err(|m| errs.push(("身份证号", m))).ok();
+    let id = IdNumber::parse(&input.id_number)
+        .map_err(|m| errs.push(("身份证号", m)))
+        .ok();
     let mobile = input.mobile.trim().to_string();
     if !mobile.is_empty() && !is_phone(&mobile) {
         errs.push(("手机", "手机号应为11位数字".to_string()));
@@ -132,7 +138,10 @@ pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber
         "" => "在职".to_string(),
         e if EMPLOYMENT_STATES.contains(&e) => e.to_string(),
         e => {
-            errs.push(("在职状态", format!("在职状态“{e}”无效，应为 在职/离职/退休/调出")));
+            errs.push((
+                "在职状态",
+                format!("在职状态“{e}”无效，应为 在职/离职/退休/调出"),
+            ));
             String::new()
         }
     };
@@ -148,7 +157,15 @@ pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber
     let title = long("现职称", &input.title);
     match id {
         Some(id) if errs.is_empty() => Ok((
-            StaffInput { name, id_number: id.as_str().to_string(), department, title_series, title, mobile, employment },
+            StaffInput {
+                name,
+                id_number: id.as_str().to_string(),
+                department,
+                title_series,
+                title,
+                mobile,
+                employment,
+            },
             id,
         )),
         _ => Err(errs),
@@ -156,7 +173,12 @@ pub fn validate(input: &StaffInput) -> std::result::Result<(StaffInput, IdNumber
 }
 
 fn first_error(errs: Vec<(&'static str, String)>) -> Error {
-    Error::invalid(errs.into_iter().map(|(_, m)| m).collect::<Vec<_>>().join("；"))
+    Error::invalid(
+        errs.into_iter()
+            .map(|(_, m)| m)
+            .collect::<Vec<_>>()
+            .join("；"),
+    )
 }
 
 const SELECT: &str = "SELECT id, name, id_number, department, title_series, title, mobile, employment, archived, created_at, updated_at FROM staff";
@@ -167,8 +189,14 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
     Ok(Staff {
         id: r.get(0)?,
         name: r.get(1)?,
-        gender: parsed.as_ref().map(|p| p.gender().label().to_string()).unwrap_or_default(),
-        birth_date: parsed.as_ref().map(|p| p.birth_date().to_string()).unwrap_or_default(),
+        gender: parsed
+            .as_ref()
+            .map(|p| p.gender().label().to_string())
+            .unwrap_or_default(),
+        birth_date: parsed
+            .as_ref()
+            .map(|p| p.birth_date().to_string())
+            .unwrap_or_default(),
         id_number,
         department: r.get(3)?,
         title_series: r.get(4)?,
@@ -188,11 +216,21 @@ pub fn get(conn: &Connection, id: i64) -> Result<Staff> {
 }
 
 pub fn find_by_id_number(conn: &Connection, id_number: &str) -> Result<Option<Staff>> {
-    Ok(conn.query_row(&format!("{SELECT} WHERE id_number = ?1"), [id_number], from_row).optional()?)
+    Ok(conn
+        .query_row(
+            &format!("{SELECT} WHERE id_number = ?1"),
+            [id_number],
+            from_row,
+        )
+        .optional()?)
 }
 
 fn duplicate_message(existing: &Staff) -> String {
-    format!("身份证号与已有人员“{}”（{}）重复", existing.name, idcard::mask(&existing.id_number))
+    format!(
+        "身份证号与已有人员“{}”（{}）重复",
+        existing.name,
+        idcard::mask(&existing.id_number)
+    )
 }
 
 pub fn add(conn: &Connection, input: &StaffInput) -> Result<Staff> {
@@ -225,18 +263,27 @@ pub fn update(conn: &Connection, id: i64, input: &StaffInput) -> Result<Staff> {
 /// Archiving hides a person from the roster without losing their hours; it can be undone.
 pub fn set_archived(conn: &Connection, id: i64, archived: bool) -> Result<Staff> {
     get(conn, id)?;
-    conn.execute("UPDATE staff SET archived=?1, updated_at=?2 WHERE id=?3", params![archived, now_local(), id])?;
+    conn.execute(
+        "UPDATE staff SET archived=?1, updated_at=?2 WHERE id=?3",
+        params![archived, now_local(), id],
+    )?;
     get(conn, id)
 }
 
 pub fn departments(conn: &Connection) -> Result<Vec<String>> {
-    let mut stmt = conn.prepare("SELECT DISTINCT department FROM staff WHERE department <> '' ORDER BY department")?;
-    let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT department FROM staff WHERE department <> '' ORDER BY department",
+    )?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
     Ok(rows)
 }
 
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
@@ -258,10 +305,16 @@ pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
         } else {
             args.push(Box::new(format!("%{}%", like_escape(q.search.trim()))));
             let n = args.len();
-            filters.push(format!("(name LIKE ?{n} ESCAPE '\\' OR department LIKE ?{n} ESCAPE '\\')"));
+            filters.push(format!(
+                "(name LIKE ?{n} ESCAPE '\\' OR department LIKE ?{n} ESCAPE '\\')"
+            ));
         }
     }
-    let where_clause = if filters.is_empty() { String::new() } else { format!(" WHERE {}", filters.join(" AND ")) };
+    let where_clause = if filters.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", filters.join(" AND "))
+    };
     let dir = if q.descending { "DESC" } else { "ASC" };
     let order = match q.sort {
         SortKey::Department => format!("department {dir}, name {dir}, id"),
@@ -270,7 +323,11 @@ pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
         SortKey::Created => format!("id {dir}"),
     };
     let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-    let total: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM staff{where_clause}"), params.as_slice(), |r| r.get(0))?;
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM staff{where_clause}"),
+        params.as_slice(),
+        |r| r.get(0),
+    )?;
     let total = total as u64;
     let limit = if q.page_size == 0 {
         String::new()
@@ -279,24 +336,57 @@ pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
         format!(" LIMIT {} OFFSET {offset}", q.page_size)
     };
     let mut stmt = conn.prepare(&format!("{SELECT}{where_clause} ORDER BY {order}{limit}"))?;
-    let items = stmt.query_map(params.as_slice(), from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let items = stmt
+        .query_map(params.as_slice(), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((total, items))
 }
 
 /// The roster page the UI shows: masked IDs only.
 pub fn page(conn: &Connection, q: &StaffQuery) -> Result<StaffPage> {
     let (total, items) = list(conn, q)?;
-    Ok(StaffPage { total, items: items.into_iter().map(StaffRow::from).collect() })
+    Ok(StaffPage {
+        total,
+        items: items.into_iter().map(StaffRow::from).collect(),
+    })
 }
 
 pub const IMPORT_COLUMNS: [Column; 7] = [
-    Column { label: "姓名", aliases: &["name"], required: true },
-    Column { label: "身份证号", aliases: &["id_number", "身份证号码", "公民身份号码", "id"], required: true },
-    Column { label: "部门", aliases: &["department", "科室"], required: true },
-    Column { label: "职称系列", aliases: &["title_series"], required: false },
-    Column { label: "现职称", aliases: &["title", "职称"], required: false },
-    Column { label: "手机", aliases: &["mobile", "phone", "手机号", "联系电话"], required: false },
-    Column { label: "在职状态", aliases: &["employment", "status"], required: false },
+    Column {
+        label: "姓名",
+        aliases: &["name"],
+        required: true,
+    },
+    Column {
+        label: "身份证号",
+        aliases: &["id_number", "身份证号码", "公民身份号码", "id"],
+        required: true,
+    },
+    Column {
+        label: "部门",
+        aliases: &["department", "科室"],
+        required: true,
+    },
+    Column {
+        label: "职称系列",
+        aliases: &["title_series"],
+        required: false,
+    },
+    Column {
+        label: "现职称",
+        aliases: &["title", "职称"],
+        required: false,
+    },
+    Column {
+        label: "手机",
+        aliases: &["mobile", "phone", "手机号", "联系电话"],
+        required: false,
+    },
+    Column {
+        label: "在职状态",
+        aliases: &["employment", "status"],
+        required: false,
+    },
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -324,21 +414,40 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
         match validate(&input) {
             Ok((v, _)) => {
                 if let Some(first) = seen.insert(v.id_number.clone(), row.line) {
-                    errors.push(RowError { line: row.line, column: "身份证号".into(), message: format!("与第{first}行身份证号重复") });
+                    errors.push(RowError {
+                        line: row.line,
+                        column: "身份证号".into(),
+                        message: format!("与第{first}行身份证号重复"),
+                    });
                 } else if let Some(existing) = find_by_id_number(conn, &v.id_number)? {
-                    errors.push(RowError { line: row.line, column: "身份证号".into(), message: duplicate_message(&existing) });
+                    errors.push(RowError {
+                        line: row.line,
+                        column: "身份证号".into(),
+                        message: duplicate_message(&existing),
+                    });
                 } else {
                     good.push(v);
                 }
             }
-            Err(errs) => errors.extend(errs.into_iter().map(|(c, m)| RowError { line: row.line, column: c.into(), message: m })),
+            Err(errs) => errors.extend(errs.into_iter().map(|(c, m)| RowError {
+                line: row.line,
+                column: c.into(),
+                message: m,
+            })),
         }
     }
     if !errors.is_empty() {
         return Err(Error::Rows { file, errors });
     }
     if good.is_empty() {
-        return Err(Error::Rows { file, errors: vec![RowError { line: 2, column: String::new(), message: "文件中没有数据行".into() }] });
+        return Err(Error::Rows {
+            file,
+            errors: vec![RowError {
+                line: 2,
+                column: String::new(),
+                message: "文件中没有数据行".into(),
+            }],
+        });
     }
     let tx = conn.transaction()?;
     {
@@ -348,11 +457,22 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         )?;
         for v in &good {
-            stmt.execute(params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now])?;
+            stmt.execute(params![
+                v.name,
+                v.id_number,
+                v.department,
+                v.title_series,
+                v.title,
+                v.mobile,
+                v.employment,
+                now
+            ])?;
         }
     }
     tx.commit()?;
-    Ok(ImportSummary { imported: good.len() })
+    Ok(ImportSummary {
+        imported: good.len(),
+    })
 }
 
 #[cfg(test)]
@@ -376,13 +496,20 @@ mod tests {
         assert_eq!(s.gender, "男");
         assert_eq!(s.birth_date, "1990-01-01");
         assert_eq!(s.employment, "在职");
-        let err = add(&conn, &person("李四", 101, "外科")).unwrap_err().to_string();
+        let err = add(&conn, &person("李四", 101, "外科"))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("重复") && err.contains("张三"), "{err}");
     }
 
     #[test]
     fn invalid_input_names_every_field() {
-        let bad = StaffInput { name: "".into(), id_number: "123".into(), mobile: "12".into(), ..Default::default() };
+        let bad = StaffInput {
+            name: "".into(),
+            id_number: "123".into(),
+            mobile: "12".into(),
+            ..Default::default()
+        };
         let errs = validate(&bad).unwrap_err();
         let cols: Vec<_> = errs.iter().map(|(c, _)| *c).collect();
         assert_eq!(cols, vec!["姓名", "身份证号", "手机"]);
@@ -392,18 +519,43 @@ mod tests {
     fn search_by_name_department_and_id_tail_sort_and_page() {
         let conn = crate::db::open_in_memory().unwrap();
         for i in 0..30 {
-            add(&conn, &person(&format!("员工{i:02}"), 100 + i, if i % 2 == 0 { "内科" } else { "外科" })).unwrap();
+            add(
+                &conn,
+                &person(
+                    &format!("员工{i:02}"),
+                    100 + i,
+                    if i % 2 == 0 { "内科" } else { "外科" },
+                ),
+            )
+            .unwrap();
         }
-        let q = |search: &str| StaffQuery { search: search.into(), ..Default::default() };
+        let q = |search: &str| StaffQuery {
+            search: search.into(),
+            ..Default::default()
+        };
         assert_eq!(list(&conn, &q("员工0")).unwrap().0, 10);
         assert_eq!(list(&conn, &q("外科")).unwrap().0, 15);
         let target = get(&conn, 5).unwrap();
         let tail = &target.id_number[14..];
         let (n, found) = list(&conn, &q(tail)).unwrap();
         assert!(n >= 1 && found.iter().any(|s| s.id == 5));
-        assert_eq!(list(&conn, &q("%")).unwrap().0, 0, "LIKE wildcards are literal");
+        assert_eq!(
+            list(&conn, &q("%")).unwrap().0,
+            0,
+            "LIKE wildcards are literal"
+        );
 
-        let page2 = page(&conn, &StaffQuery { sort: SortKey::Name, descending: true, page: 2, page_size: 10, ..Default::default() }).unwrap();
+        let page2 = page(
+            &conn,
+            &StaffQuery {
+                sort: SortKey::Name,
+                descending: true,
+                page: 2,
+                page_size: 10,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(page2.total, 30);
         assert_eq!(page2.items.len(), 10);
         assert_eq!(page2.items[0].name, "员工19");
@@ -411,7 +563,18 @@ mod tests {
 
         set_archived(&conn, 1, true).unwrap();
         assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 29);
-        assert_eq!(list(&conn, &StaffQuery { include_archived: true, ..Default::default() }).unwrap().0, 30);
+        assert_eq!(
+            list(
+                &conn,
+                &StaffQuery {
+                    include_archived: true,
+                    ..Default::default()
+                }
+            )
+            .unwrap()
+            .0,
+            30
+        );
     }
 
     #[test]
@@ -441,12 +604,31 @@ mod tests {
         );
         let p = write(&dir, "staff.csv", content.as_bytes());
         let err = import_csv(&mut conn, &p).unwrap_err();
-        let Error::Rows { file, errors } = &err else { panic!("{err}") };
+        let Error::Rows { file, errors } = &err else {
+            panic!("{err}")
+        };
         assert_eq!(file, "staff.csv");
-        let lines: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
-        assert_eq!(lines, vec![(3, "姓名"), (3, "身份证号"), (4, "身份证号"), (5, "身份证号")]);
-        assert!(err.to_string().contains("staff.csv：第4行，身份证号：身份证号校验码错误"), "{err}");
-        assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 0, "nothing written");
+        let lines: Vec<(usize, &str)> =
+            errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (3, "姓名"),
+                (3, "身份证号"),
+                (4, "身份证号"),
+                (5, "身份证号")
+            ]
+        );
+        assert!(
+            err.to_string()
+                .contains("staff.csv：第4行，身份证号：身份证号校验码错误"),
+            "{err}"
+        );
+        assert_eq!(
+            list(&conn, &StaffQuery::default()).unwrap().0,
+            0,
+            "nothing written"
+        );
     }
 
     #[test]
@@ -458,7 +640,14 @@ mod tests {
         let content = format!("\u{feff}name,id_number,department,title,mobile\n王一,{a},内科,主治医师,13800000000\n李二, {b} ,外科,,\n\n,,\n");
         let p = write(&dir, "en.csv", content.as_bytes());
         assert_eq!(import_csv(&mut conn, &p).unwrap().imported, 2);
-        let (_, all) = list(&conn, &StaffQuery { sort: SortKey::Created, ..Default::default() }).unwrap();
+        let (_, all) = list(
+            &conn,
+            &StaffQuery {
+                sort: SortKey::Created,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         assert_eq!(all[0].title, "主治医师");
         assert_eq!(all[1].id_number, b, "spaces trimmed");
     }
@@ -468,8 +657,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::db::open_in_memory().unwrap();
         let p = write(&dir, "h.csv", "姓名,部门\n王一,内科\n".as_bytes());
-        assert!(import_csv(&mut conn, &p).unwrap_err().to_string().contains("第1行，身份证号：表头缺少“身份证号”列"));
+        assert!(import_csv(&mut conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("第1行，身份证号：表头缺少“身份证号”列"));
         let p = write(&dir, "gbk.csv", b"\xd0\xd5\xc3\xfb,id\n");
-        assert!(import_csv(&mut conn, &p).unwrap_err().to_string().contains("UTF-8"));
+        assert!(import_csv(&mut conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
     }
 }

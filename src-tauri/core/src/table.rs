@@ -20,35 +20,66 @@ pub struct Row {
 impl Row {
     /// The trimmed cell of column `i`, empty when the column is absent.
     pub fn get(&self, i: usize) -> &str {
-        self.cells.get(i).and_then(|c| c.as_deref()).map(str::trim).unwrap_or("")
+        self.cells
+            .get(i)
+            .and_then(|c| c.as_deref())
+            .map(str::trim)
+            .unwrap_or("")
     }
 }
 
 pub fn file_label(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
 }
 
 fn header_key(s: &str) -> String {
-    s.trim().trim_start_matches('\u{feff}').to_lowercase().replace([' ', '_', '　'], "")
+    s.trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase()
+        .replace([' ', '_', '　'], "")
 }
 
 /// Reads a UTF-8 CSV (BOM optional). Missing required columns are reported as line 1 errors.
 pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
     let file = file_label(path);
-    let bytes = std::fs::read(path).map_err(|e| Error::Io { path: file.clone(), reason: e.to_string() })?;
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(|_| {
-        Error::Rows {
-            file: file.clone(),
-            errors: vec![RowError { line: 1, column: String::new(), message: "文件不是UTF-8编码，请在Excel中另存为“CSV UTF-8（逗号分隔）”".into() }],
-        }
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: file.clone(),
+        reason: e.to_string(),
     })?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(
+        |_| Error::Rows {
+            file: file.clone(),
+            errors: vec![RowError {
+                line: 1,
+                column: String::new(),
+                message: "文件不是UTF-8编码，请在Excel中另存为“CSV UTF-8（逗号分隔）”".into(),
+            }],
+        },
+    )?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut records = reader.records();
     let header = match records.next() {
         Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(Error::Rows { file, errors: vec![csv_error(1, &e)] }),
+        Some(Err(e)) => {
+            return Err(Error::Rows {
+                file,
+                errors: vec![csv_error(1, &e)],
+            })
+        }
         None => {
-            return Err(Error::Rows { file, errors: vec![RowError { line: 1, column: String::new(), message: "文件是空的，缺少表头行".into() }] })
+            return Err(Error::Rows {
+                file,
+                errors: vec![RowError {
+                    line: 1,
+                    column: String::new(),
+                    message: "文件是空的，缺少表头行".into(),
+                }],
+            })
         }
     };
     let positions: Vec<Option<usize>> = columns
@@ -64,10 +95,17 @@ pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
         .iter()
         .zip(&positions)
         .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| RowError { line: 1, column: c.label.into(), message: format!("表头缺少“{}”列", c.label) })
+        .map(|(c, _)| RowError {
+            line: 1,
+            column: c.label.into(),
+            message: format!("表头缺少“{}”列", c.label),
+        })
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Rows { file, errors: missing });
+        return Err(Error::Rows {
+            file,
+            errors: missing,
+        });
     }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
@@ -78,9 +116,18 @@ pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
                     continue; // blank rows Excel leaves at the end
                 }
                 let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-                rows.push(Row { line, cells: positions.iter().map(|p| p.and_then(|i| rec.get(i)).map(str::to_string)).collect() });
+                rows.push(Row {
+                    line,
+                    cells: positions
+                        .iter()
+                        .map(|p| p.and_then(|i| rec.get(i)).map(str::to_string))
+                        .collect(),
+                });
             }
-            Err(e) => errors.push(csv_error(e.position().map(|p| p.line() as usize).unwrap_or(0), &e)),
+            Err(e) => errors.push(csv_error(
+                e.position().map(|p| p.line() as usize).unwrap_or(0),
+                &e,
+            )),
         }
     }
     if !errors.is_empty() {
@@ -90,5 +137,9 @@ pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
 }
 
 fn csv_error(line: usize, e: &csv::Error) -> RowError {
-    RowError { line, column: String::new(), message: format!("无法解析该行（{e}）") }
+    RowError {
+        line,
+        column: String::new(),
+        message: format!("无法解析该行（{e}）"),
+    }
 }

@@ -12,14 +12,38 @@ pub struct HrOffice {
 
 /// The eight offices printed in the notice, with their phones.
 pub const HR_OFFICES: [HrOffice; 8] = [
-    HrOffice { name: "滕州市人力资源和社会保障局", phone: "5513165" },
-    HrOffice { name: "市中区人力资源和社会保障局", phone: "3921736" },
-    HrOffice { name: "薛城区人力资源和社会保障局", phone: "4422540" },
-    HrOffice { name: "峄城区人力资源和社会保障局", phone: "7507776" },
-    HrOffice { name: "台儿庄人力资源和社会保障局", phone: "6618351" },
-    HrOffice { name: "山亭区人力资源和社会保障局", phone: "8823509" },
-    HrOffice { name: "高新区社会事务综合服务中心", phone: "8691030" },
-    HrOffice { name: "枣庄市人力资源和社会保障局", phone: "3314140" },
+    HrOffice {
+        name: "滕州市人力资源和社会保障局",
+        phone: "5513165",
+    },
+    HrOffice {
+        name: "市中区人力资源和社会保障局",
+        phone: "3921736",
+    },
+    HrOffice {
+        name: "薛城区人力资源和社会保障局",
+        phone: "4422540",
+    },
+    HrOffice {
+        name: "峄城区人力资源和社会保障局",
+        phone: "7507776",
+    },
+    HrOffice {
+        name: "台儿庄人力资源和社会保障局",
+        phone: "6618351",
+    },
+    HrOffice {
+        name: "山亭区人力资源和社会保障局",
+        phone: "8823509",
+    },
+    HrOffice {
+        name: "高新区社会事务综合服务中心",
+        phone: "8691030",
+    },
+    HrOffice {
+        name: "枣庄市人力资源和社会保障局",
+        phone: "3314140",
+    },
 ];
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -63,12 +87,21 @@ pub fn save(conn: &Connection, p: &UnitProfile) -> Result<UnitProfile> {
         return Err(Error::invalid("单位名称不能为空"));
     }
     if !p.hr_office.is_empty() && !HR_OFFICES.iter().any(|o| o.name == p.hr_office) {
-        return Err(Error::invalid(format!("主管人社部门“{}”不在通知所列的八个部门之中", p.hr_office)));
+        return Err(Error::invalid(format!(
+            "主管人社部门“{}”不在通知所列的八个部门之中",
+            p.hr_office
+        )));
     }
     if !p.phone.is_empty() && !crate::staff::is_phone(&p.phone) {
-        return Err(Error::invalid("联系电话格式不正确（手机11位，或座机如 0632-3314140）"));
+        return Err(Error::invalid(
+            "联系电话格式不正确（手机11位，或座机如 0632-3314140）",
+        ));
     }
-    for (label, v) in [("地址", &p.address), ("负责人", &p.leader), ("继续教育专管员", &p.officer)] {
+    for (label, v) in [
+        ("地址", &p.address),
+        ("负责人", &p.leader),
+        ("继续教育专管员", &p.officer),
+    ] {
         if v.chars().count() > 100 {
             return Err(Error::invalid(format!("{label}过长（最多100字）")));
         }
@@ -99,10 +132,16 @@ mod tests {
         assert_eq!(saved.name, "枣庄市立医院");
         assert_eq!(get(&conn).unwrap(), saved);
         p.hr_office = "济南市人社局".into();
-        assert!(save(&conn, &p).unwrap_err().to_string().contains("八个部门"));
+        assert!(save(&conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("八个部门"));
         p.hr_office.clear();
         p.name = "  ".into();
-        assert!(save(&conn, &p).unwrap_err().to_string().contains("单位名称"));
+        assert!(save(&conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("单位名称"));
         assert_eq!(get(&conn).unwrap(), saved, "refused saves change nothing");
     }
 }

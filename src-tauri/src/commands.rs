@@ -1,0 +1,114 @@
+//! IPC commands: each maps one UI call onto one core function. No logic lives here.
+
+use ce_ledger_core::db::Connection;
+use ce_ledger_core::{staff, unit, Error};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use tauri::State;
+
+pub struct Ledger {
+    path: PathBuf,
+    conn: Mutex<Result<Connection, String>>,
+}
+
+impl Ledger {
+    pub fn new(path: PathBuf, opened: Result<Connection, Error>) -> Self {
+        Ledger {
+            path,
+            conn: Mutex::new(opened.map_err(|e| e.to_string())),
+        }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, String> {
+        let mut guard = self
+            .conn
+            .lock()
+            .map_err(|_| "内部错误：台账连接不可用，请重启程序".to_string())?;
+        match guard.as_mut() {
+            Ok(conn) => f(conn).map_err(|e| e.to_string()),
+            Err(open_error) => Err(open_error.clone()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LedgerInfo {
+    path: String,
+    error: Option<String>,
+}
+
+#[tauri::command]
+pub fn ledger_info(ledger: State<'_, Ledger>) -> LedgerInfo {
+    let error = ledger
+        .conn
+        .lock()
+        .ok()
+        .and_then(|g| g.as_ref().err().cloned());
+    LedgerInfo {
+        path: ledger.path.display().to_string(),
+        error,
+    }
+}
+
+#[tauri::command]
+pub fn hr_offices() -> Vec<unit::HrOffice> {
+    unit::HR_OFFICES.to_vec()
+}
+
+#[tauri::command]
+pub fn unit_get(ledger: State<'_, Ledger>) -> Result<unit::UnitProfile, String> {
+    ledger.with(|c| unit::get(c))
+}
+
+#[tauri::command]
+pub fn unit_save(
+    ledger: State<'_, Ledger>,
+    profile: unit::UnitProfile,
+) -> Result<unit::UnitProfile, String> {
+    ledger.with(|c| unit::save(c, &profile))
+}
+
+#[tauri::command]
+pub fn staff_page(
+    ledger: State<'_, Ledger>,
+    query: staff::StaffQuery,
+) -> Result<staff::StaffPage, String> {
+    ledger.with(|c| staff::page(c, &query))
+}
+
+#[tauri::command]
+pub fn staff_get(ledger: State<'_, Ledger>, id: i64) -> Result<staff::Staff, String> {
+    ledger.with(|c| staff::get(c, id))
+}
+
+#[tauri::command]
+pub fn staff_add(
+    ledger: State<'_, Ledger>,
+    input: staff::StaffInput,
+) -> Result<staff::StaffRow, String> {
+    ledger.with(|c| staff::add(c, &input).map(Into::into))
+}
+
+#[tauri::command]
+pub fn staff_update(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    input: staff::StaffInput,
+) -> Result<staff::StaffRow, String> {
+    ledger.with(|c| staff::update(c, id, &input).map(Into::into))
+}
+
+#[tauri::command]
+pub fn staff_set_archived(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    archived: bool,
+) -> Result<staff::StaffRow, String> {
+    ledger.with(|c| staff::set_archived(c, id, archived).map(Into::into))
+}
+
+#[tauri::command]
+pub fn staff_departments(ledger: State<'_, Ledger>) -> Result<Vec<String>, String> {
+    ledger.with(|c| staff::departments(c))
+}

@@ -1,0 +1,27 @@
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use ce_ledger_core::db;
+
+fn main() {
+    let path = db::resolve_path(None);
+    let state = commands::Ledger::new(path.clone(), db::open(&path));
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::ledger_info,
+            commands::hr_offices,
+            commands::unit_get,
+            commands::unit_save,
+            commands::staff_page,
+            commands::staff_get,
+            commands::staff_add,
+            commands::staff_update,
+            commands::staff_set_archived,
+            commands::staff_departments,
+        ])
+        .run(tauri::generate_context!())
+        .expect("error while running CE Ledger");
+}

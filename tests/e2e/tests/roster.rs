@@ -1,0 +1,55 @@
+//! The walking skeleton end to end: add a person through the form, see a Chinese error
+//! for a bad ID number, restart the app and find the person still there.
+
+mod support;
+use support::{id_number, App};
+
+#[tokio::test]
+async fn add_staff_through_the_form_and_survive_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("e2e.sqlite3");
+    let good = id_number("19880512", 215);
+    let mut bad = good.clone();
+    bad.replace_range(17..18, if good.ends_with('1') { "2" } else { "1" });
+
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=staff-add]").await;
+    app.type_into("f-name", "张三丰").await;
+    app.type_into("f-id", &bad).await;
+    app.type_into("f-dept", "心内科").await;
+    app.click("[data-testid=f-save]").await;
+    let err = app
+        .wait_for_text("[data-testid=form-error]", "校验码错误")
+        .await;
+    assert!(err.contains("身份证号"), "{err}");
+    app.screenshot("roster-invalid-id.png").await;
+
+    app.type_into("f-id", &good).await;
+    app.click("[data-testid=f-save]").await;
+    let masked = format!("{}**********{}", &good[..4], &good[14..]);
+    let row = app
+        .wait_for_text(".staff-table .el-table__body tr", "张三丰")
+        .await;
+    assert!(row.contains(&masked), "list shows the masked ID: {row}");
+    assert!(!row.contains(&good), "list never shows the full ID: {row}");
+    assert!(row.contains("心内科") && row.contains("男"), "{row}");
+    app.screenshot("roster-after-add.png").await;
+    app.stop().await;
+
+    // The real file holds the person.
+    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let stored: String = conn
+        .query_row(
+            "SELECT name FROM staff WHERE id_number = ?1",
+            [&good],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, "张三丰");
+    drop(conn);
+
+    let app = App::start(&ledger).await;
+    app.wait_for_text(".staff-table .el-table__body tr", "张三丰")
+        .await;
+    app.stop().await;
+}

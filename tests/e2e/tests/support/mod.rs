@@ -1,0 +1,218 @@
+//! Drives the real ce-ledger-desktop through tauri-driver and WebKitWebDriver.
+#![allow(dead_code)]
+
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(30);
+const DRIVER_PORT: u16 = 4444;
+
+/// The built desktop binary, as an absolute path (a relative one makes WebKitWebDriver fail).
+pub fn app_binary() -> PathBuf {
+    let p = std::env::var_os("CE_LEDGER_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/ce-ledger-desktop")
+        });
+    let p = p.canonicalize().unwrap_or_else(|_| {
+        panic!(
+            "desktop binary not found at {} — run `make test`, which builds it",
+            p.display()
+        )
+    });
+    p
+}
+
+pub fn artifacts_dir() -> PathBuf {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// One running app: tauri-driver (which starts WebKitWebDriver, which starts the app) and a session.
+pub struct App {
+    _driver: DriverGuard,
+    pub client: Client,
+}
+
+/// Stops tauri-driver with SIGTERM (never SIGKILL first: that leaves WebKitWebDriver on its port),
+/// also when a test panics.
+struct DriverGuard(Child);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.0.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        // The next session needs the port free.
+        while TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_ok() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl App {
+    pub async fn start(ledger: &Path) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "DISPLAY is not set: run the end-to-end tests under Xvfb (`make test` does, via xvfb-run)"
+        );
+        let driver = DriverGuard(
+            Command::new("tauri-driver")
+                .args(["--port", &DRIVER_PORT.to_string()])
+                .env("CE_LEDGER_DB", ledger)
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect(
+                    "tauri-driver is not installed — `make test` installs it with cargo install",
+                ),
+        );
+        let deadline = Instant::now() + WAIT;
+        while TcpStream::connect(("127.0.0.1", DRIVER_PORT)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not listen on port {DRIVER_PORT}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = serde_json::json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app_binary() }
+        });
+        let client = tokio::time::timeout(
+            WAIT,
+            ClientBuilder::rustls()
+                .expect("tls")
+                .capabilities(caps.as_object().unwrap().clone())
+                .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+        )
+        .await
+        .expect("WebDriver session did not start in time")
+        .expect("WebDriver session");
+        let app = App {
+            _driver: driver,
+            client,
+        };
+        app.wait_until_ready().await;
+        app
+    }
+
+    /// Guards against the blank MiniBrowser trap: the page must be ours, with Tauri's IPC.
+    async fn wait_until_ready(&self) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let has_tauri = self
+                .client
+                .execute("return typeof window.__TAURI__ === 'object'", vec![])
+                .await;
+            let title = self.client.title().await.unwrap_or_default();
+            if matches!(has_tauri, Ok(serde_json::Value::Bool(true))) && title.contains("学时台账")
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the app did not load: title {title:?}, __TAURI__ {has_tauri:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Types into the <input> inside an Element Plus field marked with data-testid.
+    pub async fn type_into(&self, testid: &str, text: &str) {
+        let input = self
+            .find(&format!(
+                "input[data-testid={testid}], [data-testid={testid}] input"
+            ))
+            .await;
+        let current = input.prop("value").await.unwrap().unwrap_or_default();
+        let backspaces: String = std::iter::repeat('\u{E003}')
+            .take(current.chars().count())
+            .collect();
+        input
+            .send_keys(&format!("{backspaces}{text}"))
+            .await
+            .unwrap();
+    }
+
+    /// The rendered text of every element matching `css` (WebKitWebDriver's element-text call
+    /// proved unreliable on table rows, so this reads innerText in the page).
+    pub async fn texts(&self, css: &str) -> Vec<String> {
+        let v = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_default();
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    /// Waits until some element matching `css` shows `needle`, and returns that text.
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let texts = self.texts(css).await;
+            if let Some(t) = texts.iter().find(|t| t.contains(needle)) {
+                return t.clone();
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("no {css} showed {needle:?}; the page has {texts:?} (screen saved as artifacts/failure.png)");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        tokio::time::sleep(Duration::from_millis(400)).await; // let the last change reach the frame
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(artifacts_dir().join(name), png).unwrap();
+    }
+
+    /// Ends the session, which closes the app; dropping the guard stops tauri-driver.
+    pub async fn stop(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
+
+/// A valid GB 11643 number for the given birth date and sequence.
+pub fn id_number(birth: &str, seq: u32) -> String {
+    let body = format!("370402{birth}{seq:03}");
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let sum: u32 = body
+        .chars()
+        .zip(W)
+        .map(|(c, w)| c.to_digit(10).unwrap() * w)
+        .sum();
+    format!("{body}{}", C[(sum % 11) as usize])
+}

@@ -1,0 +1,15 @@
+import type { SortKey } from '../api'
+
+const SORTABLE: Record<string, SortKey> = { department: 'department', name: 'name', title: 'title' }
+
+/** Maps an Element Plus sort-change event onto the core's sort key; unsorted falls back to department. */
+export function sortFromTable(prop: string | null, order: 'ascending' | 'descending' | null): { sort: SortKey; descending: boolean } {
+  if (!prop || !order || !(prop in SORTABLE)) return { sort: 'department', descending: false }
+  return { sort: SORTABLE[prop], descending: order === 'descending' }
+}
+
+export const EMPLOYMENT_STATES = ['在职', '离职', '退休', '调出'] as const
+
+export function emptyStaffInput() {
+  return { name: '', id_number: '', department: '', title_series: '', title: '', mobile: '', employment: '在职' }
+}
