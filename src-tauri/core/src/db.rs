@@ -4,8 +4,25 @@ use crate::error::{Error, Result};
 pub use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 
+struct Migration {
+    sql: &'static str,
+    /// Data that is easier to state in Rust than in SQL, inserted in the same transaction.
+    seed: Option<fn(&Connection) -> Result<()>>,
+}
+
 /// Each entry moves the schema one version up; never edit a shipped entry, append a new one.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: V1,
+        seed: None,
+    },
+    Migration {
+        sql: V2,
+        seed: Some(crate::policy::seed),
+    },
+];
+
+const V1: &str =
     // 1: unit profile and staff roster
     r#"
     CREATE TABLE unit_profile (
@@ -33,8 +50,54 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX staff_department ON staff(department, name);
     CREATE INDEX staff_name ON staff(name);
-    "#,
-];
+    "#;
+
+// 2: hours ledger — year policies, the working-day calendar, title applicants, records.
+// Recognised hours are a cache of rules::recognize, refreshed per person-year on every write.
+const V2: &str = r#"
+    CREATE TABLE year_policy (
+        year INTEGER PRIMARY KEY,
+        public_required INTEGER NOT NULL,
+        professional_required INTEGER NOT NULL,
+        total_required INTEGER NOT NULL,
+        topics TEXT NOT NULL,
+        study_deadline TEXT NOT NULL,
+        plan_deadline TEXT NOT NULL
+    );
+    CREATE TABLE calendar_day (
+        date TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('off', 'work'))
+    );
+    CREATE TABLE title_applicant (
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        year INTEGER NOT NULL,
+        materials_date TEXT NOT NULL,
+        PRIMARY KEY (staff_id, year)
+    );
+    CREATE TABLE record (
+        id INTEGER PRIMARY KEY,
+        staff_id INTEGER NOT NULL REFERENCES staff(id),
+        year INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        subject TEXT,
+        title TEXT NOT NULL,
+        start_date TEXT NOT NULL,
+        end_date TEXT NOT NULL,
+        claimed INTEGER,
+        months INTEGER,
+        situation TEXT,
+        evidence TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected', 'synced')),
+        expected INTEGER NOT NULL DEFAULT 0,
+        rec_public INTEGER NOT NULL DEFAULT 0,
+        rec_professional INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX record_person_year ON record(staff_id, year);
+    CREATE INDEX record_year_status ON record(year, status);
+"#;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -101,8 +164,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)?;
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(m.sql)?;
+        if let Some(seed) = m.seed {
+            seed(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
     tx.commit()?;

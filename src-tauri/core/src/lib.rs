@@ -4,6 +4,8 @@ pub mod db;
 pub mod error;
 pub mod hours;
 pub mod idcard;
+pub mod policy;
+pub mod rules;
 pub mod staff;
 pub mod table;
 pub mod unit;
