@@ -5,6 +5,8 @@ pub mod error;
 pub mod hours;
 pub mod idcard;
 pub mod policy;
+pub mod progress;
+pub mod records;
 pub mod rules;
 pub mod staff;
 pub mod table;

@@ -1,0 +1,840 @@
+//! Hour records: one activity of one person. Entry, storage, and the recognition cache.
+
+use crate::db::now_local;
+use crate::error::{Error, Result, RowError};
+use crate::hours::Hours;
+use crate::idcard::{self, IdNumber};
+use crate::rules::{self, Category, Recognition, RuleInput, Situation, Status, Subject};
+use crate::table::{self, parse_date, Column};
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+/// A record as the form, the CLI or an import row supplies it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordInput {
+    pub staff_id: i64,
+    /// Category code or Chinese label.
+    pub category: String,
+    /// 公需/专业/public/professional, or empty.
+    pub subject: String,
+    pub title: String,
+    pub start: String,
+    pub end: String,
+    pub claimed: Option<Hours>,
+    pub months: Option<u32>,
+    pub situation: String,
+    pub evidence: String,
+}
+
+/// A checked record, ready to store.
+#[derive(Debug, Clone)]
+pub struct ValidRecord {
+    pub staff_id: i64,
+    pub rule: RuleInput,
+    pub title: String,
+    pub evidence: String,
+}
+
+impl ValidRecord {
+    pub fn year(&self) -> i32 {
+        self.rule.start.year()
+    }
+}
+
+type FieldErrors = Vec<(&'static str, String)>;
+
+/// Checks everything but the person (which the caller resolves); errors are (column, message).
+pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldErrors> {
+    let mut errs: FieldErrors = Vec::new();
+    let category = Category::parse(&input.category);
+    if category.is_none() {
+        errs.push((
+            "类别",
+            if input.category.trim().is_empty() {
+                "类别不能为空".into()
+            } else {
+                format!("类别“{}”无效", input.category.trim())
+            },
+        ));
+    }
+    let subject = match input.subject.trim() {
+        "" => None,
+        s => Subject::parse(s).or_else(|| {
+            errs.push(("科目", format!("科目“{s}”无效，应为 公需 或 专业")));
+            None
+        }),
+    };
+    let situation = match input.situation.trim() {
+        "" => None,
+        s => Situation::parse(s).or_else(|| {
+            errs.push(("情形", format!("情形“{s}”无效，应为 出国/病假/产假/其他")));
+            None
+        }),
+    };
+    let title = input.title.trim().to_string();
+    if title.is_empty() {
+        errs.push(("项目名称", "项目名称不能为空".into()));
+    } else if title.chars().count() > 200 {
+        errs.push(("项目名称", "项目名称过长（最多200字）".into()));
+    }
+    let start = parse_date(&input.start)
+        .map_err(|m| errs.push(("开始日期", m)))
+        .ok();
+    let end = parse_date(&input.end)
+        .map_err(|m| errs.push(("结束日期", m)))
+        .ok();
+    if let Some(s) = start {
+        if !(2000..=2100).contains(&s.year()) {
+            errs.push(("开始日期", format!("开始日期{s}不在合理年份内")));
+        }
+    }
+    let evidence = input.evidence.trim().to_string();
+    if evidence.chars().count() > 500 {
+        errs.push(("证明材料", "证明材料说明过长（最多500字）".into()));
+    }
+    let (Some(category), Some(start), Some(end)) = (category, start, end) else {
+        return Err(errs);
+    };
+    let status = if category == Category::CityPlatform {
+        Status::Synced
+    } else {
+        Status::Pending
+    };
+    let rule = RuleInput {
+        category,
+        subject,
+        start,
+        end,
+        claimed: input.claimed,
+        months: input.months,
+        situation,
+        status,
+        own_plan_filed: None,
+    };
+    if let Err(e) = rules::check(&rule) {
+        errs.push(e);
+    }
+    if errs.is_empty() {
+        Ok(ValidRecord {
+            staff_id: input.staff_id,
+            rule,
+            title,
+            evidence,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+fn joined(errs: FieldErrors) -> Error {
+    Error::invalid(
+        errs.into_iter()
+            .map(|(c, m)| format!("{c}：{m}"))
+            .collect::<Vec<_>>()
+            .join("；"),
+    )
+}
+
+/// A stored record with its recognised hours. `id_number` is full: for the CLI and exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    pub id: i64,
+    pub staff_id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub department: String,
+    pub year: i32,
+    pub category: Category,
+    pub category_label: &'static str,
+    pub subject: Option<Subject>,
+    pub subject_label: &'static str,
+    pub title: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub claimed_hours: Option<Hours>,
+    pub months: Option<u32>,
+    pub situation: Option<Situation>,
+    pub evidence: String,
+    pub status: Status,
+    pub status_label: &'static str,
+    /// What the rules give this record on its own, before yearly caps and audit.
+    pub expected_hours: Hours,
+    pub recognized_public: Hours,
+    pub recognized_professional: Hours,
+    pub recognized_hours: Hours,
+    pub reason: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Record {
+    /// For screens: the ID number masked.
+    pub fn masked(mut self) -> Record {
+        self.id_number = idcard::mask(&self.id_number);
+        self
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.staff_id, s.name, s.id_number, s.department, r.year, r.category, r.subject, r.title,
+    r.start_date, r.end_date, r.claimed, r.months, r.situation, r.evidence, r.status, r.expected, r.rec_public,
+    r.rec_professional, r.reason, r.created_at, r.updated_at
+    FROM record r JOIN staff s ON s.id = r.staff_id";
+
+fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
+    let s: String = r.get(i)?;
+    NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
+    let category = Category::parse(&r.get::<_, String>(6)?).unwrap_or(Category::Training);
+    let subject = r
+        .get::<_, Option<String>>(7)?
+        .and_then(|s| Subject::parse(&s));
+    let status = Status::parse(&r.get::<_, String>(15)?).unwrap_or(Status::Pending);
+    let public: Hours = r.get(17)?;
+    let professional: Hours = r.get(18)?;
+    Ok(Record {
+        id: r.get(0)?,
+        staff_id: r.get(1)?,
+        name: r.get(2)?,
+        id_number: r.get(3)?,
+        department: r.get(4)?,
+        year: r.get(5)?,
+        category,
+        category_label: category.label(),
+        subject,
+        subject_label: match (subject, category.uses_months()) {
+            (_, true) => "公需+专业",
+            (Some(s), _) => s.label(),
+            (None, _) => "",
+        },
+        title: r.get(8)?,
+        start: date_col(r, 9)?,
+        end: date_col(r, 10)?,
+        claimed_hours: r.get(11)?,
+        months: r.get(12)?,
+        situation: r
+            .get::<_, Option<String>>(13)?
+            .and_then(|s| Situation::parse(&s)),
+        evidence: r.get(14)?,
+        status,
+        status_label: status.label(),
+        expected_hours: r.get(16)?,
+        recognized_public: public,
+        recognized_professional: professional,
+        recognized_hours: public + professional,
+        reason: r.get(19)?,
+        created_at: r.get(20)?,
+        updated_at: r.get(21)?,
+    })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Record> {
+    conn.query_row(&format!("{SELECT} WHERE r.id = ?1"), [id], from_row)
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("编号为{id}的学时记录")))
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordFilter {
+    pub year: Option<i32>,
+    pub staff_id: Option<i64>,
+    pub status: Option<Status>,
+    pub category: Option<Category>,
+    pub department: String,
+}
+
+pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
+    let mut sql = format!("{SELECT} WHERE 1=1");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut add = |clause: &str, v: Box<dyn rusqlite::ToSql>| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+    };
+    if let Some(y) = f.year {
+        add("r.year =", Box::new(y));
+    }
+    if let Some(s) = f.staff_id {
+        add("r.staff_id =", Box::new(s));
+    }
+    if let Some(s) = f.status {
+        add("r.status =", Box::new(s.code()));
+    }
+    if let Some(c) = f.category {
+        add("r.category =", Box::new(c.code()));
+    }
+    if !f.department.trim().is_empty() {
+        add("s.department =", Box::new(f.department.trim().to_string()));
+    }
+    sql.push_str(" ORDER BY r.staff_id, r.start_date, r.id");
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params.as_slice(), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The rule inputs of one person-year in entry order, with their record ids.
+fn person_year_inputs(
+    conn: &Connection,
+    staff_id: i64,
+    year: i32,
+) -> Result<Vec<(i64, RuleInput)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, category, subject, start_date, end_date, claimed, months, situation, status
+         FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![staff_id, year], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            RuleInput {
+                category: Category::parse(&r.get::<_, String>(1)?).unwrap_or(Category::Training),
+                subject: r
+                    .get::<_, Option<String>>(2)?
+                    .and_then(|s| Subject::parse(&s)),
+                start: date_col(r, 3)?,
+                end: date_col(r, 4)?,
+                claimed: r.get(5)?,
+                months: r.get(6)?,
+                situation: r
+                    .get::<_, Option<String>>(7)?
+                    .and_then(|s| Situation::parse(&s)),
+                status: Status::parse(&r.get::<_, String>(8)?).unwrap_or(Status::Pending),
+                own_plan_filed: None,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Recomputes the recognised hours of one person-year; call inside the transaction that changed it.
+pub fn refresh(conn: &Connection, staff_id: i64, year: i32) -> Result<()> {
+    let inputs = person_year_inputs(conn, staff_id, year)?;
+    let rules_in: Vec<RuleInput> = inputs.iter().map(|(_, r)| r.clone()).collect();
+    let recognized = rules::recognize(&rules_in);
+    let mut stmt = conn.prepare_cached("UPDATE record SET expected = ?1, rec_public = ?2, rec_professional = ?3, reason = ?4 WHERE id = ?5")?;
+    for ((id, input), rec) in inputs.iter().zip(recognized) {
+        stmt.execute(params![
+            rules::base(input).total(),
+            rec.public,
+            rec.professional,
+            rec.reason,
+            id
+        ])?;
+    }
+    Ok(())
+}
+
+fn insert(conn: &Connection, v: &ValidRecord, now: &str) -> Result<i64> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,
+            evidence, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+    )?;
+    let r = &v.rule;
+    stmt.execute(params![
+        v.staff_id,
+        v.year(),
+        r.category.code(),
+        r.subject.map(Subject::code),
+        v.title,
+        r.start.to_string(),
+        r.end.to_string(),
+        r.claimed,
+        r.months,
+        r.situation.map(Situation::label),
+        v.evidence,
+        r.status.code(),
+        now
+    ])?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
+    crate::staff::get(conn, staff_id)
+        .map(|_| ())
+        .map_err(|_| Error::invalid(format!("人员（编号{staff_id}）不在台账中")))
+}
+
+pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
+    require_person(conn, input.staff_id)?;
+    let v = validate(input).map_err(joined)?;
+    let tx = conn.transaction()?;
+    let id = insert(&tx, &v, &now_local())?;
+    refresh(&tx, v.staff_id, v.year())?;
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// Edits a record still awaiting audit (or rejected, which sends it back to audit).
+pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Record> {
+    let old = get(conn, id)?;
+    if matches!(old.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{id}已{}，不能直接修改",
+            old.status_label
+        )));
+    }
+    let input = RecordInput {
+        staff_id: old.staff_id,
+        ..input.clone()
+    };
+    let v = validate(&input).map_err(joined)?;
+    let tx = conn.transaction()?;
+    let r = &v.rule;
+    tx.execute(
+        "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
+            situation=?9, evidence=?10, status=?11, updated_at=?12 WHERE id=?13",
+        params![
+            v.year(),
+            r.category.code(),
+            r.subject.map(Subject::code),
+            v.title,
+            r.start.to_string(),
+            r.end.to_string(),
+            r.claimed,
+            r.months,
+            r.situation.map(Situation::label),
+            v.evidence,
+            r.status.code(),
+            now_local(),
+            id
+        ],
+    )?;
+    refresh(&tx, old.staff_id, old.year)?;
+    if v.year() != old.year {
+        refresh(&tx, old.staff_id, v.year())?;
+    }
+    tx.commit()?;
+    get(conn, id)
+}
+
+/// Removes a record that was never recognised (pending or rejected).
+pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
+    let old = get(conn, id)?;
+    if matches!(old.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{id}已{}，不能删除",
+            old.status_label
+        )));
+    }
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
+    refresh(&tx, old.staff_id, old.year)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// What a record would be recognised as if approved now, next to the person's other approved records.
+pub fn preview(
+    conn: &Connection,
+    input: &RecordInput,
+    editing: Option<i64>,
+) -> Result<Recognition> {
+    require_person(conn, input.staff_id)?;
+    let v = validate(input).map_err(joined)?;
+    let mut inputs: Vec<RuleInput> = person_year_inputs(conn, v.staff_id, v.year())?
+        .into_iter()
+        .filter(|(id, _)| Some(*id) != editing)
+        .map(|(_, r)| r)
+        .collect();
+    let status = if v.rule.status == Status::Synced {
+        Status::Synced
+    } else {
+        Status::Approved
+    };
+    inputs.push(RuleInput { status, ..v.rule });
+    Ok(rules::recognize(&inputs).pop().expect("one record pushed"))
+}
+
+pub const IMPORT_COLUMNS: [Column; 10] = [
+    Column {
+        label: "身份证号",
+        aliases: &["id_number", "身份证号码", "公民身份号码"],
+        required: true,
+    },
+    Column {
+        label: "类别",
+        aliases: &["category"],
+        required: true,
+    },
+    Column {
+        label: "科目",
+        aliases: &["subject", "科目类别"],
+        required: false,
+    },
+    Column {
+        label: "项目名称",
+        aliases: &["title", "名称"],
+        required: true,
+    },
+    Column {
+        label: "开始日期",
+        aliases: &["start", "start_date"],
+        required: true,
+    },
+    Column {
+        label: "结束日期",
+        aliases: &["end", "end_date"],
+        required: true,
+    },
+    Column {
+        label: "学时",
+        aliases: &["hours", "claimed", "申报学时"],
+        required: false,
+    },
+    Column {
+        label: "月数",
+        aliases: &["months"],
+        required: false,
+    },
+    Column {
+        label: "情形",
+        aliases: &["situation"],
+        required: false,
+    },
+    Column {
+        label: "证明材料",
+        aliases: &["evidence"],
+        required: false,
+    },
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordImportSummary {
+    pub imported: usize,
+    pub people: usize,
+}
+
+/// All or nothing: every bad row is listed; nothing is written unless every row is good.
+pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSummary> {
+    let file = table::file_label(path);
+    let rows = table::read_csv(path, &IMPORT_COLUMNS)?;
+    let people: HashMap<String, i64> = {
+        let mut stmt = conn.prepare("SELECT id_number, id FROM staff")?;
+        let m = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        m
+    };
+    let mut errors = Vec::new();
+    let mut good = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut row_errs: FieldErrors = Vec::new();
+        let staff_id = match IdNumber::parse(row.get(0)) {
+            Ok(id) => people.get(id.as_str()).copied().or_else(|| {
+                row_errs.push((
+                    "身份证号",
+                    format!(
+                        "台账中没有身份证号为{}的人员，请先导入人员",
+                        idcard::mask(id.as_str())
+                    ),
+                ));
+                None
+            }),
+            Err(m) => {
+                row_errs.push(("身份证号", m));
+                None
+            }
+        };
+        let claimed = match row.get(6) {
+            "" => None,
+            s => Hours::parse(s).map_err(|m| row_errs.push(("学时", m))).ok(),
+        };
+        let months = match row.get(7) {
+            "" => None,
+            s => idcard::normalize_input(s)
+                .parse::<u32>()
+                .map_err(|_| row_errs.push(("月数", format!("月数“{s}”应为1–12的整数"))))
+                .ok(),
+        };
+        let input = RecordInput {
+            staff_id: staff_id.unwrap_or(0),
+            category: row.get(1).into(),
+            subject: row.get(2).into(),
+            title: row.get(3).into(),
+            start: row.get(4).into(),
+            end: row.get(5).into(),
+            claimed,
+            months,
+            situation: row.get(8).into(),
+            evidence: row.get(9).into(),
+        };
+        // A field that failed to parse is reported once, not again by the validator.
+        let parse_failed: Vec<&str> = row_errs.iter().map(|(c, _)| *c).collect();
+        match validate(&input) {
+            Ok(v) if row_errs.is_empty() => good.push(v),
+            Ok(_) => {}
+            Err(errs) => {
+                row_errs.extend(errs.into_iter().filter(|(c, _)| !parse_failed.contains(c)))
+            }
+        }
+        errors.extend(row_errs.into_iter().map(|(c, m)| RowError {
+            line: row.line,
+            column: c.into(),
+            message: m,
+        }));
+    }
+    if !errors.is_empty() {
+        return Err(Error::Rows { file, errors });
+    }
+    if good.is_empty() {
+        return Err(Error::Rows {
+            file,
+            errors: vec![RowError {
+                line: 2,
+                column: String::new(),
+                message: "文件中没有数据行".into(),
+            }],
+        });
+    }
+    let tx = conn.transaction()?;
+    let now = now_local();
+    let mut touched = BTreeSet::new();
+    for v in &good {
+        insert(&tx, v, &now)?;
+        touched.insert((v.staff_id, v.year()));
+    }
+    for (staff_id, year) in &touched {
+        refresh(&tx, *staff_id, *year)?;
+    }
+    tx.commit()?;
+    let people = touched
+        .iter()
+        .map(|(s, _)| s)
+        .collect::<BTreeSet<_>>()
+        .len();
+    Ok(RecordImportSummary {
+        imported: good.len(),
+        people,
+    })
+}
+
+/// Sets a record's status and refreshes its person-year. The review workflow builds on this.
+pub fn set_status(conn: &Connection, id: i64, status: Status) -> Result<()> {
+    let r = get(conn, id)?;
+    conn.execute(
+        "UPDATE record SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.code(), now_local(), id],
+    )?;
+    refresh(conn, r.staff_id, r.year)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::idcard::tests::make_id;
+    use crate::staff::{self, StaffInput};
+
+    pub fn person(conn: &Connection, seq: u32) -> staff::Staff {
+        staff::add(
+            conn,
+            &StaffInput {
+                name: format!("员工{seq}"),
+                id_number: make_id("370402", "19900101", &format!("{seq:03}")),
+                department: "内科".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    pub fn input(staff_id: i64, category: &str, start: &str, claimed: Option<i64>) -> RecordInput {
+        RecordInput {
+            staff_id,
+            category: category.into(),
+            title: format!("{category}项目"),
+            start: start.into(),
+            end: start.into(),
+            claimed: claimed.map(Hours::from_whole),
+            evidence: "证书扫描件".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn added_records_are_pending_and_recognised_only_once_approved() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+        assert_eq!(
+            (r.status, r.recognized_hours, r.expected_hours),
+            (Status::Pending, Hours::ZERO, Hours::from_whole(6))
+        );
+        assert!(r.reason.starts_with("待审核"));
+        set_status(&conn, r.id, Status::Approved).unwrap();
+        let r = get(&conn, r.id).unwrap();
+        assert_eq!(r.recognized_professional, Hours::from_whole(6));
+        let city = add(
+            &mut conn,
+            &input(p.id, "市平台学习", "2025-02-01", Some(30)),
+        )
+        .unwrap();
+        assert_eq!(
+            (city.status, city.recognized_public),
+            (Status::Synced, Hours::from_whole(30))
+        );
+    }
+
+    #[test]
+    fn approving_a_later_record_can_cut_an_earlier_entered_one() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let ids: Vec<i64> = ["2025-06-01", "2025-01-01", "2025-02-01", "2025-03-01"]
+            .iter()
+            .map(|d| {
+                add(&mut conn, &input(p.id, "achievement", d, None))
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        for id in &ids {
+            set_status(&conn, *id, Status::Approved).unwrap();
+        }
+        let june = get(&conn, ids[0]).unwrap();
+        assert_eq!(
+            june.recognized_hours,
+            Hours::ZERO,
+            "the latest-dated record is the one cut"
+        );
+        assert!(june.reason.contains("本条计0"));
+    }
+
+    #[test]
+    fn invalid_records_are_refused_and_nothing_written() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let mut bad = input(p.id, "training", "2025-03-02", Some(8));
+        bad.end = "2025-03-01".into();
+        assert!(add(&mut conn, &bad)
+            .unwrap_err()
+            .to_string()
+            .contains("结束日期早于开始日期"));
+        assert!(
+            add(&mut conn, &input(9999, "training", "2025-03-01", Some(8)))
+                .unwrap_err()
+                .to_string()
+                .contains("不在台账中")
+        );
+        assert!(add(&mut conn, &input(p.id, "旅游", "2025-03-01", Some(8)))
+            .unwrap_err()
+            .to_string()
+            .contains("类别“旅游”无效"));
+        assert!(list(&conn, &RecordFilter::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn preview_counts_against_approved_records_of_the_year() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        for d in ["2025-01-01", "2025-02-01"] {
+            let id = add(&mut conn, &input(p.id, "study", d, Some(18)))
+                .unwrap()
+                .id;
+            set_status(&conn, id, Status::Approved).unwrap();
+        }
+        let pv = preview(&conn, &input(p.id, "study", "2025-05-01", Some(10)), None).unwrap();
+        assert_eq!(pv.professional, Hours::from_whole(4));
+        assert!(pv.reason.contains("核减为4学时"), "{}", pv.reason);
+    }
+
+    #[test]
+    fn only_unrecognised_records_can_be_edited_or_deleted() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+        let edited = update(
+            &mut conn,
+            r.id,
+            &input(p.id, "training", "2026-03-01", Some(7)),
+        )
+        .unwrap();
+        assert_eq!(
+            (edited.year, edited.claimed_hours),
+            (2026, Some(Hours::from_whole(7)))
+        );
+        set_status(&conn, r.id, Status::Approved).unwrap();
+        assert!(update(
+            &mut conn,
+            r.id,
+            &input(p.id, "training", "2026-03-01", Some(8))
+        )
+        .is_err());
+        assert!(delete(&mut conn, r.id).is_err());
+    }
+
+    #[test]
+    fn csv_import_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let stranger = make_id("370402", "19900101", "555");
+        let header = "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n";
+        let rows = format!(
+            "{id},培训进修,专业,心电图培训,2025-03-01,2025-03-02,20,,,培训证书\n\
+             {id},posting,,援疆,2025-01-01,2025-12-31,,7,,派遣文件\n\
+             {stranger},training,,x,2025-03-01,2025-03-01,8,,,\n\
+             {id},special,,病休,2025-01-01,2025-12-31,,5,病假,诊断证明\n\
+             {id},training,,y,2025-02-30,2025-03-01,1e9,,,\n",
+            id = p.id_number
+        );
+        let path = dir.path().join("records.csv");
+        std::fs::write(&path, format!("{header}{rows}")).unwrap();
+        let err = import_csv(&mut conn, &path).unwrap_err();
+        let Error::Rows { errors, .. } = &err else {
+            panic!("{err}")
+        };
+        let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![(4, "身份证号"), (5, "月数"), (6, "学时"), (6, "开始日期")],
+            "{err}"
+        );
+        assert!(
+            !err.to_string().contains(&stranger),
+            "ID numbers are masked in messages"
+        );
+        assert!(list(&conn, &RecordFilter::default()).unwrap().is_empty());
+
+        let good = format!(
+            "{header}{id},培训进修,专业,心电图培训,2025-03-01,2025-03-02,20,,,培训证书\n{id},posting,,援疆,2025-01-01,2025-12-31,,7,,派遣文件\n{id},city_platform,公需,数字技术,2025-04-01,2025-04-01,12.5,,,\n",
+            id = p.id_number
+        );
+        std::fs::write(&path, good).unwrap();
+        let s = import_csv(&mut conn, &path).unwrap();
+        assert_eq!((s.imported, s.people), (3, 1));
+        let all = list(
+            &conn,
+            &RecordFilter {
+                year: Some(2025),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(all.len(), 3);
+        let training = all
+            .iter()
+            .find(|r| r.category == Category::Training)
+            .unwrap();
+        assert_eq!(
+            (training.status, training.expected_hours),
+            (Status::Pending, Hours::from_whole(16))
+        );
+        let city = all
+            .iter()
+            .find(|r| r.category == Category::CityPlatform)
+            .unwrap();
+        assert_eq!(
+            (city.status, city.recognized_public),
+            (Status::Synced, Hours(125))
+        );
+    }
+}
