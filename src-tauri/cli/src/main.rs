@@ -1,6 +1,6 @@
 //! `ce-ledger`: the officer's command-line tool over the same ledger as the desktop app.
 
-use ce_ledger_core::{db, staff, unit, Error};
+use ce_ledger_core::{db, policy, progress, records, staff, table, unit, Error};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,8 +27,59 @@ enum Command {
     /// Unit profile (单位信息)
     #[command(subcommand)]
     Unit(UnitCmd),
+    /// Hour records (学时记录)
+    #[command(subcommand)]
+    Records(RecordsCmd),
+    /// Everyone's standing against the year's requirement
+    Progress {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The year's policy (要求、公需科目、截止日期)
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Mark a title applicant (拟申报职称) with the date their materials go in
+    Applicant {
+        #[arg(long)]
+        id_number: String,
+        #[arg(long)]
+        year: i32,
+        /// YYYY-MM-DD; omit together with --remove to unmark
+        #[arg(long)]
+        materials_date: Option<String>,
+        #[arg(long)]
+        remove: bool,
+    },
     /// Print where the ledger file is
     Where,
+}
+
+#[derive(Subcommand)]
+enum RecordsCmd {
+    /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料; all or nothing
+    Import { file: PathBuf },
+    /// List records with recognised hours and reasons
+    List {
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum PolicyCmd {
+    /// Show a year's policy as JSON (a new year starts as a copy of the previous one)
+    Show {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Replace a year's policy from a JSON file shaped like `policy show`
+    Set { file: PathBuf },
+    /// Replace a year's State Council adjustments from JSON {"year":Y,"off":[dates],"work":[dates]}
+    Calendar { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -85,6 +136,19 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Error> {
         serde_json::to_string_pretty(v).map_err(|e| Error::invalid(e.to_string()))?
     );
     Ok(())
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T, Error> {
+    let text = std::fs::read_to_string(file).map_err(|e| Error::Io {
+        path: file.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -145,6 +209,99 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Staff(StaffCmd::Archive { id }) => {
             let s = staff::set_archived(&conn, id, true)?;
             println!("已归档：{}", s.name);
+        }
+        Command::Records(RecordsCmd::Import { file }) => {
+            let s = records::import_csv(&mut conn, &file)?;
+            println!(
+                "已导入 {} 条学时记录（涉及 {} 人），待单位审核",
+                s.imported, s.people
+            );
+        }
+        Command::Records(RecordsCmd::List { year, json }) => {
+            let list = records::list(
+                &conn,
+                &records::RecordFilter {
+                    year,
+                    ..Default::default()
+                },
+            )?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for r in list {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}\t{}\t认定{}\t{}",
+                        r.id,
+                        r.name,
+                        r.category_label,
+                        r.title,
+                        r.start,
+                        r.status_label,
+                        r.recognized_hours,
+                        r.reason
+                    );
+                }
+            }
+        }
+        Command::Progress { year, json } => {
+            let p = progress::progress(&conn, year, today())?;
+            if json {
+                print_json(&p)?;
+            } else {
+                for s in &p.staff {
+                    let state = if s.compliant {
+                        "达标".to_string()
+                    } else {
+                        format!("差公需{} 专业{}", s.short_public, s.short_professional)
+                    };
+                    println!(
+                        "{}\t{}\t公需{}\t专业{}\t待审{}\t{state}",
+                        s.name, s.department, s.public, s.professional, s.pending
+                    );
+                }
+            }
+        }
+        Command::Policy(PolicyCmd::Show { year }) => {
+            print_json(&policy::get_or_create(&conn, year)?)?
+        }
+        Command::Policy(PolicyCmd::Set { file }) => {
+            let p: policy::YearPolicy = read_json(&file)?;
+            print_json(&policy::save(&conn, &p)?)?;
+        }
+        Command::Policy(PolicyCmd::Calendar { file }) => {
+            let c: policy::CalendarYear = read_json(&file)?;
+            policy::set_calendar_year(&mut conn, &c)?;
+            println!(
+                "已更新{}年调休安排：放假{}天，调休上班{}天",
+                c.year,
+                c.off.len(),
+                c.work.len()
+            );
+        }
+        Command::Applicant {
+            id_number,
+            year,
+            materials_date,
+            remove,
+        } => {
+            let id = ce_ledger_core::idcard::IdNumber::parse(&id_number).map_err(Error::Invalid)?;
+            let person = staff::find_by_id_number(&conn, id.as_str())?
+                .ok_or_else(|| Error::NotFound("该身份证号的人员".into()))?;
+            let date = match (materials_date, remove) {
+                (Some(d), false) => Some(table::parse_date(&d).map_err(Error::Invalid)?),
+                (None, true) => None,
+                _ => return Err(Error::invalid("请给出 --materials-date 或 --remove 之一")),
+            };
+            progress::set_title_applicant(&conn, person.id, year, date)?;
+            println!(
+                "{}：{}",
+                person.name,
+                if date.is_some() {
+                    "已标记为拟申报职称"
+                } else {
+                    "已取消拟申报职称"
+                }
+            );
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {

@@ -1,0 +1,154 @@
+mod common;
+use common::{id_number, path_str, Ledger};
+
+fn ledger_with_two_people() -> (Ledger, String, String) {
+    let l = Ledger::new();
+    let a = id_number("19800101", 101);
+    let b = id_number("19851231", 202);
+    let csv = l.write(
+        "staff.csv",
+        format!("姓名,身份证号,部门\n张三,{a},内科\n李四,{b},外科\n"),
+    );
+    l.ok(&["staff", "import", path_str(&csv)]);
+    (l, a, b)
+}
+
+#[test]
+fn records_import_list_and_progress_follow_the_contract() {
+    let (l, a, b) = ledger_with_two_people();
+    let csv = l.write(
+        "records.csv",
+        format!(
+            "\u{feff}身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {a},培训进修,专业,心电图新进展,2025-03-01,2025-03-02,20,,,培训证书\n\
+             {a},city_platform,公需,数字技术,2025-04-01,2025-04-01,30,,,\n\
+             {b},援派支教等,,援疆医疗,2025-01-01,2025-12-31,,12,,派遣文件\n\
+             {b},代表性成果,,论文,2025-05-01,2025-05-01,,,,期刊封面\n"
+        ),
+    );
+    let out = l.ok(&["records", "import", path_str(&csv)]);
+    assert!(out.contains("4"), "{out}");
+
+    let list = l.json(&["records", "list", "--year", "2025", "--json"]);
+    let arr = list.as_array().unwrap();
+    assert_eq!(arr.len(), 4);
+    for key in [
+        "id",
+        "id_number",
+        "category",
+        "title",
+        "status",
+        "claimed_hours",
+        "recognized_hours",
+        "reason",
+    ] {
+        assert!(arr[0].get(key).is_some(), "missing {key}");
+    }
+    let training = arr.iter().find(|r| r["category"] == "training").unwrap();
+    assert_eq!(training["status"], "pending");
+    assert_eq!(training["claimed_hours"], 20.0);
+    assert_eq!(training["recognized_hours"], 0.0);
+    assert_eq!(training["id_number"], a);
+    let city = arr
+        .iter()
+        .find(|r| r["category"] == "city_platform")
+        .unwrap();
+    assert_eq!(
+        (city["status"].as_str(), city["recognized_hours"].as_f64()),
+        (Some("synced"), Some(30.0))
+    );
+    assert!(l
+        .json(&["records", "list", "--year", "2024", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let p = l.json(&["progress", "--year", "2025", "--json"]);
+    assert_eq!(p["year"], 2025);
+    let zhang = p["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id_number"] == a)
+        .unwrap();
+    assert_eq!(zhang["name"], "张三");
+    assert_eq!(zhang["public"], 30.0);
+    assert_eq!(zhang["professional"], 0.0);
+    assert_eq!(zhang["total"], 30.0);
+    assert_eq!(zhang["pending"], 20.0);
+    assert_eq!(zhang["compliant"], false);
+    assert_eq!(zhang["short_public"], 0.0);
+    assert_eq!(zhang["short_professional"], 60.0);
+    let li = p["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id_number"] == b)
+        .unwrap();
+    assert_eq!(
+        li["pending"], 100.0,
+        "posting 90 + achievement 10 awaiting audit"
+    );
+}
+
+#[test]
+fn bad_record_rows_refuse_the_whole_file() {
+    let (l, a, _) = ledger_with_two_people();
+    let csv = l.write(
+        "bad.csv",
+        format!(
+            "id_number,category,subject,title,start,end,hours,months,situation,evidence\n\
+             {a},training,professional,ok,2025-03-01,2025-03-01,8,,,cert\n\
+             {a},special,,出国进修,2025-01-01,2025-12-31,,5,出国,批件\n\
+             {a},training,,bad,2025-03-05,2025-03-01,8,,,\n\
+             {a},holiday,,bad,2025-03-05,2025-03-05,8,,,\n"
+        ),
+    );
+    let out = l.run(&["records", "import", path_str(&csv)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.csv：第3行，月数：附件1第7条"), "{err}");
+    assert!(
+        err.contains("第4行，结束日期：结束日期早于开始日期"),
+        "{err}"
+    );
+    assert!(err.contains("第5行，类别：类别“holiday”无效"), "{err}");
+    assert!(l
+        .json(&["records", "list", "--json"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+}
+
+#[test]
+fn policy_and_title_applicant_commands() {
+    let (l, a, _) = ledger_with_two_people();
+    let p = l.json(&["policy", "show", "--year", "2025"]);
+    assert_eq!(p["public_required"], 30.0);
+    assert_eq!(p["study_deadline"], "2025-12-31");
+    assert_eq!(p["topics"].as_array().unwrap().len(), 11);
+    let p27 = l.json(&["policy", "show", "--year", "2027"]);
+    assert_eq!(p27["plan_deadline"], "2027-05-20");
+
+    l.ok(&[
+        "applicant",
+        "--id-number",
+        &a,
+        "--year",
+        "2025",
+        "--materials-date",
+        "2025-10-13",
+    ]);
+    let prog = l.json(&["progress", "--year", "2025", "--json"]);
+    let zhang = prog["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id_number"] == a)
+        .unwrap();
+    assert_eq!(zhang["title_applicant"], true);
+    assert_eq!(
+        zhang["deadline"], "2025-09-29",
+        "5 working days before, across National Day"
+    );
+}
