@@ -10,6 +10,19 @@ const COMMANDS: &[&str] = &[
     "staff_update",
     "staff_set_archived",
     "staff_departments",
+    "categories",
+    "policy_years",
+    "policy_get",
+    "policy_save",
+    "calendar_get",
+    "calendar_set",
+    "record_add",
+    "record_update",
+    "record_delete",
+    "record_preview",
+    "person_page",
+    "title_applicant_set",
+    "dashboard",
 ];
 
 fn main() {

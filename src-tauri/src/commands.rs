@@ -1,7 +1,7 @@
 //! IPC commands: each maps one UI call onto one core function. No logic lives here.
 
 use ce_ledger_core::db::Connection;
-use ce_ledger_core::{staff, unit, Error};
+use ce_ledger_core::{policy, progress, records, rules, staff, unit, Error};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -111,4 +111,95 @@ pub fn staff_set_archived(
 #[tauri::command]
 pub fn staff_departments(ledger: State<'_, Ledger>) -> Result<Vec<String>, String> {
     ledger.with(|c| staff::departments(c))
+}
+
+#[tauri::command]
+pub fn categories() -> Vec<rules::CategoryInfo> {
+    rules::category_infos()
+}
+
+#[tauri::command]
+pub fn policy_years(ledger: State<'_, Ledger>) -> Result<Vec<i32>, String> {
+    ledger.with(|c| policy::years(c))
+}
+
+#[tauri::command]
+pub fn policy_get(ledger: State<'_, Ledger>, year: i32) -> Result<policy::YearPolicy, String> {
+    ledger.with(|c| policy::get_or_create(c, year))
+}
+
+#[tauri::command]
+pub fn policy_save(
+    ledger: State<'_, Ledger>,
+    policy: policy::YearPolicy,
+) -> Result<policy::YearPolicy, String> {
+    ledger.with(|c| policy::save(c, &policy))
+}
+
+#[tauri::command]
+pub fn calendar_get(ledger: State<'_, Ledger>, year: i32) -> Result<policy::CalendarYear, String> {
+    ledger.with(|c| policy::calendar_year(c, year))
+}
+
+#[tauri::command]
+pub fn calendar_set(
+    ledger: State<'_, Ledger>,
+    calendar: policy::CalendarYear,
+) -> Result<(), String> {
+    ledger.with(|c| policy::set_calendar_year(c, &calendar))
+}
+
+#[tauri::command]
+pub fn record_add(
+    ledger: State<'_, Ledger>,
+    input: records::RecordInput,
+) -> Result<records::Record, String> {
+    ledger.with(|c| records::add(c, &input).map(records::Record::masked))
+}
+
+#[tauri::command]
+pub fn record_update(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    input: records::RecordInput,
+) -> Result<records::Record, String> {
+    ledger.with(|c| records::update(c, id, &input).map(records::Record::masked))
+}
+
+#[tauri::command]
+pub fn record_delete(ledger: State<'_, Ledger>, id: i64) -> Result<(), String> {
+    ledger.with(|c| records::delete(c, id))
+}
+
+#[tauri::command]
+pub fn record_preview(
+    ledger: State<'_, Ledger>,
+    input: records::RecordInput,
+    editing: Option<i64>,
+) -> Result<rules::Recognition, String> {
+    ledger.with(|c| records::preview(c, &input, editing))
+}
+
+#[tauri::command]
+pub fn person_page(
+    ledger: State<'_, Ledger>,
+    staff_id: i64,
+    year: i32,
+) -> Result<progress::PersonPage, String> {
+    ledger.with(|c| progress::person_page(c, staff_id, year, progress::today()))
+}
+
+#[tauri::command]
+pub fn title_applicant_set(
+    ledger: State<'_, Ledger>,
+    staff_id: i64,
+    year: i32,
+    materials_date: Option<chrono::NaiveDate>,
+) -> Result<(), String> {
+    ledger.with(|c| progress::set_title_applicant(c, staff_id, year, materials_date))
+}
+
+#[tauri::command]
+pub fn dashboard(ledger: State<'_, Ledger>, year: i32) -> Result<progress::Dashboard, String> {
+    ledger.with(|c| progress::dashboard(c, year, progress::today()))
 }

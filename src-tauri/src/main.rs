@@ -21,6 +21,19 @@ fn main() {
             commands::staff_update,
             commands::staff_set_archived,
             commands::staff_departments,
+            commands::categories,
+            commands::policy_years,
+            commands::policy_get,
+            commands::policy_save,
+            commands::calendar_get,
+            commands::calendar_set,
+            commands::record_add,
+            commands::record_update,
+            commands::record_delete,
+            commands::record_preview,
+            commands::person_page,
+            commands::title_applicant_set,
+            commands::dashboard,
         ])
         .run(tauri::generate_context!())
         .expect("error while running CE Ledger");

@@ -40,3 +40,58 @@ export const api = {
 export function errorText(e: unknown): string {
   return typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)
 }
+
+export interface CategoryInfo {
+  code: string; label: string; uses_months: boolean; fixed_hours: boolean
+  daily_capped: boolean; professional_only: boolean; needs_audit: boolean
+}
+export interface YearPolicy {
+  year: number; public_required: number; professional_required: number; total_required: number
+  topics: string[]; study_deadline: string; plan_deadline: string
+}
+export interface CalendarYear { year: number; off: string[]; work: string[] }
+export interface RecordInput {
+  staff_id: number; category: string; subject: string; title: string; start: string; end: string
+  claimed: number | null; months: number | null; situation: string; evidence: string
+}
+export type StatusCode = 'pending' | 'approved' | 'rejected' | 'synced'
+export interface LedgerRecord {
+  id: number; staff_id: number; name: string; id_number: string; department: string; year: number
+  category: string; category_label: string; subject: string | null; subject_label: string; title: string
+  start: string; end: string; claimed_hours: number | null; months: number | null; situation: string | null
+  evidence: string; status: StatusCode; status_label: string; expected_hours: number
+  recognized_public: number; recognized_professional: number; recognized_hours: number; reason: string
+}
+export interface Recognition { public: number; professional: number; reason: string }
+export interface PersonProgress {
+  staff_id: number; id_number: string; name: string; department: string
+  public: number; professional: number; total: number; pending: number; compliant: boolean
+  short_public: number; short_professional: number; title_applicant: boolean
+  materials_date: string | null; deadline: string; days_left: number
+}
+export interface PersonPage {
+  staff: StaffRow; year: number; policy: YearPolicy; progress: PersonProgress; records: LedgerRecord[]
+}
+export interface DepartmentStat { department: string; done: number; short: number }
+export interface Dashboard {
+  year: number; policy: YearPolicy; today: string; staff_count: number; done: number; short: number
+  pending_records: number; study_days_left: number; plan_days_left: number; applicants_at_risk: number
+  by_department: DepartmentStat[]; short_list: PersonProgress[]
+}
+
+export const ledgerApi = {
+  categories: () => invoke<CategoryInfo[]>('categories'),
+  policyYears: () => invoke<number[]>('policy_years'),
+  policyGet: (year: number) => invoke<YearPolicy>('policy_get', { year }),
+  policySave: (policy: YearPolicy) => invoke<YearPolicy>('policy_save', { policy }),
+  calendarGet: (year: number) => invoke<CalendarYear>('calendar_get', { year }),
+  calendarSet: (calendar: CalendarYear) => invoke<void>('calendar_set', { calendar }),
+  recordAdd: (input: RecordInput) => invoke<LedgerRecord>('record_add', { input }),
+  recordUpdate: (id: number, input: RecordInput) => invoke<LedgerRecord>('record_update', { id, input }),
+  recordDelete: (id: number) => invoke<void>('record_delete', { id }),
+  recordPreview: (input: RecordInput, editing: number | null) => invoke<Recognition>('record_preview', { input, editing }),
+  personPage: (staffId: number, year: number) => invoke<PersonPage>('person_page', { staffId, year }),
+  titleApplicantSet: (staffId: number, year: number, materialsDate: string | null) =>
+    invoke<void>('title_applicant_set', { staffId, year, materialsDate }),
+  dashboard: (year: number) => invoke<Dashboard>('dashboard', { year }),
+}

@@ -52,6 +52,15 @@ enum Command {
         #[arg(long)]
         remove: bool,
     },
+    /// Fill an empty ledger with a deterministic sample unit (for trying the program)
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        staff: usize,
+        #[arg(long, default_value_t = 12)]
+        records_per_person: usize,
+        #[arg(long)]
+        year: i32,
+    },
     /// Print where the ledger file is
     Where,
 }
@@ -120,6 +129,11 @@ enum UnitCmd {
 }
 
 fn main() -> ExitCode {
+    // Piped into `head` or `less`, stop quietly like other command-line tools instead of panicking.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -145,10 +159,6 @@ fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T
     })?;
     serde_json::from_str(&text)
         .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))
-}
-
-fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
@@ -244,7 +254,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             }
         }
         Command::Progress { year, json } => {
-            let p = progress::progress(&conn, year, today())?;
+            let p = progress::progress(&conn, year, progress::today())?;
             if json {
                 print_json(&p)?;
             } else {
@@ -302,6 +312,26 @@ fn run(cli: Cli) -> Result<(), Error> {
                     "已取消拟申报职称"
                 }
             );
+        }
+        Command::Demo {
+            staff: n,
+            records_per_person,
+            year,
+        } => {
+            let (count, _) = staff::list(
+                &conn,
+                &staff::StaffQuery {
+                    include_archived: true,
+                    page_size: 1,
+                    ..Default::default()
+                },
+            )?;
+            if count > 0 {
+                return Err(Error::invalid("台账中已有人员，示例数据只能写入空台账"));
+            }
+            let dir = std::env::temp_dir();
+            ce_ledger_core::sample::populate(&mut conn, n, records_per_person, year, &dir)?;
+            println!("已生成示例台账：{n} 人，每人 {records_per_person} 条{year}年度记录");
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {

@@ -8,6 +8,7 @@ pub mod policy;
 pub mod progress;
 pub mod records;
 pub mod rules;
+pub mod sample;
 pub mod staff;
 pub mod table;
 pub mod unit;

@@ -11,6 +11,11 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
+/// The local calendar date, which drives every days-left figure.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PersonProgress {
     pub staff_id: i64,

@@ -333,6 +333,21 @@ pub fn refresh(conn: &Connection, staff_id: i64, year: i32) -> Result<()> {
     Ok(())
 }
 
+/// Recomputes every person-year of `year` (after a bulk status change).
+pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
+    let people: Vec<i64> = {
+        let mut stmt = conn.prepare("SELECT DISTINCT staff_id FROM record WHERE year = ?1")?;
+        let ids = stmt
+            .query_map([year], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids
+    };
+    for staff_id in people {
+        refresh(conn, staff_id, year)?;
+    }
+    Ok(())
+}
+
 fn insert(conn: &Connection, v: &ValidRecord, now: &str) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,

@@ -114,6 +114,33 @@ impl Category {
     }
 }
 
+/// What the entry form needs to know of a category, so the UI holds no rule knowledge of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryInfo {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub uses_months: bool,
+    pub fixed_hours: bool,
+    pub daily_capped: bool,
+    pub professional_only: bool,
+    pub needs_audit: bool,
+}
+
+pub fn category_infos() -> Vec<CategoryInfo> {
+    Category::ALL
+        .into_iter()
+        .map(|c| CategoryInfo {
+            code: c.code(),
+            label: c.label(),
+            uses_months: c.uses_months(),
+            fixed_hours: c.fixed_hours(),
+            daily_capped: c.daily_capped(),
+            professional_only: c.professional_only(),
+            needs_audit: c != Category::CityPlatform,
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {

@@ -13,6 +13,7 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     bad.replace_range(17..18, if good.ends_with('1') { "2" } else { "1" });
 
     let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-staff]").await;
     app.click("[data-testid=staff-add]").await;
     app.type_into("f-name", "张三丰").await;
     app.type_into("f-id", &bad).await;
@@ -49,6 +50,7 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     drop(conn);
 
     let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-staff]").await;
     app.wait_for_text(".staff-table .el-table__body tr", "张三丰")
         .await;
     app.stop().await;

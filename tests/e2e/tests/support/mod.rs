@@ -129,20 +129,67 @@ impl App {
     }
 
     pub async fn find(&self, css: &str) -> Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        {
+            Ok(el) => el,
+            Err(e) => {
+                self.screenshot("failure.png").await;
+                panic!("no element {css}: {e} (screen saved as artifacts/failure.png)")
+            }
+        }
     }
 
+    /// Clicks `button` until `expected` is on the page: a click that lands while a drawer is
+    /// still sliding in can miss, as it can for a person, who then clicks again.
+    pub async fn open(&self, button: &str, expected: &str) {
+        // A closed dialog stays in the DOM, hidden: wait for it to be rendered, not merely present.
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.click(button).await;
+            if self.visible_within(expected, Duration::from_secs(3)).await {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("clicking {button} never showed {expected}");
+            }
+        }
+    }
+
+    /// Whether an element matching `css` is rendered within `limit`.
+    async fn visible_within(&self, css: &str, limit: Duration) -> bool {
+        let script = "return Array.from(document.querySelectorAll(arguments[0])).some(e => e.offsetParent !== null)";
+        let deadline = Instant::now() + limit;
+        loop {
+            let shown = self.client.execute(script, vec![css.into()]).await;
+            if matches!(shown, Ok(serde_json::Value::Bool(true))) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks like a person; retries while the element is still animating in or covered.
     pub async fn click(&self, css: &str) {
-        self.find(css)
-            .await
-            .click()
-            .await
-            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match self.find(css).await.click().await {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => {
+                    self.screenshot("failure.png").await;
+                    panic!("click {css}: {e:?}");
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        }
     }
 
     /// Types into the <input> inside an Element Plus field marked with data-testid.
@@ -190,6 +237,38 @@ impl App {
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
+    }
+
+    /// Clicks the visible element matching `css` whose text is exactly `text` (e.g. a teleported
+    /// dropdown option), retrying until it appears.
+    pub async fn click_text(&self, css: &str, text: &str) {
+        let script = "const [css, text] = arguments;
+            const el = Array.from(document.querySelectorAll(css))
+              .find(e => e.innerText.trim() === text && e.offsetParent !== null);
+            if (!el) return false;
+            el.click();
+            return true;";
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let clicked = self
+                .client
+                .execute(script, vec![css.into(), text.into()])
+                .await;
+            if matches!(clicked, Ok(serde_json::Value::Bool(true))) {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("no visible {css} with text {text:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
+    /// Chooses an option of an Element Plus select marked with data-testid.
+    pub async fn choose(&self, testid: &str, option: &str) {
+        self.click(&format!("[data-testid={testid}]")).await;
+        self.click_text(".el-select-dropdown__item", option).await;
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -1,0 +1,71 @@
+//! The hours ledger end to end: open a person's page, enter records through the form with a
+//! live preview, and watch the person's progress change.
+
+mod support;
+use ce_ledger_core::{db, staff};
+use support::{id_number, App};
+
+const TAB: &str = "\u{E004}";
+
+#[tokio::test]
+async fn entering_records_updates_the_persons_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("hours.sqlite3");
+    {
+        let conn = db::open(&ledger).unwrap();
+        let input = staff::StaffInput {
+            name: "李时珍".into(),
+            id_number: id_number("19750615", 321),
+            department: "中医科".into(),
+            ..Default::default()
+        };
+        staff::add(&conn, &input).unwrap();
+    }
+
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-staff]").await;
+    app.click_text("[data-testid=staff-hours]", "学时").await;
+    app.wait_for_text("[data-testid=p-public]", "0 / 30").await;
+    app.wait_for_text("[data-testid=p-professional]", "0 / 60")
+        .await;
+
+    // City-platform study counts at once.
+    app.open("[data-testid=p-add-record]", "[data-testid=r-category]")
+        .await;
+    app.choose("r-category", "市平台学习").await;
+    app.type_into("r-title", "数字技术公需课").await;
+    app.type_into("r-hours", &format!("12.5{TAB}")).await;
+    app.wait_for_text("[data-testid=r-preview]", "公需 12.5 学时")
+        .await;
+    app.click("[data-testid=r-save]").await;
+    app.wait_for_text("[data-testid=p-public]", "12.5 / 30")
+        .await;
+
+    // A two-hour-over training day: the preview explains the 8-hour cap; it waits for audit.
+    app.open("[data-testid=p-add-record]", "[data-testid=r-category]")
+        .await;
+    app.choose("r-category", "培训进修").await;
+    app.type_into("r-title", "针灸技术培训").await;
+    app.type_into("r-hours", &format!("10{TAB}")).await;
+    let preview = app
+        .wait_for_text("[data-testid=r-preview]", "专业 8 学时")
+        .await;
+    assert!(preview.contains("每天最多8学时"), "{preview}");
+    app.click("[data-testid=r-save]").await;
+    app.wait_for_text("[data-testid=p-pending]", "待审核 10 学时")
+        .await;
+    app.wait_for_text("[data-testid=p-professional]", "0 / 60")
+        .await;
+    app.wait_for_text(
+        "[data-testid=person-drawer] .el-table__body tr",
+        "针灸技术培训",
+    )
+    .await;
+    app.screenshot("person-page.png").await;
+
+    app.click(".el-drawer__close-btn").await;
+    app.click("[data-testid=nav-dashboard]").await;
+    app.wait_for_text("[data-testid=d-short]", "1").await;
+    app.screenshot("dashboard.png").await;
+    app.stop().await;
+}

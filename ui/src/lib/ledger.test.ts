@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest'
+import type { CategoryInfo } from '../api'
+import { cleanInput, emptyRecordInput, fmtHours, formFields, percent } from './ledger'
+
+const cat = (over: Partial<CategoryInfo>): CategoryInfo => ({
+  code: 'training', label: '培训进修', uses_months: false, fixed_hours: false, daily_capped: true,
+  professional_only: false, needs_audit: true, ...over,
+})
+
+describe('formFields', () => {
+  it('shows months and hides subject and hours for postings', () => {
+    expect(formFields(cat({ code: 'posting', uses_months: true, fixed_hours: true }))).toEqual({
+      subject: false, claimed: false, months: true, situation: false,
+    })
+  })
+  it('shows situation only for special circumstances', () => {
+    expect(formFields(cat({ code: 'special', uses_months: true, fixed_hours: true })).situation).toBe(true)
+    expect(formFields(cat({})).situation).toBe(false)
+  })
+  it('hides the subject where only professional hours are possible', () => {
+    expect(formFields(cat({ professional_only: true })).subject).toBe(false)
+  })
+})
+
+describe('cleanInput', () => {
+  it('drops values the category does not use', () => {
+    const input = { ...emptyRecordInput(1, 2026), subject: 'public', claimed: 8, months: 3, situation: '出国' }
+    const cleaned = cleanInput(input, cat({ code: 'achievement', fixed_hours: true }))
+    expect(cleaned).toMatchObject({ subject: 'public', claimed: null, months: null, situation: '' })
+  })
+})
+
+describe('formatting', () => {
+  it('caps progress at 100 percent and keeps one decimal of hours', () => {
+    expect(percent(45, 30)).toBe(100)
+    expect(percent(10, 60)).toBe(16.7)
+    expect(fmtHours(12.5)).toBe('12.5')
+    expect(fmtHours(30)).toBe('30')
+  })
+})

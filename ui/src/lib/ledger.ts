@@ -1,0 +1,45 @@
+import type { CategoryInfo, RecordInput } from '../api'
+
+/** Which inputs the entry form shows for a category; the rules themselves stay in the core. */
+export function formFields(c: CategoryInfo | undefined) {
+  return {
+    subject: !!c && !c.uses_months && !c.professional_only,
+    claimed: !!c && !c.fixed_hours,
+    months: !!c && c.uses_months,
+    situation: c?.code === 'special',
+  }
+}
+
+/** Drops inputs the chosen category does not use, so stale values never reach the core. */
+export function cleanInput(input: RecordInput, c: CategoryInfo | undefined): RecordInput {
+  const f = formFields(c)
+  return {
+    ...input,
+    subject: f.subject ? input.subject : '',
+    claimed: f.claimed ? input.claimed : null,
+    months: f.months ? input.months : null,
+    situation: f.situation ? input.situation : '',
+  }
+}
+
+export function emptyRecordInput(staffId: number, year: number): RecordInput {
+  return {
+    staff_id: staffId, category: '', subject: '', title: '', start: `${year}-01-01`, end: `${year}-01-01`,
+    claimed: null, months: null, situation: '', evidence: '',
+  }
+}
+
+/** Percentage for a progress bar, capped at 100. */
+export function percent(value: number, required: number): number {
+  if (required <= 0) return 100
+  return Math.min(100, Math.round((value / required) * 1000) / 10)
+}
+
+/** One decimal at most, as hours are kept in tenths. */
+export function fmtHours(h: number): string {
+  return Number.isInteger(h) ? String(h) : h.toFixed(1)
+}
+
+export const STATUS_TAG: Record<string, 'info' | 'success' | 'danger' | 'warning' | 'primary'> = {
+  pending: 'warning', approved: 'success', rejected: 'danger', synced: 'primary',
+}
