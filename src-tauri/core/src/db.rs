@@ -97,6 +97,8 @@ const V2: &str = r#"
     );
     CREATE INDEX record_person_year ON record(staff_id, year);
     CREATE INDEX record_year_status ON record(year, status);
+    -- Covers the progress aggregate so it never touches the table rows.
+    CREATE INDEX record_progress ON record(year, staff_id, status, rec_public, rec_professional, claimed, expected);
 "#;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

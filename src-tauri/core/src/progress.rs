@@ -97,16 +97,21 @@ fn standings(
             })
             .collect()
     };
-    let mut stmt = conn.prepare_cached(
+    // One person reads only their own rows; everyone streams the covering index in staff order.
+    let (record_filter, staff_filter) = match only {
+        Some(_) => ("year = ?1 AND staff_id = ?2", "s.id = ?2"),
+        None => ("year = ?1 AND ?2 IS NULL", "s.archived = 0"),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.id_number, s.name, s.department,
                 COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0)
          FROM staff s
          LEFT JOIN (SELECT staff_id, SUM(rec_public) AS public, SUM(rec_professional) AS professional,
                            SUM(CASE WHEN status = 'pending' THEN COALESCE(claimed, expected) ELSE 0 END) AS pending
-                    FROM record WHERE year = ?1 GROUP BY staff_id) t ON t.staff_id = s.id
-         WHERE (?2 IS NULL AND s.archived = 0) OR s.id = ?2
-         ORDER BY s.department, s.name, s.id",
-    )?;
+                    FROM record WHERE {record_filter} GROUP BY staff_id) t ON t.staff_id = s.id
+         WHERE {staff_filter}
+         ORDER BY s.department, s.name, s.id"
+    ))?;
     let rows = stmt.query_map(params![year, only], |r| {
         Ok((
             r.get::<_, i64>(0)?,

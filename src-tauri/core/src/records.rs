@@ -9,7 +9,7 @@ use crate::table::{self, parse_date, Column};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// A record as the form, the CLI or an import row supplies it.
@@ -317,20 +317,51 @@ fn person_year_inputs(
 
 /// Recomputes the recognised hours of one person-year; call inside the transaction that changed it.
 pub fn refresh(conn: &Connection, staff_id: i64, year: i32) -> Result<()> {
-    let inputs = person_year_inputs(conn, staff_id, year)?;
-    let rules_in: Vec<RuleInput> = inputs.iter().map(|(_, r)| r.clone()).collect();
-    let recognized = rules::recognize(&rules_in);
-    let mut stmt = conn.prepare_cached("UPDATE record SET expected = ?1, rec_public = ?2, rec_professional = ?3, reason = ?4 WHERE id = ?5")?;
-    for ((id, input), rec) in inputs.iter().zip(recognized) {
-        stmt.execute(params![
-            rules::base(input).total(),
-            rec.public,
-            rec.professional,
-            rec.reason,
-            id
-        ])?;
-    }
+    store_person_year(conn, staff_id, year, &[], "")?;
     Ok(())
+}
+
+fn write_recognition(
+    conn: &Connection,
+    id: i64,
+    input: &RuleInput,
+    rec: &Recognition,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached("UPDATE record SET expected = ?1, rec_public = ?2, rec_professional = ?3, reason = ?4 WHERE id = ?5")?;
+    stmt.execute(params![
+        rules::base(input).total(),
+        rec.public,
+        rec.professional,
+        rec.reason,
+        id
+    ])?;
+    Ok(())
+}
+
+/// Stores `new` records of one person-year with their recognised hours and recomputes the
+/// person-year's existing records; returns the new ids. Recognition is worked out before
+/// writing, so each row is written once.
+fn store_person_year(
+    conn: &Connection,
+    staff_id: i64,
+    year: i32,
+    new: &[&ValidRecord],
+    now: &str,
+) -> Result<Vec<i64>> {
+    let existing = person_year_inputs(conn, staff_id, year)?;
+    let all: Vec<RuleInput> = existing
+        .iter()
+        .map(|(_, r)| r.clone())
+        .chain(new.iter().map(|v| v.rule.clone()))
+        .collect();
+    let recognized = rules::recognize(&all);
+    for ((id, input), rec) in existing.iter().zip(&recognized) {
+        write_recognition(conn, *id, input, rec)?;
+    }
+    new.iter()
+        .zip(&recognized[existing.len()..])
+        .map(|(v, rec)| insert(conn, v, now, rec))
+        .collect()
 }
 
 /// Recomputes every person-year of `year` (after a bulk status change).
@@ -348,11 +379,11 @@ pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
     Ok(())
 }
 
-fn insert(conn: &Connection, v: &ValidRecord, now: &str) -> Result<i64> {
+fn insert(conn: &Connection, v: &ValidRecord, now: &str, rec: &Recognition) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,
-            evidence, status, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17)",
     )?;
     let r = &v.rule;
     stmt.execute(params![
@@ -368,7 +399,11 @@ fn insert(conn: &Connection, v: &ValidRecord, now: &str) -> Result<i64> {
         r.situation.map(Situation::label),
         v.evidence,
         r.status.code(),
-        now
+        now,
+        rules::base(r).total(),
+        rec.public,
+        rec.professional,
+        rec.reason
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -383,8 +418,7 @@ pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
     require_person(conn, input.staff_id)?;
     let v = validate(input).map_err(joined)?;
     let tx = conn.transaction()?;
-    let id = insert(&tx, &v, &now_local())?;
-    refresh(&tx, v.staff_id, v.year())?;
+    let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local())?[0];
     tx.commit()?;
     get(conn, id)
 }
@@ -611,22 +645,18 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
             }],
         });
     }
+    // Group by person-year, keeping file order (the entry order the caps fall back on).
+    let mut groups: BTreeMap<(i64, i32), Vec<&ValidRecord>> = BTreeMap::new();
+    for v in &good {
+        groups.entry((v.staff_id, v.year())).or_default().push(v);
+    }
     let tx = conn.transaction()?;
     let now = now_local();
-    let mut touched = BTreeSet::new();
-    for v in &good {
-        insert(&tx, v, &now)?;
-        touched.insert((v.staff_id, v.year()));
-    }
-    for (staff_id, year) in &touched {
-        refresh(&tx, *staff_id, *year)?;
+    for ((staff_id, year), new) in &groups {
+        store_person_year(&tx, *staff_id, *year, new, &now)?;
     }
     tx.commit()?;
-    let people = touched
-        .iter()
-        .map(|(s, _)| s)
-        .collect::<BTreeSet<_>>()
-        .len();
+    let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
     Ok(RecordImportSummary {
         imported: good.len(),
         people,
