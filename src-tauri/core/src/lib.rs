@@ -1,12 +1,15 @@
 //! CE Ledger core: everything a continuing-education officer's tool needs, with no GUI.
 
+pub mod audit;
 pub mod db;
 pub mod error;
+pub mod evidence;
 pub mod hours;
 pub mod idcard;
 pub mod policy;
 pub mod progress;
 pub mod records;
+pub mod review;
 pub mod rules;
 pub mod sample;
 pub mod staff;

@@ -1,6 +1,7 @@
 //! Hour records: one activity of one person. Entry, storage, and the recognition cache.
 
-use crate::db::now_local;
+use crate::audit::{self, Action};
+use crate::db::{self, now_local};
 use crate::error::{Error, Result, RowError};
 use crate::hours::Hours;
 use crate::idcard::{self, IdNumber};
@@ -139,6 +140,35 @@ fn joined(errs: FieldErrors) -> Error {
     )
 }
 
+/// The part of a record the audit trail keeps in before/after (no ID numbers).
+pub(crate) fn snapshot(r: &Record) -> serde_json::Value {
+    serde_json::json!({
+        "category": r.category.code(), "subject": r.subject.map(Subject::code), "title": r.title,
+        "start": r.start, "end": r.end, "claimed": r.claimed_hours, "months": r.months,
+        "situation": r.situation.map(Situation::label), "evidence": r.evidence, "status": r.status.code(),
+        "recognized_public": r.recognized_public, "recognized_professional": r.recognized_professional,
+    })
+}
+
+pub(crate) fn record_event<'a>(
+    actor: &'a str,
+    action: Action,
+    before: Option<&Record>,
+    after: Option<&Record>,
+    reason: &'a str,
+) -> audit::NewEvent<'a> {
+    audit::NewEvent {
+        actor,
+        action,
+        entity: "record",
+        entity_id: before.or(after).map(|r| r.id),
+        entity_id_to: None,
+        before: before.map(snapshot),
+        after: after.map(snapshot),
+        reason,
+    }
+}
+
 /// A stored record with its recognised hours. `id_number` is full: for the CLI and exports.
 #[derive(Debug, Clone, Serialize)]
 pub struct Record {
@@ -169,9 +199,19 @@ pub struct Record {
     pub reason: String,
     pub created_at: String,
     pub updated_at: String,
+    pub reviewer: String,
+    pub reviewed_at: String,
+    /// Why it was rejected or reopened.
+    pub review_reason: String,
+    pub attachments: i64,
 }
 
 impl Record {
+    /// Evidence is a written reference or at least one attached file (appendix 1 rule 8).
+    pub fn has_evidence(&self) -> bool {
+        !self.evidence.trim().is_empty() || self.attachments > 0
+    }
+
     /// For screens: the ID number masked.
     pub fn masked(mut self) -> Record {
         self.id_number = idcard::mask(&self.id_number);
@@ -181,7 +221,8 @@ impl Record {
 
 const SELECT: &str = "SELECT r.id, r.staff_id, s.name, s.id_number, s.department, r.year, r.category, r.subject, r.title,
     r.start_date, r.end_date, r.claimed, r.months, r.situation, r.evidence, r.status, r.expected, r.rec_public,
-    r.rec_professional, r.reason, r.created_at, r.updated_at
+    r.rec_professional, r.reason, r.created_at, r.updated_at, r.reviewer, r.reviewed_at, r.review_reason,
+    (SELECT COUNT(*) FROM record_evidence e WHERE e.record_id = r.id)
     FROM record r JOIN staff s ON s.id = r.staff_id";
 
 fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -232,6 +273,10 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         reason: r.get(19)?,
         created_at: r.get(20)?,
         updated_at: r.get(21)?,
+        reviewer: r.get(22)?,
+        reviewed_at: r.get(23)?,
+        review_reason: r.get(24)?,
+        attachments: r.get(25)?,
     })
 }
 
@@ -417,10 +462,21 @@ fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
 pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
     require_person(conn, input.staff_id)?;
     let v = validate(input).map_err(joined)?;
-    let tx = conn.transaction()?;
+    let tx = db::write_tx(conn)?;
     let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local())?[0];
+    let after = get(&tx, id)?;
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            Action::Create,
+            None,
+            Some(&after),
+            "",
+        )],
+    )?;
     tx.commit()?;
-    get(conn, id)
+    Ok(after)
 }
 
 /// Edits a record still awaiting audit (or rejected, which sends it back to audit).
@@ -437,7 +493,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
         ..input.clone()
     };
     let v = validate(&input).map_err(joined)?;
-    let tx = conn.transaction()?;
+    let tx = db::write_tx(conn)?;
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
@@ -462,8 +518,25 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
     if v.year() != old.year {
         refresh(&tx, old.staff_id, v.year())?;
     }
+    let after = get(&tx, id)?;
+    // Correcting a rejected record sends it back to audit.
+    let action = if old.status == Status::Rejected {
+        Action::Resubmit
+    } else {
+        Action::Edit
+    };
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            action,
+            Some(&old),
+            Some(&after),
+            "",
+        )],
+    )?;
     tx.commit()?;
-    get(conn, id)
+    Ok(after)
 }
 
 /// Removes a record that was never recognised (pending or rejected).
@@ -475,10 +548,21 @@ pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
             old.status_label
         )));
     }
-    let tx = conn.transaction()?;
+    let tx = db::write_tx(conn)?;
     tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
     refresh(&tx, old.staff_id, old.year)?;
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            Action::Delete,
+            Some(&old),
+            None,
+            "",
+        )],
+    )?;
     tx.commit()?;
+    crate::evidence::collect_garbage(conn)?;
     Ok(())
 }
 
@@ -650,11 +734,28 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
     for v in &good {
         groups.entry((v.staff_id, v.year())).or_default().push(v);
     }
-    let tx = conn.transaction()?;
+    let tx = db::write_tx(conn)?;
     let now = now_local();
+    let mut ids = Vec::with_capacity(good.len());
     for ((staff_id, year), new) in &groups {
-        store_person_year(&tx, *staff_id, *year, new, &now)?;
+        ids.extend(store_person_year(&tx, *staff_id, *year, new, &now)?);
     }
+    // One event names the whole import: the ids are consecutive within this transaction.
+    let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
+    let actor = audit::default_actor(&tx)?;
+    audit::append(
+        &tx,
+        &[audit::NewEvent {
+            actor: &actor,
+            action: Action::Import,
+            entity: "record",
+            entity_id: first,
+            entity_id_to: last,
+            before: None,
+            after: Some(serde_json::json!({ "file": file, "records": ids.len() })),
+            reason: "",
+        }],
+    )?;
     tx.commit()?;
     let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
     Ok(RecordImportSummary {
@@ -663,7 +764,8 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
     })
 }
 
-/// Sets a record's status and refreshes its person-year. The review workflow builds on this.
+/// Sets a status without review or audit: for tests that need approved records quickly.
+#[cfg(test)]
 pub fn set_status(conn: &Connection, id: i64, status: Status) -> Result<()> {
     let r = get(conn, id)?;
     conn.execute(
