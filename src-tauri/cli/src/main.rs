@@ -1,6 +1,8 @@
 //! `ce-ledger`: the officer's command-line tool over the same ledger as the desktop app.
 
-use ce_ledger_core::{db, policy, progress, records, staff, table, unit, Error};
+use ce_ledger_core::{
+    audit, db, evidence, notice, policy, progress, records, review, staff, table, unit, Error,
+};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -61,8 +63,99 @@ enum Command {
         #[arg(long)]
         year: i32,
     },
+    /// The unit's audit of declarations (审核)
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// The audit trail (审计记录)
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Notices to staff and the reminder list (通知)
+    #[command(subcommand)]
+    Notice(NoticeCmd),
     /// Print where the ledger file is
     Where,
+}
+
+#[derive(Subcommand)]
+enum ReviewCmd {
+    /// Approve the given records (all or none), or with --all-pending every eligible one of a year
+    Approve {
+        ids: Vec<i64>,
+        #[arg(long)]
+        all_pending: bool,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        by: String,
+    },
+    /// Reject a pending record; the reason is required
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Take an approved record back to audit; the reason is required
+    Reopen {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Attach an evidence file (PDF or image) to a record
+    Attach {
+        id: i64,
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Show the audit trail, or one record's history
+    Log {
+        #[arg(long)]
+        record: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the hash chain; exits non-zero naming the first broken event
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum NoticeCmd {
+    /// Record a notice sent to staff: by ID numbers, or everyone short in --short-in YEAR
+    Add {
+        #[arg(long)]
+        date: String,
+        /// 通知/短信/微信/会议
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        content: String,
+        #[arg(long = "id-number")]
+        id_numbers: Vec<String>,
+        #[arg(long)]
+        short_in: Option<i32>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List a year's notices
+    List {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Write who is short (title applicants first) to FILE.xlsx or FILE.csv
+    Reminders {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -332,6 +425,149 @@ fn run(cli: Cli) -> Result<(), Error> {
             let dir = std::env::temp_dir();
             ce_ledger_core::sample::populate(&mut conn, n, records_per_person, year, &dir)?;
             println!("已生成示例台账：{n} 人，每人 {records_per_person} 条{year}年度记录");
+        }
+        Command::Review(ReviewCmd::Approve {
+            ids,
+            all_pending,
+            year,
+            by,
+        }) => {
+            if all_pending {
+                let year =
+                    year.ok_or_else(|| Error::invalid("--all-pending 需要同时给出 --year"))?;
+                if !ids.is_empty() {
+                    return Err(Error::invalid("--all-pending 与记录编号不能同时使用"));
+                }
+                let out = review::approve_eligible(
+                    &mut conn,
+                    &records::RecordFilter {
+                        year: Some(year),
+                        ..Default::default()
+                    },
+                    &by,
+                )?;
+                println!("已审核通过 {} 条记录", out.approved.len());
+                for s in &out.skipped {
+                    println!(
+                        "未通过：记录{}（{} {}）：{}",
+                        s.id, s.name, s.title, s.reason
+                    );
+                }
+            } else {
+                let done = review::approve(&mut conn, &ids, &by)?;
+                println!("已审核通过 {} 条记录", done.len());
+            }
+        }
+        Command::Review(ReviewCmd::Reject { id, reason, by }) => {
+            let r = review::reject(&mut conn, id, &reason, &by)?;
+            println!(
+                "已驳回记录{}（{} {}）：{}",
+                r.id, r.name, r.title, r.review_reason
+            );
+        }
+        Command::Review(ReviewCmd::Reopen { id, reason, by }) => {
+            let r = review::reopen(&mut conn, id, &reason, &by)?;
+            println!("已撤销通过，记录{}回到待审核：{}", r.id, r.review_reason);
+        }
+        Command::Review(ReviewCmd::Attach { id, file, by }) => {
+            let bytes = std::fs::read(&file).map_err(|e| Error::Io {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let by = match by {
+                Some(b) => b,
+                None => audit::default_actor(&conn)?,
+            };
+            let a = evidence::attach(&mut conn, id, &file.to_string_lossy(), &bytes, &by)?;
+            println!("已添加证明材料：{}（{} 字节）", a.name, a.size);
+        }
+        Command::Audit(AuditCmd::Log { record, json }) => {
+            let events = audit::log(&conn, record)?;
+            if json {
+                print_json(&events)?;
+            } else {
+                for e in events {
+                    let target = match (e.entity_id, e.entity_id_to) {
+                        (Some(a), Some(b)) if a != b => format!("{}{a}–{b}", e.entity),
+                        (Some(a), _) => format!("{}{a}", e.entity),
+                        _ => e.entity.clone(),
+                    };
+                    println!(
+                        "{}\t{}\t{}\t{target}\t{}",
+                        e.at, e.actor, e.action_label, e.reason
+                    );
+                }
+            }
+        }
+        Command::Audit(AuditCmd::Verify) => {
+            let v = audit::verify(&conn)?;
+            match v.broken {
+                None => println!("审计链完整：共 {} 个事件，均未被改动", v.events),
+                Some((id, why)) => {
+                    return Err(Error::invalid(format!(
+                        "审计链在第{id}号事件处断开：{why}（此前 {} 个事件完好）",
+                        v.events
+                    )))
+                }
+            }
+        }
+        Command::Notice(NoticeCmd::Add {
+            date,
+            channel,
+            content,
+            id_numbers,
+            short_in,
+            by,
+        }) => {
+            let mut recipients = Vec::new();
+            for raw in &id_numbers {
+                let id = ce_ledger_core::idcard::IdNumber::parse(raw).map_err(Error::Invalid)?;
+                let p = staff::find_by_id_number(&conn, id.as_str())?
+                    .ok_or_else(|| Error::NotFound("该身份证号的人员".into()))?;
+                recipients.push(p.id);
+            }
+            if let Some(year) = short_in {
+                recipients.extend(
+                    notice::reminders(&conn, year, progress::today())?
+                        .iter()
+                        .map(|p| p.staff_id),
+                );
+            }
+            let by = match by {
+                Some(b) => b,
+                None => audit::default_actor(&conn)?,
+            };
+            let n = notice::add(
+                &mut conn,
+                &notice::NoticeInput {
+                    date,
+                    channel,
+                    content,
+                    recipients,
+                },
+                &by,
+            )?;
+            println!(
+                "已登记通知：{} {}，通知 {} 人",
+                n.date, n.channel, n.recipients
+            );
+        }
+        Command::Notice(NoticeCmd::List { year }) => {
+            for n in notice::list(&conn, year)? {
+                println!(
+                    "{}\t{}\t{}人\t{}",
+                    n.date, n.channel, n.recipients, n.content
+                );
+            }
+        }
+        Command::Notice(NoticeCmd::Reminders { year, out }) => {
+            let rows = notice::reminders(&conn, year, progress::today())?;
+            notice::write_reminders(&out, year, &rows)?;
+            println!(
+                "提醒名单已写入 {}（{} 人未达标）",
+                out.display(),
+                rows.len()
+            );
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {

@@ -6,6 +6,7 @@ pub mod error;
 pub mod evidence;
 pub mod hours;
 pub mod idcard;
+pub mod notice;
 pub mod policy;
 pub mod progress;
 pub mod records;

@@ -35,6 +35,8 @@ pub struct PersonProgress {
     /// The study deadline, or for a title applicant the 5th working day before the materials date.
     pub deadline: NaiveDate,
     pub days_left: i64,
+    /// When the unit last told this person about their hours (any notice naming them).
+    pub last_notified: Option<NaiveDate>,
 }
 
 impl PersonProgress {
@@ -104,7 +106,8 @@ fn standings(
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.id_number, s.name, s.department,
-                COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0)
+                COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0),
+                (SELECT MAX(n.date) FROM notice_recipient nr JOIN notice n ON n.id = nr.notice_id WHERE nr.staff_id = s.id)
          FROM staff s
          LEFT JOIN (SELECT staff_id, SUM(rec_public) AS public, SUM(rec_professional) AS professional,
                            SUM(CASE WHEN status = 'pending' THEN COALESCE(claimed, expected) ELSE 0 END) AS pending
@@ -121,11 +124,13 @@ fn standings(
             r.get::<_, Hours>(4)?,
             r.get::<_, Hours>(5)?,
             r.get::<_, Hours>(6)?,
+            r.get::<_, Option<String>>(7)?,
         ))
     })?;
     let mut staff = Vec::new();
     for row in rows {
-        let (staff_id, id_number, name, department, public, professional, pending) = row?;
+        let (staff_id, id_number, name, department, public, professional, pending, notified) = row?;
+        let last_notified = notified.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         let (compliant, short_public, short_professional) = assess(&policy, public, professional);
         let materials_date = applicants.get(&staff_id).copied();
         let deadline = match materials_date {
@@ -149,6 +154,7 @@ fn standings(
             materials_date,
             deadline,
             days_left: (deadline - today).num_days(),
+            last_notified,
         });
     }
     Ok(staff)

@@ -1,0 +1,182 @@
+mod common;
+use common::{id_number, path_str, Ledger};
+
+/// Two people, four pending records (ids 1–4); record 4 has no evidence.
+fn ledger_with_pending() -> Ledger {
+    let l = Ledger::new();
+    let a = id_number("19800101", 101);
+    let b = id_number("19851231", 202);
+    let staff = l.write(
+        "staff.csv",
+        format!("姓名,身份证号,部门\n张三,{a},内科\n李四,{b},外科\n"),
+    );
+    l.ok(&["staff", "import", path_str(&staff)]);
+    let recs = l.write(
+        "records.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {a},training,,培训一,2025-03-01,2025-03-02,16,,,培训证书\n\
+             {a},achievement,,论文,2025-04-01,2025-04-01,,,,期刊封面\n\
+             {b},posting,,援疆,2025-01-01,2025-12-31,,12,,派遣文件\n\
+             {b},training,,培训二,2025-05-01,2025-05-01,8,,,\n"
+        ),
+    );
+    l.ok(&["records", "import", path_str(&recs)]);
+    l
+}
+
+fn status_of(l: &Ledger, id: i64) -> String {
+    let list = l.json(&["records", "list", "--json"]);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn approve_by_ids_is_all_or_nothing() {
+    let l = ledger_with_pending();
+    let out = l.run(&["review", "approve", "1", "4", "--by", "王敏"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("记录4") && err.contains("没有证明材料"),
+        "{err}"
+    );
+    assert_eq!(status_of(&l, 1), "pending", "no record of the call changed");
+    l.ok(&["review", "approve", "1", "2", "--by", "王敏"]);
+    assert_eq!(status_of(&l, 1), "approved");
+    let p = l.json(&["progress", "--year", "2025", "--json"]);
+    assert_eq!(p["staff"][0]["professional"], 26.0);
+}
+
+#[test]
+fn approve_all_pending_lists_the_ones_left() {
+    let l = ledger_with_pending();
+    let out = l.ok(&[
+        "review",
+        "approve",
+        "--all-pending",
+        "--year",
+        "2025",
+        "--by",
+        "王敏",
+    ]);
+    assert!(out.contains("已审核通过 3 条"), "{out}");
+    assert!(out.contains("记录4") && out.contains("证明材料"), "{out}");
+    assert_eq!(status_of(&l, 3), "approved");
+}
+
+#[test]
+fn reject_needs_a_reason_and_reopen_returns_to_pending() {
+    let l = ledger_with_pending();
+    assert!(!l
+        .run(&["review", "reject", "2", "--reason", "", "--by", "王敏"])
+        .status
+        .success());
+    assert_eq!(status_of(&l, 2), "pending");
+    l.ok(&[
+        "review",
+        "reject",
+        "2",
+        "--reason",
+        "缺期刊目录页",
+        "--by",
+        "王敏",
+    ]);
+    assert_eq!(status_of(&l, 2), "rejected");
+    l.ok(&["review", "approve", "1", "--by", "王敏"]);
+    l.ok(&[
+        "review",
+        "reopen",
+        "1",
+        "--reason",
+        "学时登记有误",
+        "--by",
+        "王敏",
+    ]);
+    assert_eq!(status_of(&l, 1), "pending");
+
+    let log = l.json(&["audit", "log", "--record", "2", "--json"]);
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["import", "reject"]);
+    assert_eq!(log[1]["reason"], "缺期刊目录页");
+    assert_eq!(log[1]["actor"], "王敏");
+    assert!(l.ok(&["audit", "verify"]).contains("审计链完整"));
+}
+
+#[test]
+fn audit_verify_catches_an_edit_made_outside_the_program() {
+    let l = ledger_with_pending();
+    l.ok(&[
+        "review",
+        "reject",
+        "2",
+        "--reason",
+        "缺期刊目录页",
+        "--by",
+        "王敏",
+    ]);
+    l.ok(&["review", "approve", "1", "--by", "王敏"]);
+    {
+        let c = rusqlite::Connection::open(&l.db).unwrap();
+        c.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_event SET reason = '材料齐全' WHERE action = 'reject';").unwrap();
+    }
+    let out = l.run(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("第2号事件"), "{err}");
+}
+
+#[test]
+fn evidence_file_makes_a_record_approvable_and_reminders_export() {
+    let l = ledger_with_pending();
+    let png = l.write(
+        "证书.png",
+        b"\x89PNG\r\n\x1a\nnot a real image but a PNG signature",
+    );
+    l.ok(&["review", "attach", "4", path_str(&png), "--by", "王敏"]);
+    l.ok(&["review", "approve", "4", "--by", "王敏"]);
+    let exe = l.write("virus.exe", b"MZ\x90\x00");
+    assert!(!l
+        .run(&["review", "attach", "3", path_str(&exe)])
+        .status
+        .success());
+
+    let a = id_number("19800101", 101);
+    l.ok(&[
+        "notice",
+        "add",
+        "--date",
+        "2025-06-01",
+        "--channel",
+        "微信",
+        "--content",
+        "请尽快完成公需科目",
+        "--id-number",
+        &a,
+    ]);
+    let out = l.dir.path().join("提醒.csv");
+    l.ok(&[
+        "notice",
+        "reminders",
+        "--year",
+        "2025",
+        "--out",
+        path_str(&out),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("张三") && text.contains("2025-06-01"),
+        "{text}"
+    );
+}
