@@ -23,6 +23,20 @@ const COMMANDS: &[&str] = &[
     "person_page",
     "title_applicant_set",
     "dashboard",
+    "records_page",
+    "record_history",
+    "review_approve_selected",
+    "review_reject",
+    "review_reopen",
+    "audit_verify",
+    "evidence_list",
+    "evidence_attach",
+    "evidence_read",
+    "notices_list",
+    "notice_add",
+    "reminders",
+    "reminders_export",
+    "record_get",
 ];
 
 fn main() {

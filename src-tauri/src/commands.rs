@@ -1,7 +1,9 @@
 //! IPC commands: each maps one UI call onto one core function. No logic lives here.
 
 use ce_ledger_core::db::Connection;
-use ce_ledger_core::{policy, progress, records, rules, staff, unit, Error};
+use ce_ledger_core::{
+    audit, evidence, notice, policy, progress, records, review, rules, staff, unit, Error,
+};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -202,4 +204,146 @@ pub fn title_applicant_set(
 #[tauri::command]
 pub fn dashboard(ledger: State<'_, Ledger>, year: i32) -> Result<progress::Dashboard, String> {
     ledger.with(|c| progress::dashboard(c, year, progress::today()))
+}
+
+#[tauri::command]
+pub fn records_page(
+    ledger: State<'_, Ledger>,
+    filter: records::RecordFilter,
+    page: u32,
+    page_size: u32,
+) -> Result<records::RecordPage, String> {
+    ledger.with(|c| {
+        let p = records::page(c, &filter, page, page_size.min(500))?;
+        Ok(records::RecordPage {
+            total: p.total,
+            items: p.items.into_iter().map(records::Record::masked).collect(),
+        })
+    })
+}
+
+#[tauri::command]
+pub fn record_history(ledger: State<'_, Ledger>, id: i64) -> Result<Vec<audit::Event>, String> {
+    ledger.with(|c| audit::log(c, Some(id)))
+}
+
+#[tauri::command]
+pub fn review_approve_selected(
+    ledger: State<'_, Ledger>,
+    ids: Vec<i64>,
+) -> Result<review::BatchOutcome, String> {
+    ledger.with(|c| {
+        let by = review::unit_reviewer(c)?;
+        review::approve_selected(c, &ids, &by)
+    })
+}
+
+#[tauri::command]
+pub fn review_reject(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    reason: String,
+) -> Result<records::Record, String> {
+    ledger.with(|c| {
+        let by = review::unit_reviewer(c)?;
+        review::reject(c, id, &reason, &by).map(records::Record::masked)
+    })
+}
+
+#[tauri::command]
+pub fn review_reopen(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    reason: String,
+) -> Result<records::Record, String> {
+    ledger.with(|c| {
+        let by = review::unit_reviewer(c)?;
+        review::reopen(c, id, &reason, &by).map(records::Record::masked)
+    })
+}
+
+#[tauri::command]
+pub fn audit_verify(ledger: State<'_, Ledger>) -> Result<audit::Verification, String> {
+    ledger.with(|c| audit::verify(c))
+}
+
+#[tauri::command]
+pub fn evidence_list(
+    ledger: State<'_, Ledger>,
+    record_id: i64,
+) -> Result<Vec<evidence::Attachment>, String> {
+    ledger.with(|c| evidence::list(c, record_id))
+}
+
+#[tauri::command]
+pub fn evidence_attach(
+    ledger: State<'_, Ledger>,
+    record_id: i64,
+    name: String,
+    data: String,
+) -> Result<evidence::Attachment, String> {
+    use base64::Engine;
+    // Reject before decoding what could never fit the limit.
+    if data.len() > evidence::MAX_BYTES / 3 * 4 + 8 {
+        return Err("证明材料文件过大，单个文件不超过20 MB".into());
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data.as_bytes())
+        .map_err(|_| "文件内容传输有误，请重试".to_string())?;
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        evidence::attach(c, record_id, &name, &bytes, &by)
+    })
+}
+
+#[tauri::command]
+pub fn evidence_read(
+    ledger: State<'_, Ledger>,
+    file_id: i64,
+) -> Result<tauri::ipc::Response, String> {
+    ledger
+        .with(|c| evidence::read(c, file_id))
+        .map(|(_, bytes)| tauri::ipc::Response::new(bytes))
+}
+
+#[tauri::command]
+pub fn notices_list(ledger: State<'_, Ledger>, year: i32) -> Result<Vec<notice::Notice>, String> {
+    ledger.with(|c| notice::list(c, year))
+}
+
+#[tauri::command]
+pub fn notice_add(
+    ledger: State<'_, Ledger>,
+    input: notice::NoticeInput,
+) -> Result<notice::Notice, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        notice::add(c, &input, &by)
+    })
+}
+
+#[tauri::command]
+pub fn reminders(
+    ledger: State<'_, Ledger>,
+    year: i32,
+) -> Result<Vec<progress::PersonProgress>, String> {
+    ledger.with(|c| notice::reminders(c, year, progress::today()))
+}
+
+#[tauri::command]
+pub fn reminders_export(
+    ledger: State<'_, Ledger>,
+    year: i32,
+    path: PathBuf,
+) -> Result<usize, String> {
+    ledger.with(|c| {
+        let rows = notice::reminders(c, year, progress::today())?;
+        notice::write_reminders(&path, year, &rows)?;
+        Ok(rows.len())
+    })
+}
+
+#[tauri::command]
+pub fn record_get(ledger: State<'_, Ledger>, id: i64) -> Result<records::Record, String> {
+    ledger.with(|c| records::get(c, id).map(records::Record::masked))
 }

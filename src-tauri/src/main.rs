@@ -9,6 +9,7 @@ fn main() {
     let path = db::resolve_path(None);
     let state = commands::Ledger::new(path.clone(), db::open(&path));
     tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::ledger_info,
@@ -34,6 +35,20 @@ fn main() {
             commands::person_page,
             commands::title_applicant_set,
             commands::dashboard,
+            commands::records_page,
+            commands::record_history,
+            commands::review_approve_selected,
+            commands::review_reject,
+            commands::review_reopen,
+            commands::audit_verify,
+            commands::evidence_list,
+            commands::evidence_attach,
+            commands::evidence_read,
+            commands::notices_list,
+            commands::notice_add,
+            commands::reminders,
+            commands::reminders_export,
+            commands::record_get,
         ])
         .run(tauri::generate_context!())
         .expect("error while running CE Ledger");

@@ -95,3 +95,40 @@ export const ledgerApi = {
     invoke<void>('title_applicant_set', { staffId, year, materialsDate }),
   dashboard: (year: number) => invoke<Dashboard>('dashboard', { year }),
 }
+
+export interface RecordFilter {
+  year: number | null; staff_id: number | null; status: StatusCode | null; category: string | null
+  department: string; search: string
+}
+export interface RecordPage { total: number; items: (LedgerRecord & ReviewFields)[] }
+export interface ReviewFields { reviewer: string; reviewed_at: string; review_reason: string; attachments: number }
+export interface AuditEvent {
+  id: number; at: string; actor: string; action: string; action_label: string; entity: string
+  entity_id: number | null; entity_id_to: number | null; before: Record<string, unknown> | null
+  after: Record<string, unknown> | null; reason: string
+}
+export interface Skipped { id: number; name: string; title: string; reason: string }
+export interface BatchOutcome { approved: number[]; skipped: Skipped[] }
+export interface Verification { events: number; broken: [number, string] | null }
+export interface Attachment { file_id: number; name: string; size: number; mime: string; sha256: string }
+export interface NoticeInput { date: string; channel: string; content: string; recipients: number[] }
+export interface Notice { id: number; date: string; channel: string; content: string; recipients: number; created_at: string }
+
+export const reviewApi = {
+  recordsPage: (filter: RecordFilter, page: number, pageSize: number) =>
+    invoke<RecordPage>('records_page', { filter, page, pageSize }),
+  recordGet: (id: number) => invoke<LedgerRecord & ReviewFields>('record_get', { id }),
+  history: (id: number) => invoke<AuditEvent[]>('record_history', { id }),
+  approveSelected: (ids: number[]) => invoke<BatchOutcome>('review_approve_selected', { ids }),
+  reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
+  reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
+  verify: () => invoke<Verification>('audit_verify'),
+  evidenceList: (recordId: number) => invoke<Attachment[]>('evidence_list', { recordId }),
+  evidenceAttach: (recordId: number, name: string, data: string) =>
+    invoke<Attachment>('evidence_attach', { recordId, name, data }),
+  evidenceRead: (fileId: number) => invoke<ArrayBuffer>('evidence_read', { fileId }),
+  noticesList: (year: number) => invoke<Notice[]>('notices_list', { year }),
+  noticeAdd: (input: NoticeInput) => invoke<Notice>('notice_add', { input }),
+  reminders: (year: number) => invoke<PersonProgress[]>('reminders', { year }),
+  remindersExport: (year: number, path: string) => invoke<number>('reminders_export', { year, path }),
+}

@@ -294,37 +294,90 @@ pub struct RecordFilter {
     pub status: Option<Status>,
     pub category: Option<Category>,
     pub department: String,
+    /// A fragment of the person's name or the record's title.
+    pub search: String,
 }
 
-pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
-    let mut sql = format!("{SELECT} WHERE 1=1");
+/// The WHERE clause and its bound values for a filter (always bound, never spliced: search boxes included).
+fn filter_sql(f: &RecordFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
+    let mut sql = String::from(" WHERE 1=1");
     let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
     let mut add = |clause: &str, v: Box<dyn rusqlite::ToSql>| {
         args.push(v);
-        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
     };
     if let Some(y) = f.year {
-        add("r.year =", Box::new(y));
+        add(" AND r.year = ?", Box::new(y));
     }
     if let Some(s) = f.staff_id {
-        add("r.staff_id =", Box::new(s));
+        add(" AND r.staff_id = ?", Box::new(s));
     }
     if let Some(s) = f.status {
-        add("r.status =", Box::new(s.code()));
+        add(" AND r.status = ?", Box::new(s.code()));
     }
     if let Some(c) = f.category {
-        add("r.category =", Box::new(c.code()));
+        add(" AND r.category = ?", Box::new(c.code()));
     }
     if !f.department.trim().is_empty() {
-        add("s.department =", Box::new(f.department.trim().to_string()));
+        add(
+            " AND s.department = ?",
+            Box::new(f.department.trim().to_string()),
+        );
     }
-    sql.push_str(" ORDER BY r.staff_id, r.start_date, r.id");
+    if !f.search.trim().is_empty() {
+        let like = format!(
+            "%{}%",
+            f.search
+                .trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        add(
+            " AND (s.name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\')",
+            Box::new(like),
+        );
+    }
+    (sql, args)
+}
+
+pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
+    Ok(page(conn, f, 0, 0)?.items)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordPage {
+    pub total: u64,
+    pub items: Vec<Record>,
+}
+
+/// One page (1-based; `page_size` 0 = all) of the filtered records, in person and date order.
+pub fn page(conn: &Connection, f: &RecordFilter, page: u32, page_size: u32) -> Result<RecordPage> {
+    let (where_sql, args) = filter_sql(f);
     let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM record r JOIN staff s ON s.id = r.staff_id{where_sql}"),
+        params.as_slice(),
+        |r| r.get(0),
+    )?;
+    let limit = if page_size == 0 {
+        String::new()
+    } else {
+        format!(
+            " LIMIT {page_size} OFFSET {}",
+            (page.max(1) as u64 - 1) * page_size as u64
+        )
+    };
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT}{where_sql} ORDER BY r.staff_id, r.start_date, r.id{limit}"
+    ))?;
+    let items = stmt
         .query_map(params.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+    Ok(RecordPage {
+        total: total as u64,
+        items,
+    })
 }
 
 /// The rule inputs of one person-year in entry order, with their record ids.
@@ -916,6 +969,31 @@ pub(crate) mod tests {
         )
         .is_err());
         assert!(delete(&mut conn, r.id).is_err());
+    }
+
+    #[test]
+    fn page_filters_by_search_and_pages_in_order() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        for d in ["2025-01-01", "2025-02-01", "2025-03-01"] {
+            add(&mut conn, &input(p.id, "training", d, Some(4))).unwrap();
+        }
+        let mut odd = input(p.id, "study", "2025-04-01", Some(2));
+        odd.title = "100%_完成".into();
+        add(&mut conn, &odd).unwrap();
+        let f = |search: &str| RecordFilter {
+            year: Some(2025),
+            search: search.into(),
+            ..Default::default()
+        };
+        assert_eq!(page(&conn, &f("员工101"), 1, 2).unwrap().total, 4);
+        assert_eq!(page(&conn, &f("员工101"), 2, 3).unwrap().items.len(), 1);
+        assert_eq!(
+            page(&conn, &f("%_"), 0, 0).unwrap().total,
+            1,
+            "wildcards are literal"
+        );
+        assert_eq!(page(&conn, &f("无此人"), 0, 0).unwrap().total, 0);
     }
 
     #[test]

@@ -27,6 +27,17 @@ fn describe(r: &Record, why: &str) -> String {
     format!("记录{}（{} {}）：{why}", r.id, r.name, r.title)
 }
 
+/// The reviewer the desktop app signs decisions with: the officer named in the unit profile.
+pub fn unit_reviewer(conn: &Connection) -> Result<String> {
+    let officer = crate::unit::get(conn)?.officer;
+    if officer.trim().is_empty() {
+        return Err(Error::invalid(
+            "请先在“单位信息”中填写继续教育专管员，审核记录将以其署名",
+        ));
+    }
+    Ok(officer)
+}
+
 fn require_actor(by: &str) -> Result<&str> {
     let by = by.trim();
     if by.is_empty() {
@@ -128,8 +139,33 @@ pub fn approve_eligible(
             ..filter.clone()
         },
     )?;
+    let outcome = approve_those_eligible(&tx, pending, by)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Approves the eligible ones among records picked on screen, in one transaction; lists the others.
+pub fn approve_selected(conn: &mut Connection, ids: &[i64], by: &str) -> Result<BatchOutcome> {
+    let by = require_actor(by)?;
+    let tx = db::write_tx(conn)?;
+    let picked = ids
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|id| records::get(&tx, *id))
+        .collect::<Result<Vec<_>>>()?;
+    let outcome = approve_those_eligible(&tx, picked, by)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+fn approve_those_eligible(
+    tx: &Connection,
+    candidates: Vec<Record>,
+    by: &str,
+) -> Result<BatchOutcome> {
     let (eligible, blocked): (Vec<Record>, Vec<Record>) =
-        pending.into_iter().partition(|r| blocker(r).is_none());
+        candidates.into_iter().partition(|r| blocker(r).is_none());
     let skipped = blocked
         .into_iter()
         .map(|r| Skipped {
@@ -140,9 +176,8 @@ pub fn approve_eligible(
         })
         .collect();
     if !eligible.is_empty() {
-        decide(&tx, &eligible, Status::Approved, by, Action::Approve, "")?;
+        decide(tx, &eligible, Status::Approved, by, Action::Approve, "")?;
     }
-    tx.commit()?;
     Ok(BatchOutcome {
         approved: eligible.iter().map(|r| r.id).collect(),
         skipped,
@@ -341,6 +376,13 @@ mod tests {
         .unwrap();
         assert_eq!((out.approved.len(), out.skipped.len()), (3, 1));
         assert!(out.skipped[0].reason.contains("证明材料"));
+        let picked =
+            approve_selected(&mut conn, &[out.approved[0], out.skipped[0].id], "王敏").unwrap();
+        assert_eq!(
+            (picked.approved.len(), picked.skipped.len()),
+            (0, 2),
+            "already approved and still without evidence"
+        );
         let again = approve_eligible(
             &mut conn,
             &RecordFilter {

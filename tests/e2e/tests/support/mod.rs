@@ -265,6 +265,64 @@ impl App {
         }
     }
 
+    /// Clicks the element with `text` among `css` until `expected` shows (e.g. a row opening a drawer).
+    pub async fn open_text(&self, css: &str, text: &str, expected: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.click_containing(css, text).await;
+            if self.visible_within(expected, Duration::from_secs(3)).await {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("clicking {css} {text:?} never showed {expected}");
+            }
+        }
+    }
+
+    /// Clicks the first visible element among `css` whose text contains `text`.
+    pub async fn click_containing(&self, css: &str, text: &str) {
+        let script = "const [css, text] = arguments;
+            const el = Array.from(document.querySelectorAll(css))
+              .find(e => e.innerText.includes(text) && e.offsetParent !== null);
+            if (!el) return false;
+            el.click();
+            return true;";
+        let clicked = self
+            .client
+            .execute(script, vec![css.into(), text.into()])
+            .await;
+        assert!(
+            matches!(clicked, Ok(serde_json::Value::Bool(true))),
+            "no visible {css} containing {text:?}"
+        );
+    }
+
+    /// Types into an input found by CSS (for inputs without a test id, such as a message box).
+    pub async fn type_into_css(&self, css: &str, text: &str) {
+        self.find(css)
+            .await
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
+    /// Waits until exactly `n` visible elements match `css`.
+    pub async fn wait_until_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let texts = self.texts(css).await;
+            if texts.len() == n {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("expected {n} of {css}, found {}: {texts:?}", texts.len());
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
     /// Chooses an option of an Element Plus select marked with data-testid.
     pub async fn choose(&self, testid: &str, option: &str) {
         self.click(&format!("[data-testid={testid}]")).await;

@@ -1,0 +1,106 @@
+//! The review workflow end to end: reject a record with a reason through the UI, see the reason
+//! in its history, batch-approve the rest, and check the audit chain of the real ledger file.
+
+mod support;
+use ce_ledger_core::{audit, db, progress, records, staff, unit};
+use chrono::Datelike;
+use support::{id_number, App};
+
+#[tokio::test]
+async fn reject_with_reason_then_batch_approve_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("review.sqlite3");
+    let year = progress::today().year();
+    let id = id_number("19820304", 111);
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        unit::save(
+            &conn,
+            &unit::UnitProfile {
+                name: "枣庄市立医院".into(),
+                officer: "王敏".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        staff::add(
+            &conn,
+            &staff::StaffInput {
+                name: "华佗".into(),
+                id_number: id.clone(),
+                department: "外科".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let csv = dir.path().join("records.csv");
+        std::fs::write(
+            &csv,
+            format!(
+                "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+                 {id},training,,麻醉新技术培训,{year}-03-01,{year}-03-02,16,,,培训证书\n\
+                 {id},achievement,,外科论文,{year}-04-01,{year}-04-01,,,,期刊封面\n\
+                 {id},competition,,技能大赛,{year}-05-01,{year}-05-01,,,,获奖证书\n"
+            ),
+        )
+        .unwrap();
+        records::import_csv(&mut conn, &csv).unwrap();
+    }
+
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-review]").await;
+    app.wait_for_text(".review-table .el-table__body tr", "外科论文")
+        .await;
+    app.open_text(
+        ".review-table .el-table__body tr",
+        "外科论文",
+        "[data-testid=d-reject]",
+    )
+    .await;
+    app.click("[data-testid=d-reject]").await;
+    app.type_into_css(".reason-box input", "论文缺期刊目录页")
+        .await;
+    app.click(".reason-box .el-button--primary").await;
+    let history = app.wait_for_text("[data-testid=d-history]", "驳回").await;
+    assert!(
+        history.contains("理由：论文缺期刊目录页") && history.contains("王敏"),
+        "{history}"
+    );
+    app.screenshot("review-history.png").await;
+    app.click("[data-testid=record-detail] .el-drawer__close-btn")
+        .await;
+
+    // The pending list now holds the other two; select all and approve.
+    app.wait_until_count(".review-table .el-table__body tr", 2)
+        .await;
+    app.click(".review-table .el-table__header .el-checkbox")
+        .await;
+    app.open(
+        "[data-testid=rv-approve]",
+        ".el-message-box .el-button--primary",
+    )
+    .await;
+    app.click(".el-message-box .el-button--primary").await;
+    app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 2 条")
+        .await;
+    app.screenshot("review-batch.png").await;
+    app.stop().await;
+
+    let conn = db::open(&ledger).unwrap();
+    let all = records::list(&conn, &records::RecordFilter::default()).unwrap();
+    let statuses: Vec<(&str, &str)> = all
+        .iter()
+        .map(|r| (r.title.as_str(), r.status.code()))
+        .collect();
+    assert!(
+        statuses.contains(&("外科论文", "rejected"))
+            && statuses.contains(&("技能大赛", "approved")),
+        "{statuses:?}"
+    );
+    let v = audit::verify(&conn).unwrap();
+    assert_eq!(
+        (v.events, v.broken),
+        (4, None),
+        "import, reject, two approvals"
+    );
+}
