@@ -1,7 +1,8 @@
-//! Targets (issue 3, release build): records CSV import of 200,000 rows ≤ 2 s; progress of all
+//! Targets (release build). Issue 3: records CSV import of 200,000 rows ≤ 2 s; progress of all
 //! staff ≤ 50 ms; one person's page ≤ 5 ms — on a ledger of 10,000 staff × 20 records.
+//! Issue 4: batch approval of 10,000 records ≤ 1 s; `audit verify` of 1,000,000 events ≤ 5 s.
 
-use ce_ledger_core::{db, progress, records, sample, staff};
+use ce_ledger_core::{audit, db, progress, records, review, sample, staff};
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
@@ -64,6 +65,70 @@ fn benches(c: &mut Criterion) {
             ..Default::default()
         };
         b.iter(|| staff::page(&conn, &q).unwrap())
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("review");
+    g.sample_size(10).measurement_time(Duration::from_secs(20));
+    let batch_people = &people[..500];
+    let batch_csv = dir.path().join("batch.csv");
+    // Every row a declaration with evidence, so all 10,000 are eligible.
+    let batch: String = sample::records_csv(batch_people, 20, YEAR)
+        .replace(",city_platform,", ",training,")
+        .lines()
+        .map(|l| {
+            if l.ends_with(',') {
+                format!("{l}证书\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(&batch_csv, batch).unwrap();
+    g.bench_function("approve_10k_pending", |b| {
+        b.iter_batched(
+            || {
+                let path = dir.path().join(format!("batch-{}.sqlite3", rand_suffix()));
+                let mut conn = db::open(&path).unwrap();
+                staff::import_csv(&mut conn, &staff_csv).unwrap();
+                records::import_csv(&mut conn, &batch_csv).unwrap();
+                conn
+            },
+            |mut conn| {
+                let filter = records::RecordFilter {
+                    year: Some(YEAR),
+                    ..Default::default()
+                };
+                let out = review::approve_eligible(&mut conn, &filter, "王敏").unwrap();
+                assert_eq!(out.approved.len(), 10_000);
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let chain = db::open(&dir.path().join("chain.sqlite3")).unwrap();
+    let after = serde_json::json!({"status": "approved", "recognized_public": 0.0, "recognized_professional": 8.0, "title": "专业技术培训"});
+    for chunk in 0..100 {
+        let tx = chain.unchecked_transaction().unwrap();
+        let events: Vec<audit::NewEvent> = (0..10_000)
+            .map(|i| audit::NewEvent {
+                actor: "王敏",
+                action: audit::Action::Approve,
+                entity: "record",
+                entity_id: Some(chunk * 10_000 + i),
+                entity_id_to: None,
+                before: None,
+                after: Some(after.clone()),
+                reason: "",
+            })
+            .collect();
+        audit::append(&tx, &events).unwrap();
+        tx.commit().unwrap();
+    }
+    g.bench_function("verify_1m_events", |b| {
+        b.iter(|| {
+            let v = audit::verify(&chain).unwrap();
+            assert_eq!((v.events, v.broken), (1_000_000, None));
+        })
     });
     g.finish();
 }
