@@ -67,7 +67,7 @@ export interface PersonProgress {
   staff_id: number; id_number: string; name: string; department: string
   public: number; professional: number; total: number; pending: number; compliant: boolean
   short_public: number; short_professional: number; title_applicant: boolean
-  materials_date: string | null; deadline: string; days_left: number
+  materials_date: string | null; deadline: string; days_left: number; last_notified: string | null
 }
 export interface PersonPage {
   staff: StaffRow; year: number; policy: YearPolicy; progress: PersonProgress; records: LedgerRecord[]
