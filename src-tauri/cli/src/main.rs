@@ -3,6 +3,7 @@
 use ce_ledger_core::{
     audit, db, evidence, notice, policy, progress, records, review, staff, table, unit, Error,
 };
+use ce_ledger_core::{pdf, plan};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,8 +73,57 @@ enum Command {
     /// Notices to staff and the reminder list (通知)
     #[command(subcommand)]
     Notice(NoticeCmd),
+    /// The unit's training plans and the appendix 2 form (培训计划)
+    #[command(subcommand)]
+    Plan(PlanCmd),
     /// Print where the ledger file is
     Where,
+}
+
+#[derive(Subcommand)]
+enum PlanCmd {
+    /// Add a plan from PLAN.json (keys: unit, address, project, leader, contact, phone, advanced_seminar,
+    /// trainees, trainee_count, start, end, days, hours, venue_and_form)
+    Add { file: PathBuf },
+    /// List the plans
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Write the appendix 2 form: of a stored plan (ID) or straight from --from PLAN.json
+    Pdf {
+        id: Option<i64>,
+        #[arg(long)]
+        from: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// A PNG seal with transparency, placed over 申报单位意见
+        #[arg(long)]
+        seal: Option<PathBuf>,
+        /// Fill 年 月 日 under 申报单位意见 (YYYY-MM-DD)
+        #[arg(long)]
+        date: Option<String>,
+        /// Print both copies the notice asks for (two pages)
+        #[arg(long)]
+        two_copies: bool,
+    },
+    /// Move a plan along 草稿 → 已打印 → 已报送 → 已备案 / 退回
+    Status {
+        id: i64,
+        /// printed | submitted | filed | returned
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -254,11 +304,77 @@ fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T
         .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))
 }
 
+/// Renders the form and writes it; nothing is written when anything fails.
+fn write_form(
+    form: &plan::PlanForm,
+    out: &std::path::Path,
+    seal: Option<&std::path::Path>,
+    date: Option<&str>,
+    two_copies: bool,
+) -> Result<(), Error> {
+    let seal_png = match seal {
+        Some(p) => {
+            let len = std::fs::metadata(p)
+                .map_err(|e| Error::Io {
+                    path: p.display().to_string(),
+                    reason: e.to_string(),
+                })?
+                .len();
+            if len > pdf::MAX_SEAL_BYTES as u64 {
+                return Err(Error::invalid(format!(
+                    "印章图片过大（{:.1} MB），不超过5 MB",
+                    len as f64 / 1048576.0
+                )));
+            }
+            Some(std::fs::read(p).map_err(|e| Error::Io {
+                path: p.display().to_string(),
+                reason: e.to_string(),
+            })?)
+        }
+        None => None,
+    };
+    let date = date
+        .map(table::parse_date)
+        .transpose()
+        .map_err(|m| Error::invalid(format!("--date：{m}")))?;
+    let bytes = pdf::render(
+        form,
+        &pdf::FormOptions {
+            seal_png,
+            date,
+            two_copies,
+        },
+    )?;
+    std::fs::write(out, bytes).map_err(|e| Error::Io {
+        path: out.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    println!("已生成 {}", out.display());
+    Ok(())
+}
+
 fn run(cli: Cli) -> Result<(), Error> {
     let path = db::resolve_path(cli.db.as_deref());
     if let Command::Where = cli.command {
         println!("{}", path.display());
         return Ok(());
+    }
+    // Rendering a form from a JSON file needs no ledger at all.
+    if let Command::Plan(PlanCmd::Pdf {
+        id: None,
+        from: Some(from),
+        out,
+        seal,
+        date,
+        two_copies,
+    }) = &cli.command
+    {
+        let text = std::fs::read_to_string(from).map_err(|e| Error::Io {
+            path: from.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        let form = plan::parse_json(&text, &from.display().to_string())?;
+        return write_form(&form, out, seal.as_deref(), date.as_deref(), *two_copies);
     }
     let mut conn = db::open(&path)?;
     match cli.command {
@@ -568,6 +684,94 @@ fn run(cli: Cli) -> Result<(), Error> {
                 out.display(),
                 rows.len()
             );
+        }
+        Command::Plan(PlanCmd::Add { file }) => {
+            let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let form = plan::parse_json(&text, &file.display().to_string())?;
+            let by = audit::default_actor(&conn)?;
+            let p = plan::add(&mut conn, &form, &by)?;
+            println!("已添加培训计划 {}：{}", p.id, p.form.project);
+        }
+        Command::Plan(PlanCmd::List { json, year }) => {
+            let plans = plan::list(&conn, year)?;
+            if json {
+                print_json(&plans)?;
+            } else {
+                for p in plans {
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}～{}\t{}学时",
+                        p.id,
+                        p.year,
+                        p.status_label,
+                        p.form.project,
+                        p.form.start,
+                        p.form.end,
+                        p.form.hours
+                    );
+                }
+            }
+        }
+        Command::Plan(PlanCmd::Pdf {
+            id,
+            from,
+            out,
+            seal,
+            date,
+            two_copies,
+        }) => {
+            let id = match (id, from) {
+                (Some(id), None) => id,
+                _ => {
+                    return Err(Error::invalid(
+                        "请给出计划编号，或 --from PLAN.json（二选一）",
+                    ))
+                }
+            };
+            let p = plan::get(&conn, id)?;
+            write_form(&p.form, &out, seal.as_deref(), date.as_deref(), two_copies)?;
+            if p.status == plan::PlanStatus::Draft {
+                let by = audit::default_actor(&conn)?;
+                plan::transition(&mut conn, id, &plan::Transition::Printed, &by)?;
+            }
+        }
+        Command::Plan(PlanCmd::Status {
+            id,
+            to,
+            date,
+            number,
+            reason,
+            by,
+        }) => {
+            let need = |v: Option<String>, what: &str| {
+                v.ok_or_else(|| Error::invalid(format!("请给出 --{what}")))
+            };
+            let t = match to.as_str() {
+                "printed" | "已打印" => plan::Transition::Printed,
+                "submitted" | "已报送" => plan::Transition::Submitted {
+                    date: need(date, "date")?,
+                },
+                "filed" | "已备案" => plan::Transition::Filed {
+                    date: need(date, "date")?,
+                    number: need(number, "number")?,
+                },
+                "returned" | "退回" => plan::Transition::Returned {
+                    reason: need(reason, "reason")?,
+                },
+                other => {
+                    return Err(Error::invalid(format!(
+                        "状态“{other}”无效，应为 printed/submitted/filed/returned"
+                    )))
+                }
+            };
+            let by = match by {
+                Some(b) => b,
+                None => audit::default_actor(&conn)?,
+            };
+            let p = plan::transition(&mut conn, id, &t, &by)?;
+            println!("培训计划 {}：{}", p.id, p.status_label);
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {

@@ -24,6 +24,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: V3,
         seed: None,
     },
+    Migration {
+        sql: V4,
+        seed: None,
+    },
 ];
 
 const V1: &str =
@@ -154,6 +158,24 @@ const V3: &str = r#"
         PRIMARY KEY (notice_id, staff_id)
     );
     CREATE INDEX notice_recipient_staff ON notice_recipient(staff_id);
+"#;
+
+// 4: the unit's own training plans (appendix 2); filed_training records may name one.
+const V4: &str = r#"
+    CREATE TABLE plan (
+        id INTEGER PRIMARY KEY,
+        year INTEGER NOT NULL,
+        form TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('draft', 'printed', 'submitted', 'filed', 'returned')),
+        submitted_date TEXT,
+        filed_date TEXT,
+        filing_number TEXT,
+        return_reason TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    ALTER TABLE record ADD COLUMN plan_id INTEGER REFERENCES plan(id);
+    CREATE INDEX record_plan ON record(plan_id);
 "#;
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,8 @@ pub mod evidence;
 pub mod hours;
 pub mod idcard;
 pub mod notice;
+pub mod pdf;
+pub mod plan;
 pub mod policy;
 pub mod progress;
 pub mod records;

@@ -29,6 +29,8 @@ pub struct RecordInput {
     pub months: Option<u32>,
     pub situation: String,
     pub evidence: String,
+    /// For `filed_training`: one of the unit's own plans, whose filing status decides the hours.
+    pub plan_id: Option<i64>,
 }
 
 /// A checked record, ready to store.
@@ -38,6 +40,7 @@ pub struct ValidRecord {
     pub rule: RuleInput,
     pub title: String,
     pub evidence: String,
+    pub plan_id: Option<i64>,
 }
 
 impl ValidRecord {
@@ -119,12 +122,16 @@ pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldEr
     if let Err(e) = rules::check(&rule) {
         errs.push(e);
     }
+    if input.plan_id.is_some() && category != Category::FiledTraining {
+        errs.push(("培训计划", "只有备案培训可以关联本单位的培训计划".into()));
+    }
     if errs.is_empty() {
         Ok(ValidRecord {
             staff_id: input.staff_id,
             rule,
             title,
             evidence,
+            plan_id: input.plan_id,
         })
     } else {
         Err(errs)
@@ -204,6 +211,7 @@ pub struct Record {
     /// Why it was rejected or reopened.
     pub review_reason: String,
     pub attachments: i64,
+    pub plan_id: Option<i64>,
 }
 
 impl Record {
@@ -222,7 +230,7 @@ impl Record {
 const SELECT: &str = "SELECT r.id, r.staff_id, s.name, s.id_number, s.department, r.year, r.category, r.subject, r.title,
     r.start_date, r.end_date, r.claimed, r.months, r.situation, r.evidence, r.status, r.expected, r.rec_public,
     r.rec_professional, r.reason, r.created_at, r.updated_at, r.reviewer, r.reviewed_at, r.review_reason,
-    (SELECT COUNT(*) FROM record_evidence e WHERE e.record_id = r.id)
+    (SELECT COUNT(*) FROM record_evidence e WHERE e.record_id = r.id), r.plan_id
     FROM record r JOIN staff s ON s.id = r.staff_id";
 
 fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -277,6 +285,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         reviewed_at: r.get(23)?,
         review_reason: r.get(24)?,
         attachments: r.get(25)?,
+        plan_id: r.get(26)?,
     })
 }
 
@@ -387,7 +396,8 @@ fn person_year_inputs(
     year: i32,
 ) -> Result<Vec<(i64, RuleInput)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, category, subject, start_date, end_date, claimed, months, situation, status
+        "SELECT id, category, subject, start_date, end_date, claimed, months, situation, status,
+                (SELECT p.status = 'filed' FROM plan p WHERE p.id = record.plan_id)
          FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![staff_id, year], |r| {
@@ -406,7 +416,7 @@ fn person_year_inputs(
                     .get::<_, Option<String>>(7)?
                     .and_then(|s| Situation::parse(&s)),
                 status: Status::parse(&r.get::<_, String>(8)?).unwrap_or(Status::Pending),
-                own_plan_filed: None,
+                own_plan_filed: r.get(9)?,
             },
         ))
     })?;
@@ -480,8 +490,8 @@ pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
 fn insert(conn: &Connection, v: &ValidRecord, now: &str, rec: &Recognition) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,
-            evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17)",
+            evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason, plan_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18)",
     )?;
     let r = &v.rule;
     stmt.execute(params![
@@ -501,9 +511,20 @@ fn insert(conn: &Connection, v: &ValidRecord, now: &str, rec: &Recognition) -> R
         rules::base(r).total(),
         rec.public,
         rec.professional,
-        rec.reason
+        rec.reason,
+        v.plan_id
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Reads the filing state of the plan a record names, so its hours follow the plan.
+fn with_plan_state(conn: &Connection, mut v: ValidRecord) -> Result<ValidRecord> {
+    if let Some(id) = v.plan_id {
+        let plan = crate::plan::get(conn, id)
+            .map_err(|_| Error::invalid(format!("培训计划（编号{id}）不存在")))?;
+        v.rule.own_plan_filed = Some(plan.status == crate::plan::PlanStatus::Filed);
+    }
+    Ok(v)
 }
 
 fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
@@ -514,7 +535,7 @@ fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
 
 pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
     require_person(conn, input.staff_id)?;
-    let v = validate(input).map_err(joined)?;
+    let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
     let tx = db::write_tx(conn)?;
     let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local())?[0];
     let after = get(&tx, id)?;
@@ -545,12 +566,12 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
         staff_id: old.staff_id,
         ..input.clone()
     };
-    let v = validate(&input).map_err(joined)?;
+    let v = with_plan_state(conn, validate(&input).map_err(joined)?)?;
     let tx = db::write_tx(conn)?;
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
-            situation=?9, evidence=?10, status=?11, updated_at=?12 WHERE id=?13",
+            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14 WHERE id=?13",
         params![
             v.year(),
             r.category.code(),
@@ -564,7 +585,8 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
             v.evidence,
             r.status.code(),
             now_local(),
-            id
+            id,
+            v.plan_id
         ],
     )?;
     refresh(&tx, old.staff_id, old.year)?;
@@ -626,7 +648,7 @@ pub fn preview(
     editing: Option<i64>,
 ) -> Result<Recognition> {
     require_person(conn, input.staff_id)?;
-    let v = validate(input).map_err(joined)?;
+    let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
     let mut inputs: Vec<RuleInput> = person_year_inputs(conn, v.staff_id, v.year())?
         .into_iter()
         .filter(|(id, _)| Some(*id) != editing)
@@ -753,6 +775,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
             months,
             situation: row.get(8).into(),
             evidence: row.get(9).into(),
+            plan_id: None,
         };
         // A field that failed to parse is reported once, not again by the validator.
         let parse_failed: Vec<&str> = row_errs.iter().map(|(c, _)| *c).collect();
@@ -969,6 +992,52 @@ pub(crate) mod tests {
         )
         .is_err());
         assert!(delete(&mut conn, r.id).is_err());
+    }
+
+    #[test]
+    fn filed_training_follows_the_filing_of_the_units_own_plan() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let plan = crate::plan::add(&mut conn, &crate::plan::tests::sample(), "王敏").unwrap();
+        let mut inp = input(p.id, "filed_training", "2025-06-10", Some(16));
+        inp.end = "2025-06-11".into();
+        inp.plan_id = Some(plan.id);
+        let r = add(&mut conn, &inp).unwrap();
+        set_status(&conn, r.id, Status::Approved).unwrap();
+        let r = get(&conn, r.id).unwrap();
+        assert_eq!(r.recognized_hours, Hours::ZERO);
+        assert!(r.reason.contains("未在市人社局备案"), "{}", r.reason);
+        use crate::plan::{transition, Transition};
+        transition(
+            &mut conn,
+            plan.id,
+            &Transition::Submitted {
+                date: "2025-05-08".into(),
+            },
+            "王敏",
+        )
+        .unwrap();
+        transition(
+            &mut conn,
+            plan.id,
+            &Transition::Filed {
+                date: "2025-05-15".into(),
+                number: "备-1".into(),
+            },
+            "王敏",
+        )
+        .unwrap();
+        assert_eq!(
+            get(&conn, r.id).unwrap().recognized_hours,
+            Hours::from_whole(16),
+            "filing the plan recognises the hours"
+        );
+        let mut wrong = input(p.id, "training", "2025-06-10", Some(8));
+        wrong.plan_id = Some(plan.id);
+        assert!(add(&mut conn, &wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("只有备案培训"));
     }
 
     #[test]
