@@ -37,6 +37,14 @@ const COMMANDS: &[&str] = &[
     "reminders",
     "reminders_export",
     "record_get",
+    "plans_list",
+    "plan_check",
+    "plan_add",
+    "plan_update",
+    "plan_transition",
+    "plan_pdf",
+    "plan_pdf_save",
+    "plan_pdf_open",
 ];
 
 fn main() {

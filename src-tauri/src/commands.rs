@@ -4,6 +4,7 @@ use ce_ledger_core::db::Connection;
 use ce_ledger_core::{
     audit, evidence, notice, policy, progress, records, review, rules, staff, unit, Error,
 };
+use ce_ledger_core::{pdf, plan};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -346,4 +347,124 @@ pub fn reminders_export(
 #[tauri::command]
 pub fn record_get(ledger: State<'_, Ledger>, id: i64) -> Result<records::Record, String> {
     ledger.with(|c| records::get(c, id).map(records::Record::masked))
+}
+
+#[tauri::command]
+pub fn plans_list(ledger: State<'_, Ledger>, year: Option<i32>) -> Result<Vec<plan::Plan>, String> {
+    ledger.with(|c| plan::list(c, year))
+}
+
+#[tauri::command]
+pub fn plan_check(form: plan::PlanForm) -> Vec<String> {
+    plan::check(&form).err().unwrap_or_default()
+}
+
+#[tauri::command]
+pub fn plan_add(ledger: State<'_, Ledger>, form: plan::PlanForm) -> Result<plan::Plan, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        plan::add(c, &form, &by)
+    })
+}
+
+#[tauri::command]
+pub fn plan_update(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    form: plan::PlanForm,
+) -> Result<plan::Plan, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        plan::update(c, id, &form, &by)
+    })
+}
+
+#[tauri::command]
+pub fn plan_transition(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    transition: plan::Transition,
+) -> Result<plan::Plan, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        plan::transition(c, id, &transition, &by)
+    })
+}
+
+#[derive(serde::Deserialize)]
+pub struct PdfRequest {
+    id: i64,
+    /// Base64 PNG seal.
+    seal: Option<String>,
+    date: Option<chrono::NaiveDate>,
+    two_copies: bool,
+}
+
+/// Renders the form of a stored plan, marking a draft as printed.
+fn render_plan(c: &mut ce_ledger_core::db::Connection, req: &PdfRequest) -> Result<Vec<u8>, Error> {
+    use base64::Engine;
+    let seal_png = match &req.seal {
+        Some(s) if s.len() > pdf::MAX_SEAL_BYTES / 3 * 4 + 8 => {
+            return Err(Error::invalid("印章图片过大，不超过5 MB"))
+        }
+        Some(s) => Some(
+            base64::engine::general_purpose::STANDARD
+                .decode(s.as_bytes())
+                .map_err(|_| Error::invalid("印章图片传输有误，请重试"))?,
+        ),
+        None => None,
+    };
+    let p = plan::get(c, req.id)?;
+    let bytes = pdf::render(
+        &p.form,
+        &pdf::FormOptions {
+            seal_png,
+            date: req.date,
+            two_copies: req.two_copies,
+        },
+    )?;
+    if p.status == plan::PlanStatus::Draft {
+        let by = audit::default_actor(c)?;
+        plan::transition(c, req.id, &plan::Transition::Printed, &by)?;
+    }
+    Ok(bytes)
+}
+
+#[tauri::command]
+pub fn plan_pdf(
+    ledger: State<'_, Ledger>,
+    request: PdfRequest,
+) -> Result<tauri::ipc::Response, String> {
+    ledger
+        .with(|c| render_plan(c, &request))
+        .map(tauri::ipc::Response::new)
+}
+
+#[tauri::command]
+pub fn plan_pdf_save(
+    ledger: State<'_, Ledger>,
+    request: PdfRequest,
+    path: PathBuf,
+) -> Result<(), String> {
+    if path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+        != Some("pdf")
+    {
+        return Err("请保存为 .pdf 文件".into());
+    }
+    let bytes = ledger.with(|c| render_plan(c, &request))?;
+    std::fs::write(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))
+}
+
+/// Writes the form to a temporary file and opens it in the system's PDF viewer, to read or print.
+#[tauri::command]
+pub fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Result<(), String> {
+    let bytes = ledger.with(|c| render_plan(c, &request))?;
+    let path = std::env::temp_dir().join(format!("ce-ledger-plan-{}.pdf", request.id));
+    std::fs::write(&path, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
+    tauri_plugin_opener::open_path(&path, None::<&str>)
+        .map_err(|e| format!("无法打开系统PDF阅读器：{e}"))
 }

@@ -10,6 +10,7 @@ fn main() {
     let state = commands::Ledger::new(path.clone(), db::open(&path));
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::ledger_info,
@@ -49,6 +50,14 @@ fn main() {
             commands::reminders,
             commands::reminders_export,
             commands::record_get,
+            commands::plans_list,
+            commands::plan_check,
+            commands::plan_add,
+            commands::plan_update,
+            commands::plan_transition,
+            commands::plan_pdf,
+            commands::plan_pdf_save,
+            commands::plan_pdf_open,
         ])
         .run(tauri::generate_context!())
         .expect("error while running CE Ledger");

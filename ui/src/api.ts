@@ -75,7 +75,7 @@ export interface PersonPage {
 export interface DepartmentStat { department: string; done: number; short: number }
 export interface Dashboard {
   year: number; policy: YearPolicy; today: string; staff_count: number; done: number; short: number
-  pending_records: number; study_days_left: number; plan_days_left: number; applicants_at_risk: number
+  pending_records: number; study_days_left: number; plan_days_left: number; applicants_at_risk: number; plans_unfiled: number
   by_department: DepartmentStat[]; short_list: PersonProgress[]
 }
 
@@ -131,4 +131,29 @@ export const reviewApi = {
   noticeAdd: (input: NoticeInput) => invoke<Notice>('notice_add', { input }),
   reminders: (year: number) => invoke<PersonProgress[]>('reminders', { year }),
   remindersExport: (year: number, path: string) => invoke<number>('reminders_export', { year, path }),
+}
+
+export interface PlanForm {
+  unit: string; address: string; project: string; leader: string; contact: string; phone: string
+  advanced_seminar: boolean; trainees: string; trainee_count: number; start: string; end: string
+  days: number; hours: number; venue_and_form: string
+}
+export type PlanStatus = 'draft' | 'printed' | 'submitted' | 'filed' | 'returned'
+export interface Plan {
+  id: number; year: number; form: PlanForm; status: PlanStatus; status_label: string
+  submitted_date: string | null; filed_date: string | null; filing_number: string | null; return_reason: string | null
+}
+export type PlanTransition =
+  | { to: 'printed' } | { to: 'submitted'; date: string } | { to: 'filed'; date: string; number: string } | { to: 'returned'; reason: string }
+export interface PdfRequest { id: number; seal: string | null; date: string | null; two_copies: boolean }
+
+export const planApi = {
+  list: (year: number | null) => invoke<Plan[]>('plans_list', { year }),
+  check: (form: PlanForm) => invoke<string[]>('plan_check', { form }),
+  add: (form: PlanForm) => invoke<Plan>('plan_add', { form }),
+  update: (id: number, form: PlanForm) => invoke<Plan>('plan_update', { id, form }),
+  transition: (id: number, transition: PlanTransition) => invoke<Plan>('plan_transition', { id, transition }),
+  pdf: (request: PdfRequest) => invoke<ArrayBuffer>('plan_pdf', { request }),
+  save: (request: PdfRequest, path: string) => invoke<void>('plan_pdf_save', { request, path }),
+  open: (request: PdfRequest) => invoke<void>('plan_pdf_open', { request }),
 }

@@ -250,6 +250,8 @@ pub struct Dashboard {
     pub study_days_left: i64,
     pub plan_days_left: i64,
     pub applicants_at_risk: usize,
+    /// The unit's own plans of the year not yet 已备案 (the May 20 filing deadline).
+    pub plans_unfiled: usize,
     pub by_department: Vec<DepartmentStat>,
     /// Who is short: title applicants first (by their deadline), then the largest shortfall. IDs masked.
     pub short_list: Vec<PersonProgress>,
@@ -306,6 +308,7 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         study_days_left: (policy.study_deadline - today).num_days(),
         plan_days_left: (policy.plan_deadline - today).num_days(),
         applicants_at_risk: short_list.iter().filter(|s| s.title_applicant).count(),
+        plans_unfiled: crate::plan::unfiled_count(conn, year)?,
         by_department: by_department.into_values().collect(),
         short_list,
         policy,

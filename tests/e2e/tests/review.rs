@@ -57,7 +57,8 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
         "[data-testid=d-reject]",
     )
     .await;
-    app.click("[data-testid=d-reject]").await;
+    app.open("[data-testid=d-reject]", ".reason-box input")
+        .await;
     app.type_into_css(".reason-box input", "论文缺期刊目录页")
         .await;
     app.click(".reason-box .el-button--primary").await;
