@@ -52,7 +52,7 @@ export interface YearPolicy {
 export interface CalendarYear { year: number; off: string[]; work: string[] }
 export interface RecordInput {
   staff_id: number; category: string; subject: string; title: string; start: string; end: string
-  claimed: number | null; months: number | null; situation: string; evidence: string
+  claimed: number | null; months: number | null; situation: string; evidence: string; plan_id: number | null
 }
 export type StatusCode = 'pending' | 'approved' | 'rejected' | 'synced'
 export interface LedgerRecord {
@@ -61,6 +61,7 @@ export interface LedgerRecord {
   start: string; end: string; claimed_hours: number | null; months: number | null; situation: string | null
   evidence: string; status: StatusCode; status_label: string; expected_hours: number
   recognized_public: number; recognized_professional: number; recognized_hours: number; reason: string
+  plan_id: number | null
 }
 export interface Recognition { public: number; professional: number; reason: string }
 export interface PersonProgress {

@@ -1,8 +1,9 @@
 //! Targets (release build). Issue 3: records CSV import of 200,000 rows ≤ 2 s; progress of all
 //! staff ≤ 50 ms; one person's page ≤ 5 ms — on a ledger of 10,000 staff × 20 records.
 //! Issue 4: batch approval of 10,000 records ≤ 1 s; `audit verify` of 1,000,000 events ≤ 5 s.
+//! Issue 5: one appendix 2 form ≤ 20 ms and ≤ 600 KB.
 
-use ce_ledger_core::{audit, db, progress, records, review, sample, staff};
+use ce_ledger_core::{audit, db, pdf, plan, progress, records, review, sample, staff};
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
@@ -13,6 +14,21 @@ const YEAR: i32 = 2025;
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 11, 1).unwrap()
+}
+
+fn form(c: &mut Criterion) {
+    let json = r#"{"unit":"枣庄市立医院","address":"枣庄市市中区龙庭路1号","project":"基层医师急危重症救治能力提升培训班","leader":"张建国","contact":"李晓梅","phone":"0632-3314140","advanced_seminar":true,"trainees":"全市二级以上医院急诊科、重症医学科医师及乡镇卫生院骨干医师","trainee_count":120,"start":"2025-06-10","end":"2025-06-12","days":3,"hours":24,"venue_and_form":"枣庄市立医院学术报告厅；线下集中授课、模拟病例演练与技能操作考核相结合"}"#;
+    let form = plan::parse_json(json, "bench").unwrap();
+    let opts = pdf::FormOptions {
+        date: NaiveDate::from_ymd_opt(2025, 5, 10),
+        ..Default::default()
+    };
+    let size = pdf::render(&form, &opts).unwrap().len();
+    println!("appendix 2 form: {size} bytes");
+    assert!(size <= 600 * 1024);
+    c.bench_function("pdf/appendix2_form", |b| {
+        b.iter(|| pdf::render(&form, &opts).unwrap())
+    });
 }
 
 fn benches(c: &mut Criterion) {
@@ -140,5 +156,5 @@ fn rand_suffix() -> u128 {
         .as_nanos()
 }
 
-criterion_group!(ledger, benches);
+criterion_group!(ledger, form, benches);
 criterion_main!(ledger);

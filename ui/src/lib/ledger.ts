@@ -19,13 +19,14 @@ export function cleanInput(input: RecordInput, c: CategoryInfo | undefined): Rec
     claimed: f.claimed ? input.claimed : null,
     months: f.months ? input.months : null,
     situation: f.situation ? input.situation : '',
+    plan_id: c?.code === 'filed_training' ? input.plan_id : null,
   }
 }
 
 export function emptyRecordInput(staffId: number, year: number): RecordInput {
   return {
     staff_id: staffId, category: '', subject: '', title: '', start: `${year}-01-01`, end: `${year}-01-01`,
-    claimed: null, months: null, situation: '', evidence: '',
+    claimed: null, months: null, situation: '', evidence: '', plan_id: null,
   }
 }
 
