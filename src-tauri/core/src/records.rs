@@ -792,19 +792,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
             message: m,
         }));
     }
-    if !errors.is_empty() {
-        return Err(Error::Rows { file, errors });
-    }
-    if good.is_empty() {
-        return Err(Error::Rows {
-            file,
-            errors: vec![RowError {
-                line: 2,
-                column: String::new(),
-                message: "文件中没有数据行".into(),
-            }],
-        });
-    }
+    let good = table::all_or_nothing(&file, errors, good)?;
     // Group by person-year, keeping file order (the entry order the caps fall back on).
     let mut groups: BTreeMap<(i64, i32), Vec<&ValidRecord>> = BTreeMap::new();
     for v in &good {

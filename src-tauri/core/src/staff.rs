@@ -436,19 +436,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
             })),
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Rows { file, errors });
-    }
-    if good.is_empty() {
-        return Err(Error::Rows {
-            file,
-            errors: vec![RowError {
-                line: 2,
-                column: String::new(),
-                message: "文件中没有数据行".into(),
-            }],
-        });
-    }
+    let good = table::all_or_nothing(&file, errors, good)?;
     let tx = conn.transaction()?;
     {
         let now = now_local();

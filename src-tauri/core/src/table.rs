@@ -28,6 +28,27 @@ impl Row {
     }
 }
 
+/// The end of every all-or-nothing import: any error refuses the whole file; an empty file is an error too.
+pub fn all_or_nothing<T>(file: &str, errors: Vec<RowError>, good: Vec<T>) -> Result<Vec<T>> {
+    if !errors.is_empty() {
+        return Err(Error::Rows {
+            file: file.into(),
+            errors,
+        });
+    }
+    if good.is_empty() {
+        return Err(Error::Rows {
+            file: file.into(),
+            errors: vec![RowError {
+                line: 2,
+                column: String::new(),
+                message: "文件中没有数据行".into(),
+            }],
+        });
+    }
+    Ok(good)
+}
+
 pub fn file_label(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -344,12 +344,8 @@ impl App {
 /// A valid GB 11643 number for the given birth date and sequence.
 pub fn id_number(birth: &str, seq: u32) -> String {
     let body = format!("370402{birth}{seq:03}");
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const C: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-    let sum: u32 = body
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap() * w)
-        .sum();
-    format!("{body}{}", C[(sum % 11) as usize])
+    format!(
+        "{body}{}",
+        ce_ledger_core::idcard::check_char(&body).unwrap()
+    )
 }
