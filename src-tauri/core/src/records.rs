@@ -725,7 +725,7 @@ pub struct RecordImportSummary {
 /// All or nothing: every bad row is listed; nothing is written unless every row is good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSummary> {
     let file = table::file_label(path);
-    let rows = table::read_csv(path, &IMPORT_COLUMNS)?;
+    let rows = table::read_table(path, &IMPORT_COLUMNS)?;
     let people: HashMap<String, i64> = {
         let mut stmt = conn.prepare("SELECT id_number, id FROM staff")?;
         let m = stmt

@@ -397,7 +397,7 @@ pub struct ImportSummary {
 /// All or nothing: every bad row is reported, and nothing is written unless all rows are good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
     let file = table::file_label(path);
-    let rows = table::read_csv(path, &IMPORT_COLUMNS)?;
+    let rows = table::read_table(path, &IMPORT_COLUMNS)?;
     let mut errors = Vec::new();
     let mut good = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -641,7 +641,7 @@ mod tests {
     }
 
     #[test]
-    fn import_reports_missing_header_and_non_utf8() {
+    fn import_reports_a_missing_header_column() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::db::open_in_memory().unwrap();
         let p = write(&dir, "h.csv", "姓名,部门\n王一,内科\n".as_bytes());
@@ -649,10 +649,52 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("第1行，身份证号：表头缺少“身份证号”列"));
-        let p = write(&dir, "gbk.csv", b"\xd0\xd5\xc3\xfb,id\n");
+    }
+
+    #[test]
+    fn gbk_csv_from_chinese_excel_is_read_correctly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let id = make_id("370402", "19800202", "201");
+        let text = format!("姓名,身份证号,部门\r\n王一,{id},内科\r\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let p = write(&dir, "gbk.csv", &gbk);
+        assert_eq!(import_csv(&mut conn, &p).unwrap().imported, 1);
+        assert_eq!(find_by_id_number(&conn, &id).unwrap().unwrap().name, "王一");
+        let p = write(&dir, "junk.csv", b"\x80\x80\x80,\xff\n");
         assert!(import_csv(&mut conn, &p)
             .unwrap_err()
             .to_string()
-            .contains("UTF-8"));
+            .contains("无法识别文件编码"));
+    }
+
+    #[test]
+    fn xlsx_with_a_title_row_numeric_ids_and_blank_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let good = make_id("370402", "19800202", "201");
+        let path = dir.path().join("人员.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet
+            .write_string(0, 0, "2025年度专业技术人员名册")
+            .unwrap();
+        for (c, h) in ["姓名", "身份证号", "部门"].iter().enumerate() {
+            sheet.write_string(1, c as u16, *h).unwrap();
+        }
+        sheet.write_string(2, 0, "王一 ").unwrap();
+        sheet.write_string(2, 1, &good).unwrap();
+        sheet.write_string(2, 2, "内科").unwrap();
+        sheet.write_string(3, 0, "李二").unwrap();
+        sheet.write_number(3, 1, 370402198002022010.0).unwrap(); // typed as a number: digits lost
+        sheet.write_string(3, 2, "外科").unwrap();
+        sheet.write_string(6, 0, "").unwrap(); // trailing blank rows
+        book.save(&path).unwrap();
+        let err = import_csv(&mut conn, &path).unwrap_err().to_string();
+        assert!(
+            err.contains("人员.xlsx：第4行，身份证号：身份证号被存成了数字"),
+            "{err}"
+        );
+        assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 0);
     }
 }

@@ -59,102 +59,247 @@ fn header_key(s: &str) -> String {
     s.trim()
         .trim_start_matches('\u{feff}')
         .to_lowercase()
-        .replace([' ', '_', '　'], "")
+        .replace([' ', '_', '　', '*', '＊'], "")
 }
 
-/// Reads a UTF-8 CSV (BOM optional). Missing required columns are reported as line 1 errors.
-pub fn read_csv(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
-    let file = file_label(path);
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: file.clone(),
-        reason: e.to_string(),
-    })?;
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes)).map_err(
-        |_| Error::Rows {
-            file: file.clone(),
-            errors: vec![RowError {
-                line: 1,
-                column: String::new(),
-                message: "文件不是UTF-8编码，请在Excel中另存为“CSV UTF-8（逗号分隔）”".into(),
-            }],
-        },
-    )?;
+fn one_error(file: &str, line: usize, message: impl Into<String>) -> Error {
+    Error::Rows {
+        file: file.into(),
+        errors: vec![RowError {
+            line,
+            column: String::new(),
+            message: message.into(),
+        }],
+    }
+}
+
+/// Text of a CSV file in whatever encoding Chinese Excel wrote it: UTF-8 (BOM or not), UTF-16 with a
+/// BOM, or GBK/GB18030. Bytes valid in none of them are refused rather than garbled.
+pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return std::str::from_utf8(rest)
+            .map(str::to_string)
+            .map_err(|_| one_error(file, 1, "文件标明为UTF-8编码，但内容不是有效的UTF-8"));
+    }
+    for (bom, enc) in [
+        (&b"\xFF\xFE"[..], encoding_rs::UTF_16LE),
+        (&b"\xFE\xFF"[..], encoding_rs::UTF_16BE),
+    ] {
+        if bytes.starts_with(bom) {
+            let (text, had_errors) = enc.decode_without_bom_handling(&bytes[2..]);
+            return if had_errors {
+                Err(one_error(file, 1, "文件的UTF-16编码有误"))
+            } else {
+                Ok(text.into_owned())
+            };
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(one_error(
+            file,
+            1,
+            "无法识别文件编码（既不是UTF-8，也不是GBK），请在Excel中另存为“CSV UTF-8（逗号分隔）”",
+        ));
+    }
+    Ok(text.into_owned())
+}
+
+/// Raw rows with their line (CSV) or sheet row (workbook) numbers, header = 1.
+type RawRows = Vec<(usize, Vec<String>)>;
+
+fn csv_rows(text: &str, file: &str) -> Result<RawRows> {
+    // Excel's "Unicode text" export is tab-separated.
+    let first = text.lines().next().unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => {
-            return Err(Error::Rows {
-                file,
-                errors: vec![csv_error(1, &e)],
-            })
-        }
-        None => {
-            return Err(Error::Rows {
-                file,
-                errors: vec![RowError {
-                    line: 1,
-                    column: String::new(),
-                    message: "文件是空的，缺少表头行".into(),
-                }],
-            })
-        }
-    };
-    let positions: Vec<Option<usize>> = columns
-        .iter()
-        .map(|c| {
-            header.iter().position(|h| {
-                let h = header_key(h);
-                header_key(c.label) == h || c.aliases.iter().any(|a| header_key(a) == h)
-            })
-        })
-        .collect();
-    let missing: Vec<RowError> = columns
-        .iter()
-        .zip(&positions)
-        .filter(|(c, p)| c.required && p.is_none())
-        .map(|(c, _)| RowError {
-            line: 1,
-            column: c.label.into(),
-            message: format!("表头缺少“{}”列", c.label),
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Rows {
-            file,
-            errors: missing,
-        });
-    }
     let mut rows = Vec::new();
     let mut errors = Vec::new();
-    for rec in records {
+    for rec in reader.records() {
         match rec {
-            Ok(rec) => {
-                if rec.iter().all(|c| c.trim().is_empty()) {
-                    continue; // blank rows Excel leaves at the end
-                }
-                let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
-                rows.push(Row {
-                    line,
-                    cells: positions
-                        .iter()
-                        .map(|p| p.and_then(|i| rec.get(i)).map(str::to_string))
-                        .collect(),
-                });
-            }
+            Ok(rec) => rows.push((
+                rec.position().map(|p| p.line() as usize).unwrap_or(0),
+                rec.iter().map(str::to_string).collect(),
+            )),
             Err(e) => errors.push(csv_error(
                 e.position().map(|p| p.line() as usize).unwrap_or(0),
                 &e,
             )),
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Rows { file, errors });
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(Error::Rows {
+            file: file.into(),
+            errors,
+        })
     }
-    Ok(rows)
+}
+
+/// A workbook cell as text. A number too large to be exact in a double (an ID number typed as a
+/// number) is shown in scientific notation, so the ID check refuses it instead of reading wrong digits.
+fn cell_text(d: &calamine::Data) -> String {
+    use calamine::Data;
+    match d {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        Data::Float(f) if f.abs() >= 1e15 => format!("{f:E}"),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => {
+            if *b {
+                "是".into()
+            } else {
+                "否".into()
+            }
+        }
+        // Excel keeps dates as days since 1899-12-30.
+        Data::DateTime(dt) => (chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
+            + chrono::Duration::days(dt.as_f64().floor() as i64))
+        .to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#错误:{e:?}"),
+    }
+}
+
+fn workbook_rows(path: &Path, file: &str) -> Result<RawRows> {
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
+        one_error(
+            file,
+            1,
+            format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
+        )
+    })?;
+    let sheet = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| one_error(file, 1, "工作簿中没有工作表"))?;
+    let range = book
+        .worksheet_range(&sheet)
+        .map_err(|e| one_error(file, 1, format!("无法读取工作表“{sheet}”：{e}")))?;
+    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
+    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
+    Ok(range
+        .rows()
+        .enumerate()
+        .map(|(i, cells)| {
+            let mut row: Vec<String> = vec![String::new(); first_col];
+            row.extend(cells.iter().map(cell_text));
+            (first_row + i + 1, row)
+        })
+        .collect())
+}
+
+pub fn is_workbook(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
+    )
+}
+
+/// The raw rows of a CSV (any encoding above) or the first sheet of a workbook.
+pub fn raw_rows(path: &Path) -> Result<RawRows> {
+    let file = file_label(path);
+    if is_workbook(path) {
+        return workbook_rows(path, &file);
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: file.clone(),
+        reason: e.to_string(),
+    })?;
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(one_error(
+            &file,
+            1,
+            "这是Excel工作簿，请使用 .xlsx / .xls 扩展名",
+        ));
+    }
+    csv_rows(&decode_text(&bytes, &file)?, &file)
+}
+
+/// Where each requested column sits in a header row, if it does.
+fn locate(header: &[String], columns: &[Column]) -> Vec<Option<usize>> {
+    columns
+        .iter()
+        .map(|c| {
+            header.iter().position(|h| {
+                let h = header_key(h);
+                !h.is_empty()
+                    && (header_key(c.label) == h || c.aliases.iter().any(|a| header_key(a) == h))
+            })
+        })
+        .collect()
+}
+
+/// How many rows above the header a title may take (e.g. 「2025年度学时登记表」).
+const HEADER_SEARCH_ROWS: usize = 10;
+
+/// Reads a table: finds the header (below any title rows), maps the requested columns by Chinese
+/// or English name, skips blank rows. Missing required columns are reported against the header row.
+pub fn read_table(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
+    let file = file_label(path);
+    let raw = raw_rows(path)?;
+    let non_blank = |r: &&(usize, Vec<String>)| r.1.iter().any(|c| !c.trim().is_empty());
+    let Some(first) = raw.iter().find(non_blank) else {
+        return Err(one_error(&file, 1, "文件是空的，缺少表头行"));
+    };
+    let required = |pos: &[Option<usize>]| {
+        columns
+            .iter()
+            .zip(pos)
+            .all(|(c, p)| !c.required || p.is_some())
+    };
+    let header_at = raw
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|(_, cells)| required(&locate(cells, columns)));
+    let Some(h) = header_at else {
+        let positions = locate(&first.1, columns);
+        let missing = columns
+            .iter()
+            .zip(&positions)
+            .filter(|(c, p)| c.required && p.is_none())
+            .map(|(c, _)| RowError {
+                line: first.0,
+                column: c.label.into(),
+                message: format!("表头缺少“{}”列", c.label),
+            })
+            .collect();
+        return Err(Error::Rows {
+            file,
+            errors: missing,
+        });
+    };
+    let positions = locate(&raw[h].1, columns);
+    Ok(raw[h + 1..]
+        .iter()
+        .filter(non_blank)
+        .map(|(line, cells)| Row {
+            line: *line,
+            cells: positions
+                .iter()
+                .map(|p| p.and_then(|i| cells.get(i)).cloned())
+                .collect(),
+        })
+        .collect())
 }
 
 fn csv_error(line: usize, e: &csv::Error) -> RowError {
@@ -170,6 +315,15 @@ pub fn parse_date(raw: &str) -> std::result::Result<chrono::NaiveDate, String> {
     let s = crate::idcard::normalize_input(raw);
     if s.is_empty() {
         return Err("日期不能为空".into());
+    }
+    // An Excel serial date (days since 1899-12-30) that lost its date format.
+    if s.len() == 5 && s.chars().all(|c| c.is_ascii_digit()) {
+        let n: i64 = s.parse().map_err(|_| "日期无效".to_string())?;
+        if (20_000..=80_000).contains(&n) {
+            return Ok(
+                chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap() + chrono::Duration::days(n)
+            );
+        }
     }
     let unified: String = s
         .trim_end_matches('日')
@@ -202,7 +356,28 @@ pub fn parse_date(raw: &str) -> std::result::Result<chrono::NaiveDate, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_date;
+    use super::{decode_text, parse_date};
+
+    #[test]
+    fn encodings_are_detected_never_garbled() {
+        let text = "姓名,部门\n王一,内科\n";
+        assert_eq!(decode_text(text.as_bytes(), "a.csv").unwrap(), text);
+        assert_eq!(
+            decode_text(&[b"\xEF\xBB\xBF", text.as_bytes()].concat(), "a.csv").unwrap(),
+            text
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode_text(&gbk, "a.csv").unwrap(), text);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode_text(&utf16, "a.csv").unwrap(), text);
+        assert!(
+            decode_text(b"\xEF\xBB\xBF\xff", "a.csv").is_err(),
+            "a UTF-8 BOM over invalid bytes"
+        );
+    }
 
     #[test]
     fn dates_in_the_shapes_officers_type() {
@@ -217,6 +392,11 @@ mod tests {
             assert_eq!(parse_date(s), Ok(want), "{s}");
         }
         assert!(parse_date("2025-02-30").unwrap_err().contains("不存在"));
+        assert_eq!(
+            parse_date("45717"),
+            Ok(chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()),
+            "Excel serial date"
+        );
         for s in ["", "20250301", "25-3-1", "2025-3", "abc"] {
             assert!(parse_date(s).is_err(), "{s}");
         }
