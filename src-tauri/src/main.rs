@@ -7,7 +7,14 @@ use ce_ledger_core::db;
 
 fn main() {
     let path = db::resolve_path(None);
-    let state = commands::Ledger::new(path.clone(), db::open(&path));
+    let opened = db::open(&path);
+    if let Ok(conn) = &opened {
+        // A dated copy at every start, keeping the newest few, so a bad day can be undone.
+        if let Err(e) = ce_ledger_core::backup::automatic(conn) {
+            eprintln!("启动时自动备份失败：{e}");
+        }
+    }
+    let state = commands::Ledger::new(path.clone(), opened);
     tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())

@@ -3,7 +3,7 @@
 use ce_ledger_core::{
     audit, db, evidence, notice, policy, progress, records, review, staff, table, unit, Error,
 };
-use ce_ledger_core::{pdf, plan};
+use ce_ledger_core::{backup, export, pdf, plan};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +76,27 @@ enum Command {
     /// The unit's training plans and the appendix 2 form (培训计划)
     #[command(subcommand)]
     Plan(PlanCmd),
+    /// Approved hours for upload to the provincial platform (never city-platform hours)
+    Export {
+        #[arg(long)]
+        year: i32,
+        /// FILE.csv (UTF-8 with BOM) or FILE.xlsx
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Copy the ledger to FILE with SQLite's backup API, and check the copy
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the ledger with a checked backup (the current state is saved first)
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
     /// Print where the ledger file is
     Where,
 }
@@ -772,6 +793,33 @@ fn run(cli: Cli) -> Result<(), Error> {
             };
             let p = plan::transition(&mut conn, id, &t, &by)?;
             println!("培训计划 {}：{}", p.id, p.status_label);
+        }
+        Command::Export { year, out, by } => {
+            let by = match by {
+                Some(b) => b,
+                None => audit::default_actor(&conn)?,
+            };
+            let s = export::export(&mut conn, year, &out, &by)?;
+            println!(
+                "已导出 {} 行认定学时到 {}（不含市平台已同步学时）",
+                s.rows, s.path
+            );
+        }
+        Command::Backup { out } => {
+            let b = backup::backup(&conn, &out)?;
+            println!("已备份到 {}（{} 字节，已校验）", b.path, b.bytes);
+        }
+        Command::Restore { file, by } => {
+            let by = match by {
+                Some(b) => b,
+                None => audit::default_actor(&conn)?,
+            };
+            let b = backup::restore(&mut conn, &file, &by)?;
+            println!(
+                "已从 {} 恢复；恢复前的台账另存为 {}",
+                file.display(),
+                b.path
+            );
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {

@@ -22,6 +22,8 @@ pub enum Action {
     Reopen,
     Attach,
     Notice,
+    Export,
+    Restore,
 }
 
 impl Action {
@@ -37,6 +39,8 @@ impl Action {
             Action::Reopen => "reopen",
             Action::Attach => "attach",
             Action::Notice => "notice",
+            Action::Export => "export",
+            Action::Restore => "restore",
         }
     }
     pub fn label_of(code: &str) -> &'static str {
@@ -51,6 +55,8 @@ impl Action {
             "reopen" => "撤销通过",
             "attach" => "添加证明材料",
             "notice" => "通知",
+            "export" => "导出",
+            "restore" => "从备份恢复",
             _ => "其他",
         }
     }

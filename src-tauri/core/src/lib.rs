@@ -1,9 +1,11 @@
 //! CE Ledger core: everything a continuing-education officer's tool needs, with no GUI.
 
 pub mod audit;
+pub mod backup;
 pub mod db;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod hours;
 pub mod idcard;
 pub mod notice;

@@ -720,6 +720,49 @@ pub const IMPORT_COLUMNS: [Column; 10] = [
 pub struct RecordImportSummary {
     pub imported: usize,
     pub people: usize,
+    /// City-platform rows already in the ledger (re-importing the same export adds nothing twice).
+    pub already_present: usize,
+}
+
+/// What identifies one city-platform study record: person, course, dates and hours.
+type CityKey = (i64, String, NaiveDate, NaiveDate, Option<Hours>);
+
+fn city_key(v: &ValidRecord) -> CityKey {
+    (
+        v.staff_id,
+        v.title.clone(),
+        v.rule.start,
+        v.rule.end,
+        v.rule.claimed,
+    )
+}
+
+/// Drops city-platform rows the ledger (or an earlier row of the file) already has.
+fn drop_known_city_rows(
+    conn: &Connection,
+    good: Vec<ValidRecord>,
+) -> Result<(Vec<ValidRecord>, usize)> {
+    let mut known: std::collections::HashSet<CityKey> = std::collections::HashSet::new();
+    let mut stmt = conn.prepare("SELECT staff_id, title, start_date, end_date, claimed FROM record WHERE category = 'city_platform'")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            date_col(r, 2)?,
+            date_col(r, 3)?,
+            r.get(4)?,
+        ))
+    })?;
+    for row in rows {
+        known.insert(row?);
+    }
+    let before = good.len();
+    let kept: Vec<ValidRecord> = good
+        .into_iter()
+        .filter(|v| v.rule.category != Category::CityPlatform || known.insert(city_key(v)))
+        .collect();
+    let dropped = before - kept.len();
+    Ok((kept, dropped))
 }
 
 /// All or nothing: every bad row is listed; nothing is written unless every row is good.
@@ -793,6 +836,14 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
         }));
     }
     let good = table::all_or_nothing(&file, errors, good)?;
+    let (good, already_present) = drop_known_city_rows(conn, good)?;
+    if good.is_empty() {
+        return Ok(RecordImportSummary {
+            imported: 0,
+            people: 0,
+            already_present,
+        });
+    }
     // Group by person-year, keeping file order (the entry order the caps fall back on).
     let mut groups: BTreeMap<(i64, i32), Vec<&ValidRecord>> = BTreeMap::new();
     for v in &good {
@@ -825,6 +876,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
     Ok(RecordImportSummary {
         imported: good.len(),
         people,
+        already_present,
     })
 }
 
@@ -1026,6 +1078,28 @@ pub(crate) mod tests {
             .unwrap_err()
             .to_string()
             .contains("只有备案培训"));
+    }
+
+    #[test]
+    fn reimporting_a_city_platform_export_adds_nothing_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let path = dir.path().join("市平台.csv");
+        let csv = format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时\n{id},市平台学习,公需,数字技术,2025-04-01,2025-04-01,12\n{id},市平台学习,公需,网络安全,2025-04-02,2025-04-02,8\n{id},市平台学习,公需,网络安全,2025-04-02,2025-04-02,8\n",
+            id = p.id_number
+        );
+        std::fs::write(&path, csv).unwrap();
+        let first = import_csv(&mut conn, &path).unwrap();
+        assert_eq!(
+            (first.imported, first.already_present),
+            (2, 1),
+            "a duplicate row within the file counts once"
+        );
+        let again = import_csv(&mut conn, &path).unwrap();
+        assert_eq!((again.imported, again.already_present), (0, 3));
+        assert_eq!(list(&conn, &RecordFilter::default()).unwrap().len(), 2);
     }
 
     #[test]
