@@ -45,6 +45,13 @@ const COMMANDS: &[&str] = &[
     "plan_pdf",
     "plan_pdf_save",
     "plan_pdf_open",
+    "import_preview",
+    "import_commit",
+    "export_approved",
+    "export_history",
+    "backup_now",
+    "backups_list",
+    "restore_from",
 ];
 
 fn main() {

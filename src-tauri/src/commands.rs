@@ -4,6 +4,7 @@ use ce_ledger_core::db::Connection;
 use ce_ledger_core::{
     audit, evidence, notice, policy, progress, records, review, rules, staff, unit, Error,
 };
+use ce_ledger_core::{backup, export, import, table};
 use ce_ledger_core::{pdf, plan};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -467,4 +468,80 @@ pub fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Result<(
     std::fs::write(&path, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
     tauri_plugin_opener::open_path(&path, None::<&str>)
         .map_err(|e| format!("无法打开系统PDF阅读器：{e}"))
+}
+
+#[tauri::command]
+pub async fn import_preview(
+    ledger: State<'_, Ledger>,
+    kind: import::Kind,
+    name: String,
+    data: String,
+    mapping: Option<table::Mapping>,
+) -> Result<import::Preview, String> {
+    let bytes = decode_upload(&data)?;
+    ledger.with(|c| import::preview(c, kind, &name, &bytes, mapping.as_ref()))
+}
+
+#[tauri::command]
+pub async fn import_commit(
+    ledger: State<'_, Ledger>,
+    kind: import::Kind,
+    name: String,
+    data: String,
+    mapping: Option<table::Mapping>,
+) -> Result<import::Outcome, String> {
+    let bytes = decode_upload(&data)?;
+    ledger.with(|c| import::commit(c, kind, &name, &bytes, mapping.as_ref()))
+}
+
+/// Files picked in the window arrive as base64; anything over 100 MB is refused before decoding.
+fn decode_upload(data: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    if data.len() > 100 * 1024 * 1024 / 3 * 4 {
+        return Err("文件过大（超过100 MB）".into());
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(data.as_bytes())
+        .map_err(|_| "文件内容传输有误，请重试".to_string())
+}
+
+#[tauri::command]
+pub async fn export_approved(
+    ledger: State<'_, Ledger>,
+    year: i32,
+    path: PathBuf,
+) -> Result<export::ExportSummary, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        export::export(c, year, &path, &by)
+    })
+}
+
+#[tauri::command]
+pub fn export_history(ledger: State<'_, Ledger>) -> Result<Vec<audit::Event>, String> {
+    ledger.with(|c| export::history(c))
+}
+
+#[tauri::command]
+pub async fn backup_now(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+) -> Result<backup::BackupInfo, String> {
+    ledger.with(|c| backup::backup(c, &path))
+}
+
+#[tauri::command]
+pub fn backups_list(ledger: State<'_, Ledger>) -> Result<Vec<String>, String> {
+    ledger.with(|c| backup::list(c))
+}
+
+#[tauri::command]
+pub async fn restore_from(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+) -> Result<backup::BackupInfo, String> {
+    ledger.with(|c| {
+        let by = audit::default_actor(c)?;
+        backup::restore(c, &path, &by)
+    })
 }

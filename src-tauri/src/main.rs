@@ -65,6 +65,13 @@ fn main() {
             commands::plan_pdf,
             commands::plan_pdf_save,
             commands::plan_pdf_open,
+            commands::import_preview,
+            commands::import_commit,
+            commands::export_approved,
+            commands::export_history,
+            commands::backup_now,
+            commands::backups_list,
+            commands::restore_from,
         ])
         .run(tauri::generate_context!())
         .expect("error while running CE Ledger");

@@ -158,3 +158,25 @@ export const planApi = {
   save: (request: PdfRequest, path: string) => invoke<void>('plan_pdf_save', { request, path }),
   open: (request: PdfRequest) => invoke<void>('plan_pdf_open', { request }),
 }
+
+export type ImportKind = 'staff' | 'records' | 'city'
+export interface Mapping { header_index: number; positions: (number | null)[] }
+export interface RowError { line: number; column: string; message: string }
+export interface ImportPreview {
+  file: string; header: string[]; columns: { label: string; required: boolean }[]; mapping: Mapping
+  sample: [number, string[]][]; total_rows: number; errors: RowError[]; would_import: number; already_present: number
+}
+export interface ImportOutcome { imported: number; already_present: number }
+export interface BackupInfo { path: string; bytes: number; schema_version: number }
+
+export const dataApi = {
+  preview: (kind: ImportKind, name: string, data: string, mapping: Mapping | null) =>
+    invoke<ImportPreview>('import_preview', { kind, name, data, mapping }),
+  commit: (kind: ImportKind, name: string, data: string, mapping: Mapping | null) =>
+    invoke<ImportOutcome>('import_commit', { kind, name, data, mapping }),
+  exportApproved: (year: number, path: string) => invoke<{ rows: number; path: string }>('export_approved', { year, path }),
+  exportHistory: () => invoke<AuditEvent[]>('export_history'),
+  backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),
+  backups: () => invoke<string[]>('backups_list'),
+  restore: (path: string) => invoke<BackupInfo>('restore_from', { path }),
+}

@@ -233,6 +233,9 @@ enum NoticeCmd {
 enum RecordsCmd {
     /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料; all or nothing
     Import { file: PathBuf },
+    /// Import the city platform's study records (身份证号, 课程名称, 科目, 学习日期, 学时) as synced;
+    /// rows already in the ledger are not added again
+    ImportCity { file: PathBuf },
     /// List records with recognised hours and reasons
     List {
         #[arg(long)]
@@ -455,6 +458,23 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!(
                 "已导入 {} 条学时记录（涉及 {} 人），待单位审核",
                 s.imported, s.people
+            );
+        }
+        Command::Records(RecordsCmd::ImportCity { file }) => {
+            let bytes = std::fs::read(&file).map_err(|e| Error::Io {
+                path: file.display().to_string(),
+                reason: e.to_string(),
+            })?;
+            let o = ce_ledger_core::import::commit(
+                &mut conn,
+                ce_ledger_core::import::Kind::City,
+                &file.to_string_lossy(),
+                &bytes,
+                None,
+            )?;
+            println!(
+                "已导入 {} 条市平台学习记录（已同步，无需审核）；{} 条已在台账中，未重复导入",
+                o.imported, o.already_present
             );
         }
         Command::Records(RecordsCmd::List { year, json }) => {

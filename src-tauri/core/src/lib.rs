@@ -8,6 +8,7 @@ pub mod evidence;
 pub mod export;
 pub mod hours;
 pub mod idcard;
+pub mod import;
 pub mod notice;
 pub mod pdf;
 pub mod plan;

@@ -767,8 +767,78 @@ fn drop_known_city_rows(
 
 /// All or nothing: every bad row is listed; nothing is written unless every row is good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSummary> {
-    let file = table::file_label(path);
     let rows = table::read_table(path, &IMPORT_COLUMNS)?;
+    import_rows(conn, &table::file_label(path), &rows, false)
+}
+
+/// The city platform's study records: person, course, subject, date, hours.
+pub const CITY_COLUMNS: [Column; 5] = [
+    Column {
+        label: "身份证号",
+        aliases: &["id_number", "身份证号码", "公民身份号码", "证件号码"],
+        required: true,
+    },
+    Column {
+        label: "课程名称",
+        aliases: &["项目名称", "课程", "title", "course"],
+        required: true,
+    },
+    Column {
+        label: "科目",
+        aliases: &["subject", "科目类别", "课程类别"],
+        required: false,
+    },
+    Column {
+        label: "学习日期",
+        aliases: &[
+            "完成日期",
+            "完成时间",
+            "学习时间",
+            "开始日期",
+            "date",
+            "start",
+        ],
+        required: true,
+    },
+    Column {
+        label: "学时",
+        aliases: &["hours", "获得学时", "认定学时"],
+        required: true,
+    },
+];
+
+/// Turns city-platform rows into rows of the records import, as synced `city_platform` study.
+pub fn city_rows(rows: &[table::Row]) -> Vec<table::Row> {
+    rows.iter()
+        .map(|r| {
+            let cell = |i: usize| r.cells.get(i).cloned().flatten();
+            table::Row {
+                line: r.line,
+                cells: vec![
+                    cell(0),
+                    Some("city_platform".into()),
+                    cell(2),
+                    cell(1),
+                    cell(3),
+                    cell(3),
+                    cell(4),
+                    None,
+                    None,
+                    None,
+                ],
+            }
+        })
+        .collect()
+}
+
+/// Imports rows read with `IMPORT_COLUMNS`; with `dry_run` everything is checked and nothing kept.
+pub fn import_rows(
+    conn: &mut Connection,
+    file: &str,
+    rows: &[table::Row],
+    dry_run: bool,
+) -> Result<RecordImportSummary> {
+    let file = file.to_string();
     let people: HashMap<String, i64> = {
         let mut stmt = conn.prepare("SELECT id_number, id FROM staff")?;
         let m = stmt
@@ -778,7 +848,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
     };
     let mut errors = Vec::new();
     let mut good = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let mut row_errs: FieldErrors = Vec::new();
         let staff_id = match IdNumber::parse(row.get(0)) {
             Ok(id) => people.get(id.as_str()).copied().or_else(|| {
@@ -871,7 +941,9 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
             reason: "",
         }],
     )?;
-    tx.commit()?;
+    if !dry_run {
+        tx.commit()?;
+    }
     let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
     Ok(RecordImportSummary {
         imported: good.len(),

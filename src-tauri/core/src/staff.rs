@@ -396,12 +396,22 @@ pub struct ImportSummary {
 
 /// All or nothing: every bad row is reported, and nothing is written unless all rows are good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
-    let file = table::file_label(path);
     let rows = table::read_table(path, &IMPORT_COLUMNS)?;
+    import_rows(conn, &table::file_label(path), &rows, false)
+}
+
+/// Imports rows read with `IMPORT_COLUMNS`; with `dry_run` everything is checked and nothing kept.
+pub fn import_rows(
+    conn: &mut Connection,
+    file: &str,
+    rows: &[table::Row],
+    dry_run: bool,
+) -> Result<ImportSummary> {
+    let file = file.to_string();
     let mut errors = Vec::new();
     let mut good = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in &rows {
+    for row in rows {
         let input = StaffInput {
             name: row.get(0).into(),
             id_number: row.get(1).into(),
@@ -457,7 +467,9 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
             ])?;
         }
     }
-    tx.commit()?;
+    if !dry_run {
+        tx.commit()?;
+    }
     Ok(ImportSummary {
         imported: good.len(),
     })

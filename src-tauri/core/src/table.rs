@@ -175,15 +175,16 @@ fn cell_text(d: &calamine::Data) -> String {
     }
 }
 
-fn workbook_rows(path: &Path, file: &str) -> Result<RawRows> {
+fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
     use calamine::Reader;
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| {
-        one_error(
-            file,
-            1,
-            format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
-        )
-    })?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            one_error(
+                file,
+                1,
+                format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
+            )
+        })?;
     let sheet = book
         .sheet_names()
         .first()
@@ -215,24 +216,19 @@ pub fn is_workbook(path: &Path) -> bool {
     )
 }
 
-/// The raw rows of a CSV (any encoding above) or the first sheet of a workbook.
-pub fn raw_rows(path: &Path) -> Result<RawRows> {
-    let file = file_label(path);
-    if is_workbook(path) {
-        return workbook_rows(path, &file);
+/// The raw rows of a CSV (any encoding above) or the first sheet of a workbook, by its name and bytes.
+pub fn raw_rows(name: &str, bytes: &[u8]) -> Result<RawRows> {
+    if is_workbook(Path::new(name)) {
+        return workbook_rows(bytes, name);
     }
-    let bytes = std::fs::read(path).map_err(|e| Error::Io {
-        path: file.clone(),
-        reason: e.to_string(),
-    })?;
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(one_error(
-            &file,
+            name,
             1,
             "这是Excel工作簿，请使用 .xlsx / .xls 扩展名",
         ));
     }
-    csv_rows(&decode_text(&bytes, &file)?, &file)
+    csv_rows(&decode_text(bytes, name)?, name)
 }
 
 /// Where each requested column sits in a header row, if it does.
@@ -252,14 +248,34 @@ fn locate(header: &[String], columns: &[Column]) -> Vec<Option<usize>> {
 /// How many rows above the header a title may take (e.g. 「2025年度学时登记表」).
 const HEADER_SEARCH_ROWS: usize = 10;
 
-/// Reads a table: finds the header (below any title rows), maps the requested columns by Chinese
-/// or English name, skips blank rows. Missing required columns are reported against the header row.
-pub fn read_table(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
-    let file = file_label(path);
-    let raw = raw_rows(path)?;
+/// Which row is the header and which file column feeds each requested column.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Mapping {
+    /// Index among the raw rows (0 = first row of the file).
+    pub header_index: usize,
+    pub positions: Vec<Option<usize>>,
+}
+
+/// A parsed table: its header, the mapping used, and the data rows.
+pub struct Table {
+    pub header: Vec<String>,
+    pub mapping: Mapping,
+    pub rows: Vec<Row>,
+}
+
+/// Finds the header (below any title rows) and maps the requested columns by Chinese or English
+/// name, or uses the officer's own `mapping`; skips blank rows. Missing required columns are
+/// reported against the header row.
+pub fn parse(
+    name: &str,
+    bytes: &[u8],
+    columns: &[Column],
+    mapping: Option<&Mapping>,
+) -> Result<Table> {
+    let raw = raw_rows(name, bytes)?;
     let non_blank = |r: &&(usize, Vec<String>)| r.1.iter().any(|c| !c.trim().is_empty());
     let Some(first) = raw.iter().find(non_blank) else {
-        return Err(one_error(&file, 1, "文件是空的，缺少表头行"));
+        return Err(one_error(name, 1, "文件是空的，缺少表头行"));
     };
     let required = |pos: &[Option<usize>]| {
         columns
@@ -267,39 +283,77 @@ pub fn read_table(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
             .zip(pos)
             .all(|(c, p)| !c.required || p.is_some())
     };
-    let header_at = raw
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|(_, cells)| required(&locate(cells, columns)));
-    let Some(h) = header_at else {
-        let positions = locate(&first.1, columns);
-        let missing = columns
+    let mapping = match mapping {
+        Some(m) if m.header_index < raw.len() && m.positions.len() == columns.len() => m.clone(),
+        Some(_) => return Err(one_error(name, 1, "列对应关系与文件不符，请重新选择")),
+        None => match raw
             .iter()
-            .zip(&positions)
-            .filter(|(c, p)| c.required && p.is_none())
-            .map(|(c, _)| RowError {
-                line: first.0,
-                column: c.label.into(),
-                message: format!("表头缺少“{}”列", c.label),
-            })
-            .collect();
-        return Err(Error::Rows {
-            file,
-            errors: missing,
-        });
+            .take(HEADER_SEARCH_ROWS)
+            .position(|(_, cells)| required(&locate(cells, columns)))
+        {
+            Some(h) => Mapping {
+                header_index: h,
+                positions: locate(&raw[h].1, columns),
+            },
+            None => {
+                let positions = locate(&first.1, columns);
+                let missing = columns
+                    .iter()
+                    .zip(&positions)
+                    .filter(|(c, p)| c.required && p.is_none())
+                    .map(|(c, _)| RowError {
+                        line: first.0,
+                        column: c.label.into(),
+                        message: format!("表头缺少“{}”列", c.label),
+                    })
+                    .collect();
+                return Err(Error::Rows {
+                    file: name.into(),
+                    errors: missing,
+                });
+            }
+        },
     };
-    let positions = locate(&raw[h].1, columns);
-    Ok(raw[h + 1..]
+    if let Some(c) = columns
+        .iter()
+        .zip(&mapping.positions)
+        .find(|(c, p)| c.required && p.is_none())
+        .map(|(c, _)| c)
+    {
+        return Err(one_error(
+            name,
+            raw[mapping.header_index].0,
+            format!("请为“{}”选择对应的列", c.label),
+        ));
+    }
+    let header = raw[mapping.header_index].1.clone();
+    let rows = raw[mapping.header_index + 1..]
         .iter()
         .filter(non_blank)
         .map(|(line, cells)| Row {
             line: *line,
-            cells: positions
+            cells: mapping
+                .positions
                 .iter()
                 .map(|p| p.and_then(|i| cells.get(i)).cloned())
                 .collect(),
         })
-        .collect())
+        .collect();
+    Ok(Table {
+        header,
+        mapping,
+        rows,
+    })
+}
+
+/// Reads a file from disk with automatic header detection.
+pub fn read_table(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
+    let file = file_label(path);
+    let bytes = std::fs::read(path).map_err(|e| Error::Io {
+        path: file.clone(),
+        reason: e.to_string(),
+    })?;
+    Ok(parse(&file, &bytes, columns, None)?.rows)
 }
 
 fn csv_error(line: usize, e: &csv::Error) -> RowError {
