@@ -2,8 +2,11 @@
 //! staff ≤ 50 ms; one person's page ≤ 5 ms — on a ledger of 10,000 staff × 20 records.
 //! Issue 4: batch approval of 10,000 records ≤ 1 s; `audit verify` of 1,000,000 events ≤ 5 s.
 //! Issue 5: one appendix 2 form ≤ 20 ms and ≤ 600 KB.
+//! Issue 6: 200,000-row XLSX import ≤ 5 s; export of 200,000 rows to XLSX ≤ 3 s and to CSV ≤ 1 s.
 
-use ce_ledger_core::{audit, db, pdf, plan, progress, records, review, sample, staff};
+use ce_ledger_core::{
+    audit, db, export, import, pdf, plan, progress, records, review, sample, staff,
+};
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
@@ -149,6 +152,99 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
+/// 10,000 staff × 20 declarations with evidence (no city-platform rows, which are never exported).
+fn declarations_csv(people: &[staff::StaffInput]) -> String {
+    sample::records_csv(people, PER_PERSON, YEAR)
+        .replace(",city_platform,", ",training,")
+        .lines()
+        .map(|l| {
+            if l.ends_with(',') {
+                format!("{l}证书\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+fn excel(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let people = sample::staff_inputs(STAFF);
+    let staff_csv = dir.path().join("staff.csv");
+    let mut s = String::from("姓名,身份证号,部门\n");
+    for p in &people {
+        s.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
+    }
+    std::fs::write(&staff_csv, s).unwrap();
+    let csv = declarations_csv(&people);
+    // The same rows as a workbook, as an officer's Excel file would hold them.
+    let xlsx_path = dir.path().join("records.xlsx");
+    {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet_with_constant_memory().unwrap();
+        for (r, line) in csv.lines().enumerate() {
+            for (c, cell) in line.split(',').enumerate() {
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+        book.save(&xlsx_path).unwrap();
+    }
+    let xlsx = std::fs::read(&xlsx_path).unwrap();
+    let mut g = c.benchmark_group("excel");
+    g.sample_size(10).measurement_time(Duration::from_secs(40));
+    g.bench_function("import_xlsx_200k_rows", |b| {
+        b.iter_batched(
+            || {
+                let mut conn =
+                    db::open(&dir.path().join(format!("x-{}.sqlite3", rand_suffix()))).unwrap();
+                staff::import_csv(&mut conn, &staff_csv).unwrap();
+                conn
+            },
+            |mut conn| {
+                assert_eq!(
+                    import::commit(
+                        &mut conn,
+                        import::Kind::Records,
+                        "records.xlsx",
+                        &xlsx,
+                        None
+                    )
+                    .unwrap()
+                    .imported,
+                    200_000
+                )
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    let mut conn = db::open(&dir.path().join("export.sqlite3")).unwrap();
+    staff::import_csv(&mut conn, &staff_csv).unwrap();
+    let records_csv = dir.path().join("records.csv");
+    std::fs::write(&records_csv, &csv).unwrap();
+    records::import_csv(&mut conn, &records_csv).unwrap();
+    review::approve_eligible(
+        &mut conn,
+        &records::RecordFilter {
+            year: Some(YEAR),
+            ..Default::default()
+        },
+        "王敏",
+    )
+    .unwrap();
+    let rows = export::rows(&conn, YEAR).unwrap();
+    println!("export rows: {}", rows.len());
+    g.bench_function("export_rows_query", |b| {
+        b.iter(|| export::rows(&conn, YEAR).unwrap())
+    });
+    g.bench_function("export_csv_200k", |b| {
+        b.iter(|| export::write_csv(&dir.path().join("out.csv"), &rows).unwrap())
+    });
+    g.bench_function("export_xlsx_200k", |b| {
+        b.iter(|| export::write_xlsx(&conn, &dir.path().join("out.xlsx"), YEAR, &rows).unwrap())
+    });
+    g.finish();
+}
+
 fn rand_suffix() -> u128 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -156,5 +252,5 @@ fn rand_suffix() -> u128 {
         .as_nanos()
 }
 
-criterion_group!(ledger, form, benches);
+criterion_group!(ledger, form, excel, benches);
 criterion_main!(ledger);

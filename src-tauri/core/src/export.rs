@@ -6,8 +6,7 @@ use crate::db;
 use crate::error::{Error, Result};
 use crate::hours::Hours;
 use crate::progress;
-use crate::records::{self, RecordFilter};
-use crate::rules::{Category, Status, Subject};
+use crate::rules::{Category, Subject};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
@@ -45,36 +44,39 @@ pub struct ExportRow {
 /// The rows to upload for `year`. City-platform hours are already on the provincial platform:
 /// declaring them again would count them twice.
 pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
-    let approved = records::list(
-        conn,
-        &RecordFilter {
-            year: Some(year),
-            status: Some(Status::Approved),
-            ..Default::default()
-        },
+    // Only the columns the upload needs: this runs over every approved record of the year.
+    let mut stmt = conn.prepare(
+        "SELECT s.name, s.id_number, r.category, r.title, r.start_date, r.end_date, r.rec_public, r.rec_professional,
+                r.evidence, r.reviewer, substr(r.reviewed_at, 1, 10)
+         FROM record r JOIN staff s ON s.id = r.staff_id
+         WHERE r.year = ?1 AND r.status = 'approved' AND r.category <> 'city_platform'
+           AND (r.rec_public > 0 OR r.rec_professional > 0)
+         ORDER BY r.staff_id, r.start_date, r.id",
     )?;
     let mut out = Vec::new();
-    for r in approved
-        .into_iter()
-        .filter(|r| r.category != Category::CityPlatform)
-    {
+    let mut q = stmt.query([year])?;
+    while let Some(r) = q.next()? {
+        let category =
+            Category::parse(r.get_ref(2)?.as_str().unwrap_or("")).unwrap_or(Category::Training);
+        let public: Hours = r.get(6)?;
+        let professional: Hours = r.get(7)?;
         for (subject, hours) in [
-            (Subject::Public, r.recognized_public),
-            (Subject::Professional, r.recognized_professional),
+            (Subject::Public, public),
+            (Subject::Professional, professional),
         ] {
             if hours > Hours::ZERO {
                 out.push(ExportRow {
-                    name: r.name.clone(),
-                    id_number: r.id_number.clone(),
+                    name: r.get(0)?,
+                    id_number: r.get(1)?,
                     subject,
-                    category: r.category_label,
-                    title: r.title.clone(),
-                    start: r.start.to_string(),
-                    end: r.end.to_string(),
+                    category: category.label(),
+                    title: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
                     hours,
-                    evidence: r.evidence.clone(),
-                    reviewer: r.reviewer.clone(),
-                    reviewed_on: r.reviewed_at.get(..10).unwrap_or("").to_string(),
+                    evidence: r.get(8)?,
+                    reviewer: r.get(9)?,
+                    reviewed_on: r.get(10)?,
                 });
             }
         }
@@ -287,7 +289,7 @@ mod tests {
             input(p.id, "achievement", "2025-05-01", None),
         ]
         .iter()
-        .map(|i| records::add(&mut conn, i).unwrap().id)
+        .map(|i| crate::records::add(&mut conn, i).unwrap().id)
         .collect();
         crate::review::approve(&mut conn, &ids[..2], "王敏").unwrap();
         (dir, conn, p.id_number)
