@@ -5,6 +5,6 @@ export default defineConfig({
   plugins: [vue()],
   // Tauri serves the built files itself; relative paths keep them working under its protocol.
   base: './',
-  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 2000, target: 'safari15' },
+  build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 3000, target: 'safari15' },
   test: { include: ['src/**/*.test.ts'] },
 })

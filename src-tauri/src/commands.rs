@@ -472,6 +472,7 @@ pub fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Result<(
 
 #[tauri::command]
 pub async fn import_preview(
+    app: tauri::AppHandle,
     ledger: State<'_, Ledger>,
     kind: import::Kind,
     name: String,
@@ -479,11 +480,13 @@ pub async fn import_preview(
     mapping: Option<table::Mapping>,
 ) -> Result<import::Preview, String> {
     let bytes = decode_upload(&data)?;
-    ledger.with(|c| import::preview(c, kind, &name, &bytes, mapping.as_ref()))
+    let progress = forward_progress(app);
+    ledger.with(|c| import::preview(c, kind, &name, &bytes, mapping.as_ref(), &progress))
 }
 
 #[tauri::command]
 pub async fn import_commit(
+    app: tauri::AppHandle,
     ledger: State<'_, Ledger>,
     kind: import::Kind,
     name: String,
@@ -491,7 +494,22 @@ pub async fn import_commit(
     mapping: Option<table::Mapping>,
 ) -> Result<import::Outcome, String> {
     let bytes = decode_upload(&data)?;
-    ledger.with(|c| import::commit(c, kind, &name, &bytes, mapping.as_ref()))
+    let progress = forward_progress(app);
+    ledger.with(|c| import::commit(c, kind, &name, &bytes, mapping.as_ref(), &progress))
+}
+
+#[derive(Clone, Serialize)]
+struct ImportProgress<'a> {
+    percent: u32,
+    stage: &'a str,
+}
+
+/// The core's import progress, sent to the window as `import-progress` events.
+fn forward_progress(app: tauri::AppHandle) -> impl Fn(u32, &str) + Sync {
+    use tauri::Emitter;
+    move |percent, stage| {
+        let _ = app.emit("import-progress", ImportProgress { percent, stage });
+    }
 }
 
 /// Files picked in the window arrive as base64; anything over 100 MB is refused before decoding.

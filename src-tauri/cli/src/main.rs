@@ -471,6 +471,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 &file.to_string_lossy(),
                 &bytes,
                 None,
+                &table::no_progress,
             )?;
             println!(
                 "已导入 {} 条市平台学习记录（已同步，无需审核）；{} 条已在台账中，未重复导入",

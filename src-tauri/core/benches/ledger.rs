@@ -207,7 +207,8 @@ fn excel(c: &mut Criterion) {
                         import::Kind::Records,
                         "records.xlsx",
                         &xlsx,
-                        None
+                        None,
+                        &ce_ledger_core::table::no_progress,
                     )
                     .unwrap()
                     .imported,

@@ -63,21 +63,26 @@ fn run(
     file: &str,
     rows: &[table::Row],
     dry_run: bool,
+    progress: table::Progress<'_>,
 ) -> Result<Outcome> {
     match kind {
-        Kind::Staff => staff::import_rows(conn, file, rows, dry_run).map(|s| Outcome {
+        Kind::Staff => staff::import_rows(conn, file, rows, dry_run, progress).map(|s| Outcome {
             imported: s.imported,
             already_present: 0,
         }),
-        Kind::Records => records::import_rows(conn, file, rows, dry_run).map(|s| Outcome {
-            imported: s.imported,
-            already_present: s.already_present,
-        }),
-        Kind::City => {
-            records::import_rows(conn, file, &records::city_rows(rows), dry_run).map(|s| Outcome {
+        Kind::Records => {
+            records::import_rows(conn, file, rows, dry_run, progress).map(|s| Outcome {
                 imported: s.imported,
                 already_present: s.already_present,
             })
+        }
+        Kind::City => {
+            records::import_rows(conn, file, &records::city_rows(rows), dry_run, progress).map(
+                |s| Outcome {
+                    imported: s.imported,
+                    already_present: s.already_present,
+                },
+            )
         }
     }
 }
@@ -89,7 +94,9 @@ pub fn preview(
     name: &str,
     bytes: &[u8],
     mapping: Option<&Mapping>,
+    progress: table::Progress<'_>,
 ) -> Result<Preview> {
+    progress(2, "读取文件");
     let name = table::file_label(std::path::Path::new(name));
     let t = table::parse(&name, bytes, kind.columns(), mapping)?;
     // ID numbers are masked on screen; the officer checks them against the file by the last digits.
@@ -113,11 +120,12 @@ pub fn preview(
             )
         })
         .collect();
-    let (errors, would_import, already_present) = match run(conn, kind, &name, &t.rows, true) {
-        Ok(o) => (Vec::new(), o.imported, o.already_present),
-        Err(Error::Rows { errors, .. }) => (errors, 0, 0),
-        Err(e) => return Err(e),
-    };
+    let (errors, would_import, already_present) =
+        match run(conn, kind, &name, &t.rows, true, progress) {
+            Ok(o) => (Vec::new(), o.imported, o.already_present),
+            Err(Error::Rows { errors, .. }) => (errors, 0, 0),
+            Err(e) => return Err(e),
+        };
     Ok(Preview {
         file: name,
         header: t.header,
@@ -145,10 +153,14 @@ pub fn commit(
     name: &str,
     bytes: &[u8],
     mapping: Option<&Mapping>,
+    progress: table::Progress<'_>,
 ) -> Result<Outcome> {
+    progress(2, "读取文件");
     let name = table::file_label(std::path::Path::new(name));
     let t = table::parse(&name, bytes, kind.columns(), mapping)?;
-    run(conn, kind, &name, &t.rows, false)
+    let outcome = run(conn, kind, &name, &t.rows, false, progress)?;
+    progress(100, "完成");
+    Ok(outcome)
 }
 
 #[cfg(test)]
@@ -169,6 +181,7 @@ mod tests {
             "/home/u/名单.csv",
             bad.as_bytes(),
             None,
+            &table::no_progress,
         )
         .unwrap();
         assert_eq!(p.file, "名单.csv");
@@ -199,7 +212,15 @@ mod tests {
         );
 
         let good = format!("名单\n序号,姓名,身份证号码,科室\n1,王一,{a},内科\n");
-        let p = preview(&mut conn, Kind::Staff, "名单.csv", good.as_bytes(), None).unwrap();
+        let p = preview(
+            &mut conn,
+            Kind::Staff,
+            "名单.csv",
+            good.as_bytes(),
+            None,
+            &table::no_progress,
+        )
+        .unwrap();
         assert_eq!(p.would_import, 1);
         assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 0);
         assert_eq!(
@@ -208,7 +229,8 @@ mod tests {
                 Kind::Staff,
                 "名单.csv",
                 good.as_bytes(),
-                Some(&p.mapping)
+                Some(&p.mapping),
+                &table::no_progress,
             )
             .unwrap()
             .imported,
@@ -236,7 +258,15 @@ mod tests {
         .unwrap();
         let file = format!("证件,名称,时间,得分\n{a},数字技术,2025-04-01,12\n");
         assert!(
-            preview(&mut conn, Kind::City, "city.csv", file.as_bytes(), None).is_err(),
+            preview(
+                &mut conn,
+                Kind::City,
+                "city.csv",
+                file.as_bytes(),
+                None,
+                &table::no_progress
+            )
+            .is_err(),
             "no header matches"
         );
         let mapping = Mapping {
@@ -249,6 +279,7 @@ mod tests {
             "city.csv",
             file.as_bytes(),
             Some(&mapping),
+            &table::no_progress,
         )
         .unwrap();
         assert_eq!((p.would_import, p.errors.len()), (1, 0));
@@ -258,6 +289,7 @@ mod tests {
             "city.csv",
             file.as_bytes(),
             Some(&mapping),
+            &table::no_progress,
         )
         .unwrap();
         let again = commit(
@@ -266,6 +298,7 @@ mod tests {
             "city.csv",
             file.as_bytes(),
             Some(&mapping),
+            &table::no_progress,
         )
         .unwrap();
         assert_eq!((again.imported, again.already_present), (0, 1));
@@ -274,5 +307,39 @@ mod tests {
             (r.status.code(), r.recognized_public.to_string()),
             ("synced", "12".to_string())
         );
+    }
+
+    #[test]
+    fn progress_rises_through_the_stages_to_100() {
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let mut file = String::from("姓名,身份证号,部门\n");
+        for i in 0..4500 {
+            file.push_str(&format!(
+                "员工{i},{},内科\n",
+                make_id("370402", "19800202", &format!("{:03}", i % 1000))
+                    .replace("370402", &format!("3704{:02}", i / 1000))
+            ));
+        }
+        let seen = std::sync::Mutex::new(Vec::new());
+        let record = |p: u32, stage: &str| seen.lock().unwrap().push((p, stage.to_string()));
+        let o = commit(
+            &mut conn,
+            Kind::Staff,
+            "big.csv",
+            file.as_bytes(),
+            None,
+            &record,
+        )
+        .unwrap();
+        assert_eq!(o.imported, 4500);
+        let seen = seen.into_inner().unwrap();
+        assert!(
+            seen.windows(2).all(|w| w[0].0 <= w[1].0),
+            "never goes backwards: {seen:?}"
+        );
+        assert!(
+            seen.iter().any(|(_, s)| s == "检查数据") && seen.iter().any(|(_, s)| s == "写入台账")
+        );
+        assert_eq!(seen.last().unwrap(), &(100, "完成".to_string()));
     }
 }

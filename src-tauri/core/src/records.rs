@@ -768,7 +768,13 @@ fn drop_known_city_rows(
 /// All or nothing: every bad row is listed; nothing is written unless every row is good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSummary> {
     let rows = table::read_table(path, &IMPORT_COLUMNS)?;
-    import_rows(conn, &table::file_label(path), &rows, false)
+    import_rows(
+        conn,
+        &table::file_label(path),
+        &rows,
+        false,
+        &table::no_progress,
+    )
 }
 
 /// The city platform's study records: person, course, subject, date, hours.
@@ -837,6 +843,7 @@ pub fn import_rows(
     file: &str,
     rows: &[table::Row],
     dry_run: bool,
+    progress: table::Progress<'_>,
 ) -> Result<RecordImportSummary> {
     let file = file.to_string();
     let people: HashMap<String, i64> = {
@@ -848,7 +855,8 @@ pub fn import_rows(
     };
     let mut errors = Vec::new();
     let mut good = Vec::with_capacity(rows.len());
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        table::report(progress, i, rows.len(), 10, 60, "检查数据");
         let mut row_errs: FieldErrors = Vec::new();
         let staff_id = match IdNumber::parse(row.get(0)) {
             Ok(id) => people.get(id.as_str()).copied().or_else(|| {
@@ -922,7 +930,8 @@ pub fn import_rows(
     let tx = db::write_tx(conn)?;
     let now = now_local();
     let mut ids = Vec::with_capacity(good.len());
-    for ((staff_id, year), new) in &groups {
+    for (i, ((staff_id, year), new)) in groups.iter().enumerate() {
+        table::report(progress, i, groups.len(), 70, 30, "写入台账");
         ids.extend(store_person_year(&tx, *staff_id, *year, new, &now)?);
     }
     // One event names the whole import: the ids are consecutive within this transaction.

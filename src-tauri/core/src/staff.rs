@@ -397,7 +397,13 @@ pub struct ImportSummary {
 /// All or nothing: every bad row is reported, and nothing is written unless all rows are good.
 pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
     let rows = table::read_table(path, &IMPORT_COLUMNS)?;
-    import_rows(conn, &table::file_label(path), &rows, false)
+    import_rows(
+        conn,
+        &table::file_label(path),
+        &rows,
+        false,
+        &table::no_progress,
+    )
 }
 
 /// Imports rows read with `IMPORT_COLUMNS`; with `dry_run` everything is checked and nothing kept.
@@ -406,12 +412,14 @@ pub fn import_rows(
     file: &str,
     rows: &[table::Row],
     dry_run: bool,
+    progress: table::Progress<'_>,
 ) -> Result<ImportSummary> {
     let file = file.to_string();
     let mut errors = Vec::new();
     let mut good = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    for row in rows {
+    for (i, row) in rows.iter().enumerate() {
+        table::report(progress, i, rows.len(), 10, 60, "检查数据");
         let input = StaffInput {
             name: row.get(0).into(),
             id_number: row.get(1).into(),
@@ -454,7 +462,8 @@ pub fn import_rows(
             "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         )?;
-        for v in &good {
+        for (i, v) in good.iter().enumerate() {
+            table::report(progress, i, good.len(), 70, 30, "写入台账");
             stmt.execute(params![
                 v.name,
                 v.id_number,
