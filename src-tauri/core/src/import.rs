@@ -313,12 +313,8 @@ mod tests {
     fn progress_rises_through_the_stages_to_100() {
         let mut conn = crate::db::open_in_memory().unwrap();
         let mut file = String::from("姓名,身份证号,部门\n");
-        for i in 0..4500 {
-            file.push_str(&format!(
-                "员工{i},{},内科\n",
-                make_id("370402", "19800202", &format!("{:03}", i % 1000))
-                    .replace("370402", &format!("3704{:02}", i / 1000))
-            ));
+        for p in crate::sample::staff_inputs(4500) {
+            file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
         }
         let seen = std::sync::Mutex::new(Vec::new());
         let record = |p: u32, stage: &str| seen.lock().unwrap().push((p, stage.to_string()));
