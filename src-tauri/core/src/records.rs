@@ -1162,6 +1162,64 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn xlsx_dates_as_excel_serials_full_width_hours_and_slash_dates() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let path = dir.path().join("学时.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in [
+            "身份证号",
+            "类别",
+            "科目",
+            "项目名称",
+            "开始日期",
+            "结束日期",
+            "学时",
+            "证明材料",
+        ]
+        .iter()
+        .enumerate()
+        {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        let date = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+        sheet.write_string(1, 0, &p.id_number).unwrap();
+        sheet.write_string(1, 1, "培训进修").unwrap();
+        sheet.write_string(1, 3, "心电图培训").unwrap();
+        sheet
+            .write_number_with_format(1, 4, 45717.0, &date)
+            .unwrap(); // a date cell: 2025-03-01
+        sheet.write_number(1, 5, 45718.0).unwrap(); // the same kind of value without a date format
+        sheet.write_string(1, 6, "１２．５").unwrap();
+        sheet.write_string(1, 7, "证书").unwrap();
+        sheet.write_string(2, 0, &p.id_number).unwrap();
+        sheet.write_string(2, 1, "study").unwrap();
+        sheet.write_string(2, 3, "业务学习").unwrap();
+        sheet.write_string(2, 4, "2025/3/5").unwrap();
+        sheet.write_string(2, 5, "2025年3月5日").unwrap();
+        sheet.write_number(2, 6, 4.0).unwrap();
+        book.save(&path).unwrap();
+        assert_eq!(import_csv(&mut conn, &path).unwrap().imported, 2);
+        let all = list(&conn, &RecordFilter::default()).unwrap();
+        let training = all.iter().find(|r| r.title == "心电图培训").unwrap();
+        assert_eq!(
+            (training.start.to_string(), training.end.to_string()),
+            ("2025-03-01".into(), "2025-03-02".into())
+        );
+        assert_eq!(training.claimed_hours, Some(Hours(125)));
+        assert_eq!(
+            all.iter()
+                .find(|r| r.title == "业务学习")
+                .unwrap()
+                .start
+                .to_string(),
+            "2025-03-05"
+        );
+    }
+
+    #[test]
     fn reimporting_a_city_platform_export_adds_nothing_twice() {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::db::open_in_memory().unwrap();
