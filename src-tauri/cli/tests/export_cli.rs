@@ -1,5 +1,5 @@
 mod common;
-use common::{id_number, path_str, Ledger};
+use common::{id_number, path_str, status_of, Ledger};
 
 fn approved_ledger() -> (Ledger, String) {
     let l = Ledger::new();
@@ -90,16 +90,4 @@ fn backup_and_restore_round_trip_and_refuse_a_bad_file() {
     l.ok(&["restore", path_str(&copy)]);
     assert_eq!(status_of(&l, 3), "pending");
     assert!(l.ok(&["audit", "verify"]).contains("审计链完整"));
-}
-
-fn status_of(l: &Ledger, id: i64) -> String {
-    let list = l.json(&["records", "list", "--json"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }

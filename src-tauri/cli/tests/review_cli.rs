@@ -1,5 +1,5 @@
 mod common;
-use common::{id_number, path_str, Ledger};
+use common::{id_number, path_str, status_of, Ledger};
 
 /// Two people, four pending records (ids 1–4); record 4 has no evidence.
 fn ledger_with_pending() -> Ledger {
@@ -23,18 +23,6 @@ fn ledger_with_pending() -> Ledger {
     );
     l.ok(&["records", "import", path_str(&recs)]);
     l
-}
-
-fn status_of(l: &Ledger, id: i64) -> String {
-    let list = l.json(&["records", "list", "--json"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap()["status"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 #[test]

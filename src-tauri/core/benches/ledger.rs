@@ -37,12 +37,7 @@ fn form(c: &mut Criterion) {
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let people = sample::staff_inputs(STAFF);
-    let staff_csv = dir.path().join("staff.csv");
-    let mut s = String::from("姓名,身份证号,部门\n");
-    for p in &people {
-        s.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
-    }
-    std::fs::write(&staff_csv, s).unwrap();
+    let staff_csv = write_staff_csv(dir.path(), &people);
     let records_csv = dir.path().join("records.csv");
     std::fs::write(&records_csv, sample::records_csv(&people, PER_PERSON, YEAR)).unwrap();
 
@@ -170,12 +165,7 @@ fn declarations_csv(people: &[staff::StaffInput]) -> String {
 fn excel(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let people = sample::staff_inputs(STAFF);
-    let staff_csv = dir.path().join("staff.csv");
-    let mut s = String::from("姓名,身份证号,部门\n");
-    for p in &people {
-        s.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
-    }
-    std::fs::write(&staff_csv, s).unwrap();
+    let staff_csv = write_staff_csv(dir.path(), &people);
     let csv = declarations_csv(&people);
     // The same rows as a workbook, as an officer's Excel file would hold them.
     let xlsx_path = dir.path().join("records.xlsx");
@@ -244,6 +234,17 @@ fn excel(c: &mut Criterion) {
         b.iter(|| export::write_xlsx(&conn, &dir.path().join("out.xlsx"), YEAR, &rows).unwrap())
     });
     g.finish();
+}
+
+/// The roster as a staff CSV in `dir`.
+fn write_staff_csv(dir: &std::path::Path, people: &[staff::StaffInput]) -> std::path::PathBuf {
+    let mut s = String::from("姓名,身份证号,部门\n");
+    for p in people {
+        s.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
+    }
+    let path = dir.join("staff.csv");
+    std::fs::write(&path, s).unwrap();
+    path
 }
 
 fn rand_suffix() -> u128 {

@@ -59,3 +59,16 @@ pub fn id_number(birth: &str, seq: u32) -> String {
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// The status code of record `id`, as `records list --json` reports it.
+pub fn status_of(l: &Ledger, id: i64) -> String {
+    let list = l.json(&["records", "list", "--json"]);
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap()["status"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
