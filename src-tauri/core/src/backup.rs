@@ -67,6 +67,8 @@ pub fn backup(conn: &Connection, out: &Path) -> Result<BackupInfo> {
         })?;
     }
     conn.backup(MAIN_DB, out, None::<fn(rusqlite::backup::Progress)>)?;
+    // A backup is a single self-contained file: no -wal/-shm companions beside it.
+    Connection::open(out)?.pragma_update(None, "journal_mode", "delete")?;
     let schema_version = verify_file(out).inspect_err(|_| {
         let _ = std::fs::remove_file(out);
     })?;
@@ -185,6 +187,17 @@ mod tests {
         let mut conn = ledger(dir.path());
         let out = dir.path().join("copy.sqlite3");
         assert_eq!(backup(&conn, &out).unwrap().schema_version, SCHEMA_VERSION);
+        let siblings: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("copy"))
+            .collect();
+        assert_eq!(
+            siblings,
+            vec!["copy.sqlite3".to_string()],
+            "one file, no -wal/-shm"
+        );
         assert!(backup(&conn, &out).is_err(), "never overwrites");
         crate::records::tests::person(&conn, 102);
         assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 2);
