@@ -87,6 +87,20 @@ fn run(
     }
 }
 
+/// Reads the picked file (its name shown without the folder) with the kind's columns.
+fn read(
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    mapping: Option<&Mapping>,
+    progress: table::Progress<'_>,
+) -> Result<(String, table::Table)> {
+    progress(2, "读取文件");
+    let name = table::file_label(std::path::Path::new(name));
+    let t = table::parse(&name, bytes, kind.columns(), mapping)?;
+    Ok((name, t))
+}
+
 /// Reads and checks the file without keeping anything.
 pub fn preview(
     conn: &mut Connection,
@@ -96,9 +110,7 @@ pub fn preview(
     mapping: Option<&Mapping>,
     progress: table::Progress<'_>,
 ) -> Result<Preview> {
-    progress(2, "读取文件");
-    let name = table::file_label(std::path::Path::new(name));
-    let t = table::parse(&name, bytes, kind.columns(), mapping)?;
+    let (name, t) = read(kind, name, bytes, mapping, progress)?;
     // ID numbers are masked on screen; the officer checks them against the file by the last digits.
     let shown = |i: usize, v: &str| {
         if kind.columns()[i].label == "身份证号" {
@@ -155,9 +167,7 @@ pub fn commit(
     mapping: Option<&Mapping>,
     progress: table::Progress<'_>,
 ) -> Result<Outcome> {
-    progress(2, "读取文件");
-    let name = table::file_label(std::path::Path::new(name));
-    let t = table::parse(&name, bytes, kind.columns(), mapping)?;
+    let (name, t) = read(kind, name, bytes, mapping, progress)?;
     let outcome = run(conn, kind, &name, &t.rows, false, progress)?;
     progress(100, "完成");
     Ok(outcome)
