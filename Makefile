@@ -1,17 +1,17 @@
-# The only entry points: `make run`, `make test`, `make bench`.
+# The only entry points: `make run`, `make test`, `make bench` (and `make fuzz` for a long fuzzing run).
 # Each installs what a fresh Debian/Ubuntu machine is missing before it builds.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_RUN := build-essential pkg-config file curl xauth libwebkit2gtk-4.1-dev libxdo-dev \
+APT_RUN := build-essential pkg-config file curl xauth libwebkit2gtk-4.1-dev libxdo-dev fonts-noto-cjk \
            libssl-dev librsvg2-dev libayatana-appindicator3-dev
-APT_TEST := xvfb webkit2gtk-driver poppler-utils imagemagick
+APT_TEST := xvfb webkit2gtk-driver poppler-utils imagemagick dbus-daemon
 TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench deps-run deps-test ui ui-deps desktop e2e
+.PHONY: run test bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -48,9 +48,44 @@ test: deps-test ui
 	cargo test -p ce-ledger-core -p ce-ledger-cli
 	cd ui && npm test
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory fuzz-short
 
 e2e: desktop
-	timeout 900 $(XVFB) cargo test -p ce-ledger-e2e -- --test-threads=1
+	cargo build -p ce-ledger-cli
+	# A session bus of its own, as a desktop has: the single-instance handover goes over D-Bus.
+	NO_AT_BRIDGE=1 timeout 900 dbus-run-session -- $(XVFB) cargo test -p ce-ledger-e2e -- --test-threads=1
 
 bench: deps-run
 	cargo bench -p ce-ledger-core
+
+# Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
+# unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in
+# tests/corpus/fuzz/<target>/ (replayed by `cargo test`); what a run learns goes to target/fuzz-corpus.
+FUZZ_TARGETS := csv_reader xlsx_reader record_validator id_number plan_checks
+FUZZ_ENV := RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(CURDIR)/target/fuzz
+FUZZ_BUILD := --dev --sanitizer none
+
+deps-fuzz:
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --version 0.13.2 --locked
+
+define fuzz_each
+	cd src-tauri/core && $(FUZZ_ENV) cargo fuzz build $(1)
+	@set -o pipefail; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(CURDIR)/target/fuzz-corpus/$$t; \
+	  echo "== fuzzing $$t for $(2) s"; \
+	  (cd src-tauri/core && $(FUZZ_ENV) cargo fuzz run $(1) $$t \
+	    $(CURDIR)/target/fuzz-corpus/$$t $(CURDIR)/tests/corpus/fuzz/$$t \
+	    -- -max_total_time=$(2) -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 2>&1 \
+	    | grep -aE '^#[0-9]+ +DONE|stat::number_of_executed_units|panicked|ERROR|SUMMARY|Test unit written') \
+	  || { echo "fuzz target $$t failed: copy the input from src-tauri/core/fuzz/artifacts/$$t/ into tests/corpus/fuzz/$$t/ and fix"; exit 1; }; \
+	done
+endef
+
+# Part of `make test`: 60 s per target on a quick build.
+fuzz-short: deps-fuzz
+	$(call fuzz_each,$(FUZZ_BUILD),60)
+
+# The long run, optimised and with AddressSanitizer: FUZZ_SECONDS per target (default 30 min).
+FUZZ_SECONDS ?= 1800
+fuzz: deps-run deps-fuzz
+	$(call fuzz_each,--release --sanitizer address,$(FUZZ_SECONDS))

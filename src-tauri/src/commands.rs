@@ -4,7 +4,7 @@ use ce_ledger_core::db::Connection;
 use ce_ledger_core::{
     audit, evidence, notice, policy, progress, records, review, rules, staff, unit, Error,
 };
-use ce_ledger_core::{backup, export, import, table};
+use ce_ledger_core::{backup, export, files, import, table};
 use ce_ledger_core::{pdf, plan};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -339,6 +339,7 @@ pub fn reminders_export(
     path: PathBuf,
 ) -> Result<usize, String> {
     ledger.with(|c| {
+        files::chosen_for_writing(&path, &["xlsx", "csv"])?;
         let rows = notice::reminders(c, year, progress::today())?;
         notice::write_reminders(&path, year, &rows)?;
         Ok(rows.len())
@@ -447,17 +448,10 @@ pub fn plan_pdf_save(
     request: PdfRequest,
     path: PathBuf,
 ) -> Result<(), String> {
-    if path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-        != Some("pdf")
-    {
-        return Err("请保存为 .pdf 文件".into());
-    }
-    let bytes = ledger.with(|c| render_plan(c, &request))?;
-    std::fs::write(&path, bytes).map_err(|e| format!("无法写入 {}：{e}", path.display()))
+    ledger.with(|c| {
+        files::chosen_for_writing(&path, &["pdf"])?;
+        files::write_bytes(&path, &render_plan(c, &request)?)
+    })
 }
 
 /// Writes the form to a temporary file and opens it in the system's PDF viewer, to read or print.
@@ -530,6 +524,7 @@ pub async fn export_approved(
     path: PathBuf,
 ) -> Result<export::ExportSummary, String> {
     ledger.with(|c| {
+        files::chosen_for_writing(&path, &["csv", "xlsx"])?;
         let by = audit::default_actor(c)?;
         export::export(c, year, &path, &by)
     })
@@ -545,7 +540,10 @@ pub async fn backup_now(
     ledger: State<'_, Ledger>,
     path: PathBuf,
 ) -> Result<backup::BackupInfo, String> {
-    ledger.with(|c| backup::backup(c, &path))
+    ledger.with(|c| {
+        files::chosen_for_writing(&path, &["sqlite3", "db"])?;
+        backup::backup(c, &path)
+    })
 }
 
 #[tauri::command]

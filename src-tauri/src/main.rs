@@ -4,21 +4,47 @@
 mod commands;
 
 use ce_ledger_core::db;
+use tauri::{Emitter, Manager};
 
 fn main() {
-    let path = db::resolve_path(None);
-    let opened = db::open(&path);
-    if let Ok(conn) = &opened {
-        // A dated copy at every start, keeping the newest few, so a bad day can be undone.
-        if let Err(e) = ce_ledger_core::backup::automatic(conn) {
-            eprintln!("启动时自动备份失败：{e}");
-        }
-    }
-    let state = commands::Ledger::new(path.clone(), opened);
     tauri::Builder::default()
+        // First, so a second launch hands over to the running window before it opens the ledger:
+        // one desktop writer per user.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+            let _ = app.emit("second-instance", ());
+        }))
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_opener::init())
-        .manage(state)
+        .setup(|app| {
+            let path = db::resolve_path(None);
+            let opened = db::open(&path);
+            // One line per start on stderr: where the ledger is and whether it opened (never its data).
+            match &opened {
+                Ok(_) => eprintln!(
+                    "CE Ledger {}: ledger {}",
+                    env!("CARGO_PKG_VERSION"),
+                    path.display()
+                ),
+                Err(e) => eprintln!(
+                    "CE Ledger {}: ledger {} not opened: {e}",
+                    env!("CARGO_PKG_VERSION"),
+                    path.display()
+                ),
+            }
+            if let Ok(conn) = &opened {
+                // A dated copy at every start, keeping the newest few, so a bad day can be undone.
+                if let Err(e) = ce_ledger_core::backup::automatic(conn) {
+                    eprintln!("启动时自动备份失败：{e}");
+                }
+            }
+            app.manage(commands::Ledger::new(path, opened));
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::ledger_info,
             commands::hr_offices,

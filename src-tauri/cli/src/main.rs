@@ -319,15 +319,6 @@ fn print_json<T: serde::Serialize>(v: &T) -> Result<(), Error> {
     Ok(())
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(file: &std::path::Path) -> Result<T, Error> {
-    let text = std::fs::read_to_string(file).map_err(|e| Error::Io {
-        path: file.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))
-}
-
 /// Renders the form and writes it; nothing is written when anything fails.
 fn write_form(
     form: &plan::PlanForm,
@@ -369,10 +360,7 @@ fn write_form(
             two_copies,
         },
     )?;
-    std::fs::write(out, bytes).map_err(|e| Error::Io {
-        path: out.display().to_string(),
-        reason: e.to_string(),
-    })?;
+    ce_ledger_core::files::write_bytes(out, &bytes)?;
     println!("已生成 {}", out.display());
     Ok(())
 }
@@ -393,11 +381,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         two_copies,
     }) = &cli.command
     {
-        let text = std::fs::read_to_string(from).map_err(|e| Error::Io {
-            path: from.display().to_string(),
-            reason: e.to_string(),
-        })?;
-        let form = plan::parse_json(&text, &from.display().to_string())?;
+        let form: plan::PlanForm = ce_ledger_core::jsonfile::read(from)?;
         return write_form(&form, out, seal.as_deref(), date.as_deref(), *two_copies);
     }
     let mut conn = db::open(&path)?;
@@ -526,11 +510,11 @@ fn run(cli: Cli) -> Result<(), Error> {
             print_json(&policy::get_or_create(&conn, year)?)?
         }
         Command::Policy(PolicyCmd::Set { file }) => {
-            let p: policy::YearPolicy = read_json(&file)?;
+            let p: policy::YearPolicy = ce_ledger_core::jsonfile::read(&file)?;
             print_json(&policy::save(&conn, &p)?)?;
         }
         Command::Policy(PolicyCmd::Calendar { file }) => {
-            let c: policy::CalendarYear = read_json(&file)?;
+            let c: policy::CalendarYear = ce_ledger_core::jsonfile::read(&file)?;
             policy::set_calendar_year(&mut conn, &c)?;
             println!(
                 "已更新{}年调休安排：放假{}天，调休上班{}天",
@@ -728,11 +712,7 @@ fn run(cli: Cli) -> Result<(), Error> {
             );
         }
         Command::Plan(PlanCmd::Add { file }) => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
-                path: file.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let form = plan::parse_json(&text, &file.display().to_string())?;
+            let form: plan::PlanForm = ce_ledger_core::jsonfile::read(&file)?;
             let by = audit::default_actor(&conn)?;
             let p = plan::add(&mut conn, &form, &by)?;
             println!("已添加培训计划 {}：{}", p.id, p.form.project);
@@ -844,12 +824,7 @@ fn run(cli: Cli) -> Result<(), Error> {
         }
         Command::Unit(UnitCmd::Show) => print_json(&unit::get(&conn)?)?,
         Command::Unit(UnitCmd::Set { file }) => {
-            let text = std::fs::read_to_string(&file).map_err(|e| Error::Io {
-                path: file.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let p: unit::UnitProfile = serde_json::from_str(&text)
-                .map_err(|e| Error::invalid(format!("{}：JSON格式错误（{e}）", file.display())))?;
+            let p: unit::UnitProfile = ce_ledger_core::jsonfile::read(&file)?;
             print_json(&unit::save(&conn, &p)?)?;
         }
     }

@@ -60,18 +60,16 @@ pub fn backup(conn: &Connection, out: &Path) -> Result<BackupInfo> {
             out.display()
         )));
     }
-    if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::Io {
-            path: dir.display().to_string(),
-            reason: e.to_string(),
-        })?;
-    }
-    conn.backup(MAIN_DB, out, None::<fn(rusqlite::backup::Progress)>)?;
+    let staged = crate::files::Staged::beside(out)?;
+    conn.backup(
+        MAIN_DB,
+        staged.path(),
+        None::<fn(rusqlite::backup::Progress)>,
+    )?;
     // A backup is a single self-contained file: no -wal/-shm companions beside it.
-    Connection::open(out)?.pragma_update(None, "journal_mode", "delete")?;
-    let schema_version = verify_file(out).inspect_err(|_| {
-        let _ = std::fs::remove_file(out);
-    })?;
+    Connection::open(staged.path())?.pragma_update(None, "journal_mode", "delete")?;
+    let schema_version = verify_file(staged.path())?;
+    staged.publish()?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     Ok(BackupInfo {
         path: out.display().to_string(),

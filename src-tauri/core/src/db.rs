@@ -220,8 +220,11 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
+/// How long a writer waits for another process (the desktop app, the CLI) to finish writing.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
     let _ = mode; // in-memory databases answer "memory"
@@ -258,6 +261,26 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 /// instead of failing half-way, and the audit chain cannot fork.
 pub fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
+/// A search fragment made literal for `LIKE … ESCAPE '\\'`: a typed % or _ matches itself.
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// ` LIMIT ?n OFFSET ?m` for a 1-based page after `bound` other parameters, with its values;
+/// nothing (all rows) when `page_size` is 0.
+pub fn page_clause(page: u32, page_size: u32, bound: usize) -> (String, Vec<i64>) {
+    if page_size == 0 {
+        return (String::new(), Vec::new());
+    }
+    let offset = (page.max(1) as i64 - 1) * page_size as i64;
+    (
+        format!(" LIMIT ?{} OFFSET ?{}", bound + 1, bound + 2),
+        vec![page_size as i64, offset],
+    )
 }
 
 pub fn now_local() -> String {
@@ -313,5 +336,32 @@ mod tests {
         assert_eq!(p, PathBuf::from("/tmp/x.sqlite3"));
         let default = resolve_path(None);
         assert!(default.to_string_lossy().ends_with("ledger.sqlite3"));
+    }
+
+    #[test]
+    fn a_second_writer_waits_then_gets_a_chinese_message_not_database_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let mut holder = open(&path).unwrap();
+        let mut waiter = open(&path).unwrap();
+        waiter
+            .busy_timeout(std::time::Duration::from_millis(200))
+            .unwrap();
+        let held = write_tx(&mut holder).unwrap();
+        let err = write_tx(&mut waiter).map(|_| ()).unwrap_err();
+        assert!(matches!(err, Error::Busy { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("另一个程序") && text.contains("没有做任何修改"),
+            "{text}"
+        );
+        assert!(!text.contains("locked"), "{text}");
+        // Readers are never blocked by the writer (WAL), and the lock frees on commit.
+        let v: i64 = waiter
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        held.commit().unwrap();
+        write_tx(&mut waiter).unwrap().commit().unwrap();
     }
 }

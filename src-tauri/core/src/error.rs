@@ -22,19 +22,37 @@ impl std::fmt::Display for RowError {
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("数据库错误：{0}")]
-    Db(#[from] rusqlite::Error),
+    Db(rusqlite::Error),
+    #[error("台账正被另一个程序（桌面应用或命令行）写入，等待{seconds}秒仍未完成；本次操作没有做任何修改，请稍后再试")]
+    Busy { seconds: u64 },
     #[error("台账文件由更新版本的程序创建（数据版本 {found}，本程序支持到 {supported}），为避免损坏未做任何修改，请升级程序后再打开")]
     NewerSchema { found: i64, supported: i64 },
     #[error("无法打开台账文件 {path}：{reason}")]
     Open { path: String, reason: String },
     #[error("读取文件 {path} 失败：{reason}")]
     Io { path: String, reason: String },
+    #[error("无法写入文件 {path}：{reason}")]
+    Write { path: String, reason: String },
     #[error("{file}有{n}处错误，未导入任何数据：\n{list}", n = .errors.len(), list = .errors.iter().map(|e| format!("{}：{e}", .file)).collect::<Vec<_>>().join("\n"))]
     Rows { file: String, errors: Vec<RowError> },
     #[error("{0}")]
     Invalid(String),
     #[error("{0}不存在")]
     NotFound(String),
+}
+
+impl From<rusqlite::Error> for Error {
+    /// A lock held past the busy timeout becomes a message an officer can act on.
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Busy {
+                    seconds: crate::db::BUSY_TIMEOUT.as_secs(),
+                }
+            }
+            _ => Error::Db(e),
+        }
+    }
 }
 
 impl Error {

@@ -9,7 +9,7 @@ use crate::rules::Status;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
@@ -41,16 +41,8 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 /// The name shown to people: the last path component, without control characters.
 pub fn clean_name(raw: &str) -> String {
-    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-    let name: String = last
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect::<String>()
-        .trim()
-        .chars()
-        .take(120)
-        .collect();
-    if name.is_empty() || name == "." || name == ".." {
+    let name = crate::files::display_name(raw);
+    if name.is_empty() {
         "证明材料".into()
     } else {
         name
@@ -173,6 +165,39 @@ pub fn list(conn: &Connection, record_id: i64) -> Result<Vec<Attachment>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
+/// Reads a stored file only if it and its folder are what the program made: a regular file,
+/// not a symlink planted to reach outside the ledger's folder (or a device that never ends).
+fn read_stored(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Error::Io {
+        path: "证明材料".into(),
+        reason: e.to_string(),
+    };
+    let refuse =
+        || Error::invalid("证明材料文件或其目录被替换成了链接或特殊文件，为安全起见不予读取");
+    let folder = path
+        .parent()
+        .expect("stored files sit in the evidence folder");
+    if std::fs::symlink_metadata(folder)
+        .map_err(io)?
+        .file_type()
+        .is_symlink()
+    {
+        return Err(refuse());
+    }
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
+    if !meta.file_type().is_file() || meta.len() > MAX_BYTES as u64 {
+        return Err(refuse());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
+}
+
 /// The bytes of a stored file, for preview; checked against its hash.
 pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
     let (sha, mime): (String, String) = conn
@@ -183,11 +208,7 @@ pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("该证明材料".into()))?;
-    let path = file_path(conn, &sha)?;
-    let bytes = std::fs::read(&path).map_err(|e| Error::Io {
-        path: "证明材料".into(),
-        reason: e.to_string(),
-    })?;
+    let bytes = read_stored(&file_path(conn, &sha)?)?;
     if audit::hex(&Sha256::digest(&bytes)) != sha {
         return Err(Error::invalid("证明材料文件已被改动，与登记时不一致"));
     }
@@ -285,5 +306,30 @@ mod tests {
         assert_eq!(clean_name("../../x"), "x");
         assert_eq!(clean_name("证书\u{7}\n.pdf"), "证书.pdf");
         assert_eq!(clean_name(".."), "证明材料");
+    }
+
+    #[test]
+    fn a_stored_file_or_folder_swapped_for_a_link_is_not_followed() {
+        let (dir, mut conn) = ledger();
+        let p = person(&conn, 102);
+        let r = records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(8))).unwrap();
+        let f = attach(&mut conn, r.id, "证书.png", PNG, "王敏").unwrap();
+        let folder = dir.path().join("evidence");
+        let stored = folder.join(&f.sha256);
+
+        // The file replaced by a link to a device that never ends: refused at once, nothing read.
+        std::fs::remove_file(&stored).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &stored).unwrap();
+        let err = read(&conn, f.file_id).unwrap_err().to_string();
+        assert!(err.contains("链接"), "{err}");
+
+        // The folder replaced by a link to another folder holding the same name.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join(&f.sha256), PNG).unwrap();
+        std::fs::remove_file(&stored).unwrap();
+        std::fs::remove_dir(&folder).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &folder).unwrap();
+        let err = read(&conn, f.file_id).unwrap_err().to_string();
+        assert!(err.contains("链接"), "{err}");
     }
 }

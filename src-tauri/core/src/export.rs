@@ -232,9 +232,10 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let rows = rows(conn, year)?;
+    let staged = crate::files::Staged::beside(path)?;
     match ext.as_deref() {
-        Some("csv") => write_csv(path, &rows)?,
-        Some("xlsx") => write_xlsx(conn, path, year, &rows)?,
+        Some("csv") => write_csv(staged.path(), &rows)?,
+        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows)?,
         _ => return Err(Error::invalid("导出文件须为 .csv 或 .xlsx")),
     }
     let tx = db::write_tx(conn)?;
@@ -253,7 +254,12 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
             reason: "",
         }],
     )?;
-    tx.commit()?;
+    // The file appears and the export is recorded together; a failed commit takes the file back.
+    staged.publish()?;
+    if let Err(e) = tx.commit() {
+        let _ = std::fs::remove_file(path);
+        return Err(e.into());
+    }
     Ok(ExportSummary {
         rows: rows.len(),
         path: path.display().to_string(),

@@ -62,7 +62,10 @@ impl IdNumber {
                     .into(),
             );
         }
-        let n = s.chars().count();
+        if !s.is_ascii() {
+            return Err("身份证号只能由数字和X组成".into());
+        }
+        let n = s.len();
         if n != 18 {
             return Err(format!("身份证号应为18位，实际为{n}位"));
         }
@@ -124,6 +127,30 @@ pub fn mask(id: &str) -> String {
     let head: String = chars[..4].iter().collect();
     let tail: String = chars[chars.len() - 4..].iter().collect();
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
+}
+
+/// Byte offsets of every run in `text` shaped like a full ID number (17 digits and a digit or X,
+/// valid or not), for tests that prove logs and messages never carry one.
+pub fn find_id_like(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        let digits = i - start;
+        let ends_in_x = digits == 17 && i < b.len() && matches!(b[i], b'X' | b'x');
+        if digits == 18 || ends_in_x {
+            found.push(start);
+        }
+    }
+    found
 }
 
 #[cfg(test)]
@@ -203,5 +230,31 @@ pub mod tests {
     fn masking_keeps_prefix_and_last_four() {
         assert_eq!(mask("370402199001011010"), "3704**********1010");
         assert_eq!(mask("123"), "***");
+    }
+
+    #[test]
+    fn id_like_runs_are_found_but_not_longer_or_shorter_numbers() {
+        let id = make_id("370402", "19800101", "123");
+        let text = format!(
+            "ok 2025 {id} 3704021980010112 37040219800101123X, 1234567890123456789 x{}",
+            &id[..17]
+        );
+        let found = find_id_like(&text);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(&text[found[0]..found[0] + 18], id);
+        assert!(find_id_like(&mask(&id)).is_empty());
+    }
+
+    /// Found by the id_number fuzz target: 18 characters that are not 18 bytes panicked in split_at.
+    #[test]
+    fn eighteen_multibyte_characters_are_refused_not_a_panic() {
+        let fuzzed = String::from_utf8_lossy(b"\0\0\0\0\0\x02\xf7\xff\xfd\xff\xff\0\0\0`\0\0\0")
+            .into_owned();
+        assert!(IdNumber::parse(&fuzzed).is_err());
+        let chinese = "一二三四五六七八九十一二三四五六七X";
+        assert_eq!(
+            IdNumber::parse(chinese).unwrap_err(),
+            "身份证号只能由数字和X组成"
+        );
     }
 }

@@ -6,9 +6,13 @@ pub mod db;
 pub mod error;
 pub mod evidence;
 pub mod export;
+pub mod files;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hours;
 pub mod idcard;
 pub mod import;
+pub mod jsonfile;
 pub mod notice;
 pub mod pdf;
 pub mod plan;

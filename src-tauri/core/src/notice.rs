@@ -174,7 +174,7 @@ pub fn write_reminders(path: &Path, year: i32, rows: &[PersonProgress]) -> Resul
                     .map_err(|e| io(e.to_string()))?;
             }
             let bytes = w.into_inner().map_err(|e| io(e.to_string()))?;
-            std::fs::write(path, bytes).map_err(|e| io(e.to_string()))
+            crate::files::write_bytes(path, &bytes)
         }
         Some("xlsx") => {
             use rust_xlsxwriter::{Format, Workbook};
@@ -207,7 +207,7 @@ pub fn write_reminders(path: &Path, year: i32, rows: &[PersonProgress]) -> Resul
             {
                 sheet.set_column_width(c as u16, *w).map_err(err)?;
             }
-            book.save(path).map_err(err)
+            crate::files::write_with(path, |p| book.save(p).map_err(err))
         }
         _ => Err(Error::invalid("提醒名单只能导出为 .xlsx 或 .csv 文件")),
     }

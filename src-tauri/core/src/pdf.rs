@@ -240,6 +240,16 @@ struct Seal {
     image: RawImage,
 }
 
+/// Width and height from the IHDR chunk, which the PNG standard puts first.
+fn png_dimensions(png: &[u8]) -> Option<(u32, u32)> {
+    let ihdr = png.get(12..24)?;
+    if &ihdr[..4] != b"IHDR" {
+        return None;
+    }
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    Some((be(&ihdr[4..8]), be(&ihdr[8..12])))
+}
+
 fn decode_seal(png: &[u8]) -> Result<Seal> {
     if png.len() > MAX_SEAL_BYTES {
         return Err(Error::invalid(format!(
@@ -249,6 +259,16 @@ fn decode_seal(png: &[u8]) -> Result<Seal> {
     }
     if !png.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Err(Error::invalid("印章图片须为带透明背景的PNG文件"));
+    }
+    // The size the header claims, checked before decoding: a small file can claim gigapixels.
+    if let Some((w, h)) = png_dimensions(png) {
+        if w == 0 || h == 0 || w > MAX_SEAL_PIXELS as u32 || h > MAX_SEAL_PIXELS as u32 {
+            return Err(Error::invalid(format!(
+                "印章图片尺寸{w}×{h}不合适（每边不超过{MAX_SEAL_PIXELS}像素）"
+            )));
+        }
+    } else {
+        return Err(Error::invalid("印章图片无法读取：PNG文件头不完整"));
     }
     let image = RawImage::decode_from_bytes(png, &mut Vec::new())
         .map_err(|e| Error::invalid(format!("印章图片无法读取：{e}")))?;

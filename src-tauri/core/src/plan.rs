@@ -54,19 +54,7 @@ impl PlanForm {
 
 /// Reads PLAN.json, naming the key that is missing or of the wrong type.
 pub fn parse_json(text: &str, file: &str) -> Result<PlanForm> {
-    serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let what = if msg.contains("missing field") {
-            format!("缺少字段 {}", msg.split('`').nth(1).unwrap_or("?"))
-        } else if msg.contains("unknown field") {
-            format!("无法识别的字段 {}", msg.split('`').nth(1).unwrap_or("?"))
-        } else if msg.contains("invalid type") || msg.contains("invalid value") {
-            format!("字段类型不对（{msg}）")
-        } else {
-            format!("JSON格式错误（{msg}）")
-        };
-        Error::invalid(format!("{file}：{what}"))
-    })
+    crate::jsonfile::parse(text, file)
 }
 
 /// Every check of the form, each a Chinese message naming the field.
@@ -506,7 +494,7 @@ pub(crate) mod tests {
         assert!(parse_json(&wrong, "p.json")
             .unwrap_err()
             .to_string()
-            .contains("类型不对"));
+            .contains("字段 advanced_seminar"));
     }
 
     #[test]

@@ -334,14 +334,7 @@ fn filter_sql(f: &RecordFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>) {
         );
     }
     if !f.search.trim().is_empty() {
-        let like = format!(
-            "%{}%",
-            f.search
-                .trim()
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
+        let like = format!("%{}%", db::like_escape(f.search.trim()));
         add(
             " AND (s.name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\')",
             Box::new(like),
@@ -369,19 +362,14 @@ pub fn page(conn: &Connection, f: &RecordFilter, page: u32, page_size: u32) -> R
         params.as_slice(),
         |r| r.get(0),
     )?;
-    let limit = if page_size == 0 {
-        String::new()
-    } else {
-        format!(
-            " LIMIT {page_size} OFFSET {}",
-            (page.max(1) as u64 - 1) * page_size as u64
-        )
-    };
+    let (limit, page_values) = db::page_clause(page, page_size, params.len());
+    let mut page_params = params.clone();
+    page_params.extend(page_values.iter().map(|v| v as &dyn rusqlite::ToSql));
     let mut stmt = conn.prepare(&format!(
         "{SELECT}{where_sql} ORDER BY r.staff_id, r.start_date, r.id{limit}"
     ))?;
     let items = stmt
-        .query_map(params.as_slice(), from_row)?
+        .query_map(page_params.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(RecordPage {
         total: total as u64,

@@ -1,6 +1,6 @@
 //! The staff roster (专业技术人员): validation, storage, search and import.
 
-use crate::db::now_local;
+use crate::db::{self, now_local};
 use crate::error::{Error, Result, RowError};
 use crate::idcard::{self, IdNumber};
 use crate::table::{self, Column};
@@ -280,12 +280,6 @@ pub fn departments(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows)
 }
 
-fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
-}
-
 pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
     let mut filters = Vec::<String>::new();
     let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
@@ -300,10 +294,10 @@ pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
     if !search.is_empty() {
         let is_tail = search.len() >= 4 && search.chars().all(|c| c.is_ascii_digit() || c == 'X');
         if is_tail {
-            args.push(Box::new(format!("%{}", like_escape(&search))));
+            args.push(Box::new(format!("%{}", db::like_escape(&search))));
             filters.push(format!("id_number LIKE ?{} ESCAPE '\\'", args.len()));
         } else {
-            args.push(Box::new(format!("%{}%", like_escape(q.search.trim()))));
+            args.push(Box::new(format!("%{}%", db::like_escape(q.search.trim()))));
             let n = args.len();
             filters.push(format!(
                 "(name LIKE ?{n} ESCAPE '\\' OR department LIKE ?{n} ESCAPE '\\')"
@@ -329,15 +323,12 @@ pub fn list(conn: &Connection, q: &StaffQuery) -> Result<(u64, Vec<Staff>)> {
         |r| r.get(0),
     )?;
     let total = total as u64;
-    let limit = if q.page_size == 0 {
-        String::new()
-    } else {
-        let offset = (q.page.max(1) as u64 - 1) * q.page_size as u64;
-        format!(" LIMIT {} OFFSET {offset}", q.page_size)
-    };
+    let (limit, page_values) = db::page_clause(q.page, q.page_size, params.len());
+    let mut page_params = params.clone();
+    page_params.extend(page_values.iter().map(|v| v as &dyn rusqlite::ToSql));
     let mut stmt = conn.prepare(&format!("{SELECT}{where_clause} ORDER BY {order}{limit}"))?;
     let items = stmt
-        .query_map(params.as_slice(), from_row)?
+        .query_map(page_params.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok((total, items))
 }
@@ -553,6 +544,17 @@ mod tests {
             0,
             "LIKE wildcards are literal"
         );
+        // Search boxes are bound, never spliced: SQL in them is just text that matches nobody.
+        for hostile in [
+            "'; DROP TABLE staff; --",
+            "\" OR 1=1 --",
+            "_",
+            "\\",
+            "员工0' OR '1'='1",
+        ] {
+            assert_eq!(list(&conn, &q(hostile)).unwrap().0, 0, "{hostile}");
+        }
+        assert_eq!(list(&conn, &q("")).unwrap().0, 30, "the table is intact");
 
         let page2 = page(
             &conn,

@@ -69,10 +69,15 @@ pub fn all_or_nothing<T>(file: &str, errors: Vec<RowError>, good: Vec<T>) -> Res
     Ok(good)
 }
 
+/// The file's name as messages show it: no folders, no control characters (a hostile name must
+/// not reach a terminal or a log raw).
 pub fn file_label(path: &Path) -> String {
-    path.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+    let name = crate::files::display_name(&path.to_string_lossy());
+    if name.is_empty() {
+        "文件".into()
+    } else {
+        name
+    }
 }
 
 fn header_key(s: &str) -> String {
@@ -128,7 +133,7 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
     Ok(text.into_owned())
 }
 
-/// Raw rows with their line (CSV) or sheet row (workbook) numbers, header = 1.
+/// Raw rows with their line (CSV) or sheet row (workbook) numbers, header = 1; blank rows left out.
 type RawRows = Vec<(usize, Vec<String>)>;
 
 fn csv_rows(text: &str, file: &str) -> Result<RawRows> {
@@ -148,6 +153,8 @@ fn csv_rows(text: &str, file: &str) -> Result<RawRows> {
     let mut errors = Vec::new();
     for rec in reader.records() {
         match rec {
+            // Blank rows are dropped as they are read: a million of them must not fill memory.
+            Ok(rec) if rec.iter().all(|c| c.trim().is_empty()) => {}
             Ok(rec) => rows.push((
                 rec.position().map(|p| p.line() as usize).unwrap_or(0),
                 rec.iter().map(str::to_string).collect(),
@@ -223,6 +230,8 @@ fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
             row.extend(cells.iter().map(cell_text));
             (first_row + i + 1, row)
         })
+        // Blank rows are dropped here, as for CSV.
+        .filter(|(_, row)| row.iter().any(|c| !c.trim().is_empty()))
         .collect())
 }
 
@@ -265,6 +274,9 @@ fn locate(header: &[String], columns: &[Column]) -> Vec<Option<usize>> {
         .collect()
 }
 
+/// No field of a roster or hour record is longer; a longer cell is a pasted document or an attack.
+pub const MAX_CELL_CHARS: usize = 2000;
+
 /// How many rows above the header a title may take (e.g. 「2025年度学时登记表」).
 const HEADER_SEARCH_ROWS: usize = 10;
 
@@ -293,8 +305,8 @@ pub fn parse(
     mapping: Option<&Mapping>,
 ) -> Result<Table> {
     let raw = raw_rows(name, bytes)?;
-    let non_blank = |r: &&(usize, Vec<String>)| r.1.iter().any(|c| !c.trim().is_empty());
-    let Some(first) = raw.iter().find(non_blank) else {
+    // `raw_rows` has already dropped blank rows.
+    let Some(first) = raw.first() else {
         return Err(one_error(name, 1, "文件是空的，缺少表头行"));
     };
     let required = |pos: &[Option<usize>]| {
@@ -347,9 +359,8 @@ pub fn parse(
         ));
     }
     let header = raw[mapping.header_index].1.clone();
-    let rows = raw[mapping.header_index + 1..]
+    let rows: Vec<Row> = raw[mapping.header_index + 1..]
         .iter()
-        .filter(non_blank)
         .map(|(line, cells)| Row {
             line: *line,
             cells: mapping
@@ -359,6 +370,36 @@ pub fn parse(
                 .collect(),
         })
         .collect();
+    let unreadable: Vec<RowError> = rows
+        .iter()
+        .flat_map(|r| {
+            columns.iter().enumerate().filter_map(move |(i, c)| {
+                let cell = r.get(i);
+                let chars = cell.chars().count();
+                let message = if chars > MAX_CELL_CHARS {
+                    format!("内容过长（{chars}字），不超过{MAX_CELL_CHARS}字")
+                } else if cell
+                    .chars()
+                    .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+                {
+                    "含有不可见的控制字符，请删除后重新导入".to_string()
+                } else {
+                    return None;
+                };
+                Some(RowError {
+                    line: r.line,
+                    column: c.label.into(),
+                    message,
+                })
+            })
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        return Err(Error::Rows {
+            file: name.into(),
+            errors: unreadable,
+        });
+    }
     Ok(Table {
         header,
         mapping,

@@ -34,8 +34,19 @@ pub fn artifacts_dir() -> PathBuf {
 
 /// One running app: tauri-driver (which starts WebKitWebDriver, which starts the app) and a session.
 pub struct App {
-    _driver: DriverGuard,
+    driver: DriverGuard,
     pub client: Client,
+    /// Everything tauri-driver, WebKitWebDriver and the app printed.
+    log: PathBuf,
+}
+
+/// One log per test (the harness names each test's thread), appended to by each start.
+fn log_path() -> PathBuf {
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("e2e")
+        .replace("::", "-");
+    artifacts_dir().join(format!("{test}.log"))
 }
 
 /// Stops tauri-driver with SIGTERM (never SIGKILL first: that leaves WebKitWebDriver on its port),
@@ -66,12 +77,23 @@ impl App {
             std::env::var_os("DISPLAY").is_some(),
             "DISPLAY is not set: run the end-to-end tests under Xvfb (`make test` does, via xvfb-run)"
         );
+        let log = log_path();
+        thread_local!(static LOG_STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) });
+        let fresh = !LOG_STARTED.replace(true); // the first start of a test begins a new log
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .write(true)
+            .append(!fresh)
+            .truncate(fresh)
+            .open(&log)
+            .unwrap();
         let driver = DriverGuard(
             Command::new("tauri-driver")
                 .args(["--port", &DRIVER_PORT.to_string()])
                 .env("CE_LEDGER_DB", ledger)
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
+                .env("RUST_BACKTRACE", "1")
+                .stdout(log_file.try_clone().unwrap())
+                .stderr(log_file)
                 .spawn()
                 .expect(
                     "tauri-driver is not installed — `make test` installs it with cargo install",
@@ -100,8 +122,9 @@ impl App {
         .expect("WebDriver session did not start in time")
         .expect("WebDriver session");
         let app = App {
-            _driver: driver,
+            driver,
             client,
+            log,
         };
         app.wait_until_ready().await;
         app
@@ -242,24 +265,31 @@ impl App {
     /// Clicks the visible element matching `css` whose text is exactly `text` (e.g. a teleported
     /// dropdown option), retrying until it appears.
     pub async fn click_text(&self, css: &str, text: &str) {
+        if !self.click_text_within(css, text, WAIT).await {
+            self.screenshot("failure.png").await;
+            panic!("no visible {css} with text {text:?}");
+        }
+    }
+
+    /// Tries `click_text` for up to `limit`; whether it clicked.
+    async fn click_text_within(&self, css: &str, text: &str, limit: Duration) -> bool {
         let script = "const [css, text] = arguments;
             const el = Array.from(document.querySelectorAll(css))
               .find(e => e.innerText.trim() === text && e.offsetParent !== null);
             if (!el) return false;
             el.click();
             return true;";
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + limit;
         loop {
             let clicked = self
                 .client
                 .execute(script, vec![css.into(), text.into()])
                 .await;
             if matches!(clicked, Ok(serde_json::Value::Bool(true))) {
-                return;
+                return true;
             }
             if Instant::now() > deadline {
-                self.screenshot("failure.png").await;
-                panic!("no visible {css} with text {text:?}");
+                return false;
             }
             tokio::time::sleep(Duration::from_millis(150)).await;
         }
@@ -324,9 +354,21 @@ impl App {
     }
 
     /// Chooses an option of an Element Plus select marked with data-testid.
+    /// A click that lands while its dialog is still opening can leave the list shut (seen on CI),
+    /// so the select is clicked again until the option shows.
     pub async fn choose(&self, testid: &str, option: &str) {
-        self.click(&format!("[data-testid={testid}]")).await;
-        self.click_text(".el-select-dropdown__item", option).await;
+        let deadline = Instant::now() + WAIT;
+        loop {
+            self.click(&format!("[data-testid={testid}]")).await;
+            let item = ".el-select-dropdown__item";
+            if self.click_text_within(item, option, Duration::from_secs(3)).await {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.screenshot("failure.png").await;
+                panic!("select {testid} never offered {option:?}");
+            }
+        }
     }
 
     pub async fn screenshot(&self, name: &str) {
@@ -335,9 +377,26 @@ impl App {
         std::fs::write(artifacts_dir().join(name), png).unwrap();
     }
 
-    /// Ends the session, which closes the app; dropping the guard stops tauri-driver.
+    /// Ends the session, which closes the app, stops tauri-driver, and checks that nothing the
+    /// programs printed carries an ID number.
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;
+        drop(self.driver);
+        let printed = std::fs::read(&self.log).unwrap_or_default();
+        let printed = String::from_utf8_lossy(&printed);
+        assert!(
+            printed.contains("CE Ledger "),
+            "the app's own output did not reach {}: the ID check would prove nothing",
+            self.log.display()
+        );
+        let leaks = ce_ledger_core::idcard::find_id_like(&printed);
+        assert!(
+            leaks.is_empty(),
+            "{} carries {} ID-number-shaped run(s), first at byte {}",
+            self.log.display(),
+            leaks.len(),
+            leaks[0]
+        );
     }
 }
 

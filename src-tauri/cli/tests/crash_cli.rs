@@ -1,0 +1,390 @@
+//! Fault injection: the real CLI on a real ledger of 50,000 records, killed with SIGKILL at random
+//! moments during a large import, a batch approval, an export and a backup. After every kill the
+//! ledger must open without repair, pass SQLite's integrity check and `audit verify`, and hold
+//! either all of the interrupted operation's changes or none; its output file is whole or absent.
+//!
+//! The seed is printed; `CRASH_SEED=N` replays a run, `CRASH_KILLS=N` sets kills per operation.
+mod common;
+
+use common::path_str;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
+
+const YEAR: &str = "2025";
+const STAFF: usize = 4200;
+const RECORDS_PER_PERSON: usize = 12;
+
+/// What "all or none" compares: every table an operation may change, summarised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct State {
+    records: i64,
+    approved: i64,
+    pending: i64,
+    recognised_tenths: i64,
+    events: i64,
+}
+
+fn state(db: &Path) -> State {
+    let conn = Connection::open(db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok", "integrity_check on {}", db.display());
+    conn.query_row(
+        "SELECT (SELECT COUNT(*) FROM record),
+                (SELECT COUNT(*) FROM record WHERE status = 'approved'),
+                (SELECT COUNT(*) FROM record WHERE status = 'pending'),
+                (SELECT COALESCE(SUM(rec_public + rec_professional), 0) FROM record),
+                (SELECT COUNT(*) FROM audit_event)",
+        [],
+        |r| {
+            Ok(State {
+                records: r.get(0)?,
+                approved: r.get(1)?,
+                pending: r.get(2)?,
+                recognised_tenths: r.get(3)?,
+                events: r.get(4)?,
+            })
+        },
+    )
+    .unwrap()
+}
+
+/// The hash of the newest event: what every later event must still chain onto.
+fn last_hash(db: &Path) -> String {
+    Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn hash_of_event(db: &Path, id: i64) -> String {
+    Connection::open(db)
+        .unwrap()
+        .query_row("SELECT hash FROM audit_event WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+/// xorshift64*: enough randomness for kill moments, reproducible from the printed seed.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+}
+
+fn cli(db: &Path, args: &[String]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_ce-ledger"));
+    c.arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("CE_LEDGER_DB")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+/// Runs the command, killing it with SIGKILL after `after` if it is still running.
+/// Returns the exit status if it finished by itself.
+fn run_or_kill(mut cmd: Command, after: Duration) -> Option<ExitStatus> {
+    let mut child = cmd.spawn().unwrap();
+    let deadline = Instant::now() + after;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            child.kill().unwrap(); // SIGKILL on Unix
+            child.wait().unwrap();
+            return None;
+        }
+        std::thread::sleep(Duration::from_micros(500));
+    }
+}
+
+struct Operation {
+    name: &'static str,
+    args: Vec<String>,
+    /// The file the operation writes, if any.
+    output: Option<PathBuf>,
+}
+
+/// Checks an output file left behind: absent, or identical in meaning to the uninterrupted one.
+fn check_output(out: &Path, reference: &Path) {
+    if !out.exists() {
+        return;
+    }
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("csv") => assert_eq!(
+            std::fs::read(out).unwrap(),
+            std::fs::read(reference).unwrap(),
+            "a killed CSV export left a partial file"
+        ),
+        Some("xlsx") => {
+            use calamine::{open_workbook, Reader, Xlsx};
+            let rows = |p: &Path| {
+                let mut book: Xlsx<_> =
+                    open_workbook(p).expect("a killed export left a broken workbook");
+                let first = book.sheet_names()[0].clone();
+                book.worksheet_range(&first).unwrap().height()
+            };
+            assert_eq!(rows(out), rows(reference));
+        }
+        _ => {
+            ce_ledger_core::backup::verify_file(out).expect("a killed backup left a broken file");
+            assert_eq!(state(out).records, state(reference).records);
+        }
+    }
+}
+
+#[test]
+fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
+    let work = tempfile::tempdir().unwrap();
+    let base = work.path().join("base.sqlite3");
+    let demo = cli(
+        &base,
+        &[
+            "demo".into(),
+            "--staff".into(),
+            STAFF.to_string(),
+            "--records-per-person".into(),
+            RECORDS_PER_PERSON.to_string(),
+            "--year".into(),
+            YEAR.into(),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let base_state = state(&base);
+    assert!(base_state.records >= 50_000, "{base_state:?}");
+    assert!(base_state.pending > 1000, "{base_state:?}");
+    let base_hash = last_hash(&base);
+
+    // 20,400 new rows for the next year: the large import.
+    let people = ce_ledger_core::sample::staff_inputs(STAFF);
+    let import_file = work.path().join("import.csv");
+    std::fs::write(
+        &import_file,
+        ce_ledger_core::sample::records_csv(&people[..1700], RECORDS_PER_PERSON, 2026),
+    )
+    .unwrap();
+
+    let out = |name: &str| work.path().join(name);
+    let operations = [
+        Operation {
+            name: "import",
+            args: vec![
+                "records".into(),
+                "import".into(),
+                path_str(&import_file).into(),
+            ],
+            output: None,
+        },
+        Operation {
+            name: "approve",
+            args: [
+                "review",
+                "approve",
+                "--all-pending",
+                "--year",
+                YEAR,
+                "--by",
+                "审核员",
+            ]
+            .map(String::from)
+            .to_vec(),
+            output: None,
+        },
+        Operation {
+            name: "export-xlsx",
+            args: vec![
+                "export".into(),
+                "--year".into(),
+                YEAR.into(),
+                "--out".into(),
+                path_str(&out("export.xlsx")).into(),
+            ],
+            output: Some(out("export.xlsx")),
+        },
+        Operation {
+            name: "export-csv",
+            args: vec![
+                "export".into(),
+                "--year".into(),
+                YEAR.into(),
+                "--out".into(),
+                path_str(&out("export.csv")).into(),
+            ],
+            output: Some(out("export.csv")),
+        },
+        Operation {
+            name: "backup",
+            args: vec![
+                "backup".into(),
+                "--out".into(),
+                path_str(&out("backup.sqlite3")).into(),
+            ],
+            output: Some(out("backup.sqlite3")),
+        },
+    ];
+
+    let seed = std::env::var("CRASH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
+    let kills_each: usize = std::env::var("CRASH_KILLS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(11)
+        .max(10);
+    eprintln!(
+        "crash test seed {seed} ({kills_each} kills per operation; CRASH_SEED={seed} replays)"
+    );
+    let mut rng = Rng(seed);
+    let ledger = work.path().join("ledger.sqlite3");
+    let mut total_kills = 0;
+
+    for op in &operations {
+        // The uninterrupted run: how long it takes and what "all" looks like.
+        std::fs::copy(&base, &ledger).unwrap();
+        let started = Instant::now();
+        let finished = cli(&ledger, &op.args).output().unwrap();
+        let took = started.elapsed();
+        assert!(
+            finished.status.success(),
+            "{}: {}",
+            op.name,
+            String::from_utf8_lossy(&finished.stderr)
+        );
+        let done_state = state(&ledger);
+        let reference = op.output.as_ref().map(|o| {
+            let keep = o.with_file_name(format!(
+                "reference-{}",
+                o.file_name().unwrap().to_str().unwrap()
+            ));
+            std::fs::rename(o, &keep).unwrap();
+            keep
+        });
+        // A backup reads the ledger; everything else changes it.
+        assert_eq!(done_state == base_state, op.name == "backup", "{}", op.name);
+
+        let mut kills = 0;
+        let mut attempts = 0;
+        let mut left_all = 0;
+        while kills < kills_each {
+            attempts += 1;
+            assert!(
+                attempts < kills_each * 4,
+                "{}: too few runs were still going when killed",
+                op.name
+            );
+            std::fs::copy(&base, &ledger).unwrap();
+            for side in ["-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{side}", ledger.display()));
+            }
+            if let Some(o) = &op.output {
+                let _ = std::fs::remove_file(o);
+            }
+            // Mostly past start-up, where the work and its one transaction happen.
+            let micros = took.as_micros() as u64;
+            let after = Duration::from_micros(micros / 5 + rng.below(micros * 4 / 5));
+            let status = run_or_kill(cli(&ledger, &op.args), after);
+            if status.is_none() {
+                kills += 1;
+            }
+            let killed = status.is_none();
+            // The next start opens the killed ledger as it is, and its audit chain holds.
+            let verify = cli(&ledger, &["audit".into(), "verify".into()])
+                .output()
+                .unwrap();
+            assert!(
+                verify.status.success(),
+                "{} killed after {after:?} (seed {seed}): audit verify failed: {}",
+                op.name,
+                String::from_utf8_lossy(&verify.stderr)
+            );
+            let now = state(&ledger);
+            assert_eq!(
+                hash_of_event(&ledger, base_state.events),
+                base_hash,
+                "the trail before the kill changed"
+            );
+            let whole = now == base_state || now == done_state;
+            // An export is recorded in the trail; the file and the event belong together.
+            assert!(
+                whole,
+                "{} killed after {after:?} (seed {seed}) left a partial change: {now:?}\nnone: {base_state:?}\nall: {done_state:?}",
+                op.name
+            );
+            if killed
+                && now == done_state
+                && (op.output.is_none() || op.output.as_ref().is_some_and(|o| o.exists()))
+            {
+                left_all += 1;
+            }
+            if let (Some(o), Some(r)) = (&op.output, &reference) {
+                check_output(o, r);
+                if op.name.starts_with("export") && now == done_state {
+                    assert!(o.exists(), "export recorded but no file (seed {seed})");
+                }
+            }
+        }
+        total_kills += kills;
+        eprintln!(
+            "{}: {kills} kills in {attempts} runs ({left_all} after the work was whole), uninterrupted run {took:?}",
+            op.name
+        );
+    }
+    assert!(total_kills >= 50, "only {total_kills} kills");
+}
+
+#[test]
+fn a_cli_write_waits_while_another_program_writes_then_succeeds() {
+    let ledger = common::Ledger::new();
+    ledger.ok(&["where"]);
+    let mut holder = ce_ledger_core::db::open(&ledger.db).unwrap();
+    let (locked_tx, locked_rx) = std::sync::mpsc::channel();
+    let hold = std::thread::spawn(move || {
+        let tx = ce_ledger_core::db::write_tx(&mut holder).unwrap();
+        locked_tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        tx.commit().unwrap();
+    });
+    locked_rx.recv().unwrap();
+    let started = Instant::now();
+    let id = common::id_number("19800101", 1);
+    let out = ledger.run(&["staff", "add", "--name", "王芳", "--id-number", &id]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(1000),
+        "the write did not wait for the lock"
+    );
+    hold.join().unwrap();
+    assert!(ledger.ok(&["staff", "list"]).contains("王芳"));
+}

@@ -1,0 +1,147 @@
+//! Files the program writes appear whole or not at all: each is written to a hidden file beside
+//! its target and renamed over it only when complete, so a crash or a full disk never leaves
+//! half an export, a truncated PDF or a backup that is not one.
+
+use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
+
+/// A file being written beside `target`; dropped unpublished, it disappears.
+pub struct Staged {
+    tmp: tempfile::NamedTempFile,
+    target: PathBuf,
+}
+
+fn io_error(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    }
+}
+
+impl Staged {
+    pub fn beside(target: &Path) -> Result<Staged> {
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".ce-ledger-")
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .map_err(|e| io_error(target, e))?;
+        Ok(Staged {
+            tmp,
+            target: target.to_path_buf(),
+        })
+    }
+
+    /// Where the writer puts the content.
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Flushes the content to disk and moves it onto the target in one rename.
+    pub fn publish(self) -> Result<()> {
+        let synced = std::fs::File::open(self.tmp.path()).and_then(|f| f.sync_all());
+        synced.map_err(|e| io_error(&self.target, e))?;
+        self.tmp
+            .persist(&self.target)
+            .map_err(|e| io_error(&self.target, e.error))?;
+        Ok(())
+    }
+}
+
+/// Writes `target` through `write`, which receives the path to fill.
+pub fn write_with(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let staged = Staged::beside(target)?;
+    write(staged.path())?;
+    staged.publish()
+}
+
+pub fn write_bytes(target: &Path, bytes: &[u8]) -> Result<()> {
+    write_with(target, |p| {
+        std::fs::write(p, bytes).map_err(|e| io_error(target, e))
+    })
+}
+
+/// The last component of a path as people see it: without folders or control characters, at
+/// most 120 characters; empty when nothing printable is left (or it is `.`/`..`).
+pub fn display_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let name: String = last
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(120)
+        .collect();
+    if name == "." || name == ".." {
+        String::new()
+    } else {
+        name
+    }
+}
+
+/// A path the window hands over for writing (from a save dialog, or from anyone who got hold of
+/// the IPC): it must be absolute and end in one of `extensions`.
+pub fn chosen_for_writing(path: &Path, extensions: &[&str]) -> Result<()> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !path.is_absolute() || path.file_name().is_none() {
+        return Err(Error::invalid("请在保存对话框中选择保存位置"));
+    }
+    if !extensions.contains(&ext.as_str()) {
+        let wanted: Vec<String> = extensions.iter().map(|e| format!(".{e}")).collect();
+        return Err(Error::invalid(format!(
+            "文件须保存为 {}",
+            wanted.join(" 或 ")
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_neither_target_nor_scraps() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.csv");
+        std::fs::write(&target, "old").unwrap();
+        let failed = write_with(&target, |p| {
+            std::fs::write(p, "half").unwrap();
+            Err(Error::invalid("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        write_bytes(&target, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn names_lose_folders_and_control_characters() {
+        assert_eq!(display_name("../../x"), "x");
+        assert_eq!(display_name("C:\\扫描\\证书\u{7}\n.pdf"), "证书.pdf");
+        assert_eq!(display_name(".."), "");
+        assert_eq!(display_name("evil\u{1b}[31m.csv"), "evil[31m.csv");
+    }
+
+    #[test]
+    fn paths_from_the_window_must_be_absolute_with_the_right_extension() {
+        assert!(chosen_for_writing(Path::new("/home/a/导出.xlsx"), &["csv", "xlsx"]).is_ok());
+        assert!(chosen_for_writing(Path::new("/home/a/导出.XLSX"), &["csv", "xlsx"]).is_ok());
+        let relative = chosen_for_writing(Path::new("导出.xlsx"), &["xlsx"]).unwrap_err();
+        assert!(relative.to_string().contains("保存位置"));
+        let bashrc = chosen_for_writing(Path::new("/root/.bashrc"), &["csv", "xlsx"]).unwrap_err();
+        assert!(bashrc.to_string().contains(".csv 或 .xlsx"), "{bashrc}");
+        assert!(chosen_for_writing(Path::new("/home/a/ledger.sqlite3"), &["pdf"]).is_err());
+    }
+}
