@@ -361,7 +361,10 @@ impl App {
         loop {
             self.click(&format!("[data-testid={testid}]")).await;
             let item = ".el-select-dropdown__item";
-            if self.click_text_within(item, option, Duration::from_secs(3)).await {
+            if self
+                .click_text_within(item, option, Duration::from_secs(3))
+                .await
+            {
                 return;
             }
             if Instant::now() > deadline {
