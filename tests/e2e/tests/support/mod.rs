@@ -4,7 +4,7 @@
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 pub const WAIT: Duration = Duration::from_secs(30);
@@ -71,8 +71,50 @@ impl Drop for DriverGuard {
     }
 }
 
+/// Running copies of the app binary. One that is still shutting down holds the single-instance
+/// name on D-Bus, and the next launch would hand over to it and exit (seen on CI).
+fn running_apps() -> Vec<u32> {
+    let binary = app_binary();
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .collect()
+}
+
+/// Waits for every earlier app to end, asking with SIGTERM after a grace period.
+fn wait_until_no_app_runs() {
+    let deadline = Instant::now() + WAIT;
+    let mut asked = false;
+    loop {
+        let left = running_apps();
+        if left.is_empty() {
+            return;
+        }
+        if Instant::now() > deadline {
+            panic!("the desktop app (pid {left:?}) did not end after its session closed");
+        }
+        if !asked && Instant::now() + WAIT / 2 > deadline {
+            eprintln!(
+                "desktop app {left:?} still running {:?} after its session closed: SIGTERM",
+                WAIT / 2
+            );
+            for pid in &left {
+                let _ = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status();
+            }
+            asked = true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 impl App {
     pub async fn start(ledger: &Path) -> App {
+        wait_until_no_app_runs();
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "DISPLAY is not set: run the end-to-end tests under Xvfb (`make test` does, via xvfb-run)"
@@ -385,6 +427,7 @@ impl App {
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;
         drop(self.driver);
+        wait_until_no_app_runs();
         let printed = std::fs::read(&self.log).unwrap_or_default();
         let printed = String::from_utf8_lossy(&printed);
         assert!(
