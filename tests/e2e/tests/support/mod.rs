@@ -426,8 +426,9 @@ impl App {
     /// programs printed carries an ID number.
     pub async fn stop(self) {
         let _ = self.client.clone().close().await;
-        drop(self.driver);
+        // Stopping tauri-driver before the app has ended orphans the app.
         wait_until_no_app_runs();
+        drop(self.driver);
         let printed = std::fs::read(&self.log).unwrap_or_default();
         let printed = String::from_utf8_lossy(&printed);
         assert!(
