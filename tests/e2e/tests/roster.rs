@@ -13,6 +13,9 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     bad.replace_range(17..18, if good.ends_with('1') { "2" } else { "1" });
 
     let app = App::start(&ledger).await;
+    // A new ledger's dashboard says the roster is empty, not that everyone has met the target.
+    app.wait_for_text(".el-table__empty-text", "名册中还没有人员")
+        .await;
     app.click("[data-testid=nav-staff]").await;
     app.click("[data-testid=staff-add]").await;
     app.type_into("f-name", "张三丰").await;
