@@ -186,6 +186,16 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
     .unwrap();
 
     let out = |name: &str| work.path().join(name);
+    let export = |name: &'static str, file: &str| {
+        let file = out(file);
+        Operation {
+            name,
+            args: ["export", "--year", YEAR, "--out", path_str(&file)]
+                .map(String::from)
+                .to_vec(),
+            output: Some(file),
+        }
+    };
     let operations = [
         Operation {
             name: "import",
@@ -211,28 +221,8 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
             .to_vec(),
             output: None,
         },
-        Operation {
-            name: "export-xlsx",
-            args: vec![
-                "export".into(),
-                "--year".into(),
-                YEAR.into(),
-                "--out".into(),
-                path_str(&out("export.xlsx")).into(),
-            ],
-            output: Some(out("export.xlsx")),
-        },
-        Operation {
-            name: "export-csv",
-            args: vec![
-                "export".into(),
-                "--year".into(),
-                YEAR.into(),
-                "--out".into(),
-                path_str(&out("export.csv")).into(),
-            ],
-            output: Some(out("export.csv")),
-        },
+        export("export-xlsx", "export.xlsx"),
+        export("export-csv", "export.csv"),
         Operation {
             name: "backup",
             args: vec![
