@@ -301,10 +301,10 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
             let micros = took.as_micros() as u64;
             let after = Duration::from_micros(micros / 5 + rng.below(micros * 4 / 5));
             let status = run_or_kill(cli(&ledger, &op.args), after);
-            if status.is_none() {
+            let killed = status.is_none();
+            if killed {
                 kills += 1;
             }
-            let killed = status.is_none();
             // The next start opens the killed ledger as it is, and its audit chain holds.
             let verify = cli(&ledger, &["audit".into(), "verify".into()])
                 .output()
