@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e
+.PHONY: run test lint bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -44,11 +44,18 @@ desktop: ui
 run: deps-run desktop
 	cargo run -p ce-ledger-desktop --bin ce-ledger-desktop
 
-test: deps-test ui
+test: deps-test ui lint
 	cargo test -p ce-ledger-core -p ce-ledger-cli
 	cd ui && npm test
 	$(MAKE) --no-print-directory e2e
 	$(MAKE) --no-print-directory fuzz-short
+
+# Format and lints (rustfmt.toml, [workspace.lints]); warnings fail the build.
+lint: ui
+	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
+	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 e2e: desktop
 	cargo build -p ce-ledger-cli

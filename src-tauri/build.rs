@@ -10,7 +10,7 @@ const COMMANDS: &[&str] = &[
     "staff_update",
     "staff_set_archived",
     "staff_departments",
-    "categories",
+    "code_lists",
     "policy_years",
     "policy_get",
     "policy_save",

@@ -1,11 +1,15 @@
 //! IPC commands: each maps one UI call onto one core function. No logic lives here.
 
-use ce_ledger_core::db::Connection;
-use ce_ledger_core::{
-    audit, evidence, notice, policy, progress, records, review, rules, staff, unit, Error,
+// `#[tauri::command]` expands async commands with an `unreachable!()` of its own.
+#![allow(clippy::unreachable)]
+
+use ce_ledger_core::domain::{codes, rules};
+use ce_ledger_core::io::{backup, export, import, pdf, reminders, table};
+use ce_ledger_core::ledger::db::Connection;
+use ce_ledger_core::ledger::{
+    audit, evidence, notice, plan, policy, progress, records, review, staff, unit,
 };
-use ce_ledger_core::{backup, export, files, import, table};
-use ce_ledger_core::{pdf, plan};
+use ce_ledger_core::{files, Error};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -118,8 +122,8 @@ pub fn staff_departments(ledger: State<'_, Ledger>) -> Result<Vec<String>, Strin
 }
 
 #[tauri::command]
-pub fn categories() -> Vec<rules::CategoryInfo> {
-    rules::category_infos()
+pub fn code_lists() -> codes::Lists {
+    codes::lists()
 }
 
 #[tauri::command]
@@ -341,7 +345,7 @@ pub fn reminders_export(
     ledger.with(|c| {
         files::chosen_for_writing(&path, &["xlsx", "csv"])?;
         let rows = notice::reminders(c, year, progress::today())?;
-        notice::write_reminders(&path, year, &rows)?;
+        reminders::write_reminders(&path, year, &rows)?;
         Ok(rows.len())
     })
 }
@@ -403,7 +407,7 @@ pub struct PdfRequest {
 }
 
 /// Renders the form of a stored plan, marking a draft as printed.
-fn render_plan(c: &mut ce_ledger_core::db::Connection, req: &PdfRequest) -> Result<Vec<u8>, Error> {
+fn render_plan(c: &mut Connection, req: &PdfRequest) -> Result<Vec<u8>, Error> {
     use base64::Engine;
     let seal_png = match &req.seal {
         Some(s) if s.len() > pdf::MAX_SEAL_BYTES / 3 * 4 + 8 => {
@@ -416,20 +420,16 @@ fn render_plan(c: &mut ce_ledger_core::db::Connection, req: &PdfRequest) -> Resu
         ),
         None => None,
     };
-    let p = plan::get(c, req.id)?;
-    let bytes = pdf::render(
-        &p.form,
+    pdf::print_plan(
+        c,
+        req.id,
         &pdf::FormOptions {
             seal_png,
             date: req.date,
             two_copies: req.two_copies,
         },
-    )?;
-    if p.status == plan::PlanStatus::Draft {
-        let by = audit::default_actor(c)?;
-        plan::transition(c, req.id, &plan::Transition::Printed, &by)?;
-    }
-    Ok(bytes)
+        Ok,
+    )
 }
 
 #[tauri::command]

@@ -3,7 +3,7 @@
 
 mod commands;
 
-use ce_ledger_core::db;
+use ce_ledger_core::ledger::db;
 use tauri::{Emitter, Manager};
 
 fn main() {
@@ -38,7 +38,7 @@ fn main() {
             }
             if let Ok(conn) = &opened {
                 // A dated copy at every start, keeping the newest few, so a bad day can be undone.
-                if let Err(e) = ce_ledger_core::backup::automatic(conn) {
+                if let Err(e) = ce_ledger_core::io::backup::automatic(conn) {
                     eprintln!("启动时自动备份失败：{e}");
                 }
             }
@@ -56,7 +56,7 @@ fn main() {
             commands::staff_update,
             commands::staff_set_archived,
             commands::staff_departments,
-            commands::categories,
+            commands::code_lists,
             commands::policy_years,
             commands::policy_get,
             commands::policy_save,

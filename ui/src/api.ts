@@ -45,6 +45,13 @@ export interface CategoryInfo {
   code: string; label: string; uses_months: boolean; fixed_hours: boolean
   daily_capped: boolean; professional_only: boolean; needs_audit: boolean
 }
+/** One entry of a code list the core declares (value stored, label shown). */
+export interface CodeOption { code: string; label: string }
+/** Every list the screens offer, served by the core so the UI keeps no copies. */
+export interface CodeLists {
+  categories: CategoryInfo[]; subjects: CodeOption[]; statuses: CodeOption[]; situations: CodeOption[]
+  genders: CodeOption[]; employment: CodeOption[]; channels: CodeOption[]; plan_statuses: CodeOption[]
+}
 export interface YearPolicy {
   year: number; public_required: number; professional_required: number; total_required: number
   topics: string[]; study_deadline: string; plan_deadline: string
@@ -81,7 +88,7 @@ export interface Dashboard {
 }
 
 export const ledgerApi = {
-  categories: () => invoke<CategoryInfo[]>('categories'),
+  codeLists: () => invoke<CodeLists>('code_lists'),
   policyYears: () => invoke<number[]>('policy_years'),
   policyGet: (year: number) => invoke<YearPolicy>('policy_get', { year }),
   policySave: (policy: YearPolicy) => invoke<YearPolicy>('policy_save', { policy }),

@@ -62,6 +62,7 @@ fn contents(db: &Path) -> String {
 }
 
 /// Runs the CLI and returns (exit code, stderr, peak RSS in KB) — measured with wait4.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also reports the peak RSS
 fn run_measured(cwd: &Path, db: &Path, args: &[String]) -> (i32, String, i64) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ce-ledger"))
         .arg("--db")
@@ -245,7 +246,7 @@ fn every_bad_file_is_refused_by_row_and_field_and_nothing_is_written() {
         {
             problems.push("message carries a raw control character".into());
         }
-        if !ce_ledger_core::idcard::find_id_like(&stderr).is_empty() {
+        if !ce_ledger_core::domain::idcard::find_id_like(&stderr).is_empty() {
             problems.push("message carries an ID number".into());
         }
         if rss_kb > MAX_RSS_KB {

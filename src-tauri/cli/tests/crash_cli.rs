@@ -142,7 +142,7 @@ fn check_output(out: &Path, reference: &Path) {
             assert_eq!(rows(out), rows(reference));
         }
         _ => {
-            ce_ledger_core::backup::verify_file(out).expect("a killed backup left a broken file");
+            ce_ledger_core::io::backup::verify_file(out).expect("a killed backup left a broken file");
             assert_eq!(state(out).records, state(reference).records);
         }
     }
@@ -177,11 +177,11 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
     let base_hash = last_hash(&base);
 
     // 20,400 new rows for the next year: the large import.
-    let people = ce_ledger_core::sample::staff_inputs(STAFF);
+    let people = ce_ledger_core::dev::sample::staff_inputs(STAFF);
     let import_file = work.path().join("import.csv");
     std::fs::write(
         &import_file,
-        ce_ledger_core::sample::records_csv(&people[..1700], RECORDS_PER_PERSON, 2026),
+        ce_ledger_core::dev::sample::records_csv(&people[..1700], RECORDS_PER_PERSON, 2026),
     )
     .unwrap();
 
@@ -354,10 +354,10 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
 fn a_cli_write_waits_while_another_program_writes_then_succeeds() {
     let ledger = common::Ledger::new();
     ledger.ok(&["where"]);
-    let mut holder = ce_ledger_core::db::open(&ledger.db).unwrap();
+    let mut holder = ce_ledger_core::ledger::db::open(&ledger.db).unwrap();
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let hold = std::thread::spawn(move || {
-        let tx = ce_ledger_core::db::write_tx(&mut holder).unwrap();
+        let tx = ce_ledger_core::ledger::db::write_tx(&mut holder).unwrap();
         locked_tx.send(()).unwrap();
         std::thread::sleep(Duration::from_millis(1500));
         tx.commit().unwrap();

@@ -166,7 +166,7 @@ fn no_message_of_a_full_session_carries_an_id_number() {
         printed.contains("错误"),
         "the bad inputs were refused with messages"
     );
-    let found = ce_ledger_core::idcard::find_id_like(&printed);
+    let found = ce_ledger_core::domain::idcard::find_id_like(&printed);
     assert!(
         found.is_empty(),
         "{} ID-number-shaped run(s) in the session's messages, first at byte {}",

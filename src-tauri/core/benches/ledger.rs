@@ -4,9 +4,9 @@
 //! Issue 5: one appendix 2 form ≤ 20 ms and ≤ 600 KB.
 //! Issue 6: 200,000-row XLSX import ≤ 5 s; export of 200,000 rows to XLSX ≤ 3 s and to CSV ≤ 1 s.
 
-use ce_ledger_core::{
-    audit, db, export, import, pdf, plan, progress, records, review, sample, staff,
-};
+use ce_ledger_core::dev::sample;
+use ce_ledger_core::io::{export, import, jsonfile, pdf, record_import, staff_import, table};
+use ce_ledger_core::ledger::{audit, db, plan, progress, records, review, staff};
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use std::time::Duration;
@@ -21,7 +21,7 @@ fn today() -> NaiveDate {
 
 fn form(c: &mut Criterion) {
     let json = r#"{"unit":"枣庄市立医院","address":"枣庄市市中区龙庭路1号","project":"基层医师急危重症救治能力提升培训班","leader":"张建国","contact":"李晓梅","phone":"0632-3314140","advanced_seminar":true,"trainees":"全市二级以上医院急诊科、重症医学科医师及乡镇卫生院骨干医师","trainee_count":120,"start":"2025-06-10","end":"2025-06-12","days":3,"hours":24,"venue_and_form":"枣庄市立医院学术报告厅；线下集中授课、模拟病例演练与技能操作考核相结合"}"#;
-    let form = plan::parse_json(json, "bench").unwrap();
+    let form = jsonfile::parse::<plan::PlanForm>(json, "bench").unwrap();
     let opts = pdf::FormOptions {
         date: NaiveDate::from_ymd_opt(2025, 5, 10),
         ..Default::default()
@@ -48,10 +48,10 @@ fn benches(c: &mut Criterion) {
             || {
                 let path = dir.path().join(format!("import-{}.sqlite3", rand_suffix()));
                 let mut conn = db::open(&path).unwrap();
-                staff::import_csv(&mut conn, &staff_csv).unwrap();
+                staff_import::import_csv(&mut conn, &staff_csv).unwrap();
                 conn
             },
-            |mut conn| records::import_csv(&mut conn, &records_csv).unwrap(),
+            |mut conn| record_import::import_csv(&mut conn, &records_csv).unwrap(),
             BatchSize::PerIteration,
         )
     });
@@ -104,8 +104,8 @@ fn benches(c: &mut Criterion) {
             || {
                 let path = dir.path().join(format!("batch-{}.sqlite3", rand_suffix()));
                 let mut conn = db::open(&path).unwrap();
-                staff::import_csv(&mut conn, &staff_csv).unwrap();
-                records::import_csv(&mut conn, &batch_csv).unwrap();
+                staff_import::import_csv(&mut conn, &staff_csv).unwrap();
+                record_import::import_csv(&mut conn, &batch_csv).unwrap();
                 conn
             },
             |mut conn| {
@@ -187,7 +187,7 @@ fn excel(c: &mut Criterion) {
             || {
                 let mut conn =
                     db::open(&dir.path().join(format!("x-{}.sqlite3", rand_suffix()))).unwrap();
-                staff::import_csv(&mut conn, &staff_csv).unwrap();
+                staff_import::import_csv(&mut conn, &staff_csv).unwrap();
                 conn
             },
             |mut conn| {
@@ -198,7 +198,7 @@ fn excel(c: &mut Criterion) {
                         "records.xlsx",
                         &xlsx,
                         None,
-                        &ce_ledger_core::table::no_progress,
+                        &table::no_progress,
                     )
                     .unwrap()
                     .imported,
@@ -209,10 +209,10 @@ fn excel(c: &mut Criterion) {
         )
     });
     let mut conn = db::open(&dir.path().join("export.sqlite3")).unwrap();
-    staff::import_csv(&mut conn, &staff_csv).unwrap();
+    staff_import::import_csv(&mut conn, &staff_csv).unwrap();
     let records_csv = dir.path().join("records.csv");
     std::fs::write(&records_csv, &csv).unwrap();
-    records::import_csv(&mut conn, &records_csv).unwrap();
+    record_import::import_csv(&mut conn, &records_csv).unwrap();
     review::approve_eligible(
         &mut conn,
         &records::RecordFilter {

@@ -47,10 +47,17 @@ impl From<rusqlite::Error> for Error {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Busy {
-                    seconds: crate::db::BUSY_TIMEOUT.as_secs(),
+                    seconds: crate::ledger::db::BUSY_TIMEOUT.as_secs(),
                 }
             }
-            _ => Error::Db(e),
+            _ => match &e {
+                rusqlite::Error::FromSqlConversionFailure(_, _, inner)
+                    if inner.is::<crate::ledger::db::UnknownCode>() =>
+                {
+                    Error::Invalid(inner.to_string())
+                }
+                _ => Error::Db(e),
+            },
         }
     }
 }

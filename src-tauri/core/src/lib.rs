@@ -1,29 +1,18 @@
 //! CE Ledger core: everything a continuing-education officer's tool needs, with no GUI.
+//!
+//! Four folders, each allowed to use only those before it:
+//! - [`domain`]: pure types and rules of the notice (hours, ID numbers, codes, appendix 1);
+//! - [`ledger`]: the SQLite ledger and the services that read and write it;
+//! - [`io`]: files in and out (tables, import, export, backup, the plan PDF);
+//! - [`dev`]: development aids (sample data, fuzzing hooks).
+//!
+//! `error` and `files` (crash-safe writes) are used by all of them.
 
-pub mod audit;
-pub mod backup;
-pub mod db;
+pub mod dev;
+pub mod domain;
 pub mod error;
-pub mod evidence;
-pub mod export;
 pub mod files;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod hours;
-pub mod idcard;
-pub mod import;
-pub mod jsonfile;
-pub mod notice;
-pub mod pdf;
-pub mod plan;
-pub mod policy;
-pub mod progress;
-pub mod records;
-pub mod review;
-pub mod rules;
-pub mod sample;
-pub mod staff;
-pub mod table;
-pub mod unit;
+pub mod io;
+pub mod ledger;
 
 pub use error::{Error, Result, RowError};

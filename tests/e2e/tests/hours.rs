@@ -2,7 +2,7 @@
 //! live preview, and watch the person's progress change.
 
 mod support;
-use ce_ledger_core::{db, staff};
+use ce_ledger_core::ledger::{db, staff};
 use support::{id_number, App};
 
 const TAB: &str = "\u{E004}";

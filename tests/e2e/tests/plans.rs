@@ -2,14 +2,14 @@
 //! and the draft marked as printed.
 
 mod support;
-use ce_ledger_core::{db, plan};
+use ce_ledger_core::ledger::{db, plan};
 use support::App;
 
 #[tokio::test]
 async fn plan_form_preview_marks_the_draft_printed() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("plans.sqlite3");
-    let year = chrono::Datelike::year(&ce_ledger_core::progress::today());
+    let year = chrono::Datelike::year(&ce_ledger_core::ledger::progress::today());
     {
         let mut conn = db::open(&ledger).unwrap();
         let json = format!(
@@ -17,7 +17,7 @@ async fn plan_form_preview_marks_the_draft_printed() {
         );
         plan::add(
             &mut conn,
-            &plan::parse_json(&json, "plan.json").unwrap(),
+            &ce_ledger_core::io::jsonfile::parse::<plan::PlanForm>(&json, "plan.json").unwrap(),
             "王敏",
         )
         .unwrap();

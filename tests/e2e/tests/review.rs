@@ -2,7 +2,8 @@
 //! in its history, batch-approve the rest, and check the audit chain of the real ledger file.
 
 mod support;
-use ce_ledger_core::{audit, db, progress, records, staff, unit};
+use ce_ledger_core::io::record_import;
+use ce_ledger_core::ledger::{audit, db, progress, records, staff, unit};
 use chrono::Datelike;
 use support::{id_number, App};
 
@@ -44,7 +45,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
             ),
         )
         .unwrap();
-        records::import_csv(&mut conn, &csv).unwrap();
+        record_import::import_csv(&mut conn, &csv).unwrap();
     }
 
     let app = App::start(&ledger).await;

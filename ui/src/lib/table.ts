@@ -8,8 +8,6 @@ export function sortFromTable(prop: string | null, order: 'ascending' | 'descend
   return { sort: SORTABLE[prop], descending: order === 'descending' }
 }
 
-export const EMPLOYMENT_STATES = ['在职', '离职', '退休', '调出'] as const
-
 export function emptyStaffInput() {
   return { name: '', id_number: '', department: '', title_series: '', title: '', mobile: '', employment: '在职' }
 }

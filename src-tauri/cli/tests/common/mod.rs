@@ -52,7 +52,7 @@ pub fn id_number(birth: &str, seq: u32) -> String {
     let body = format!("370402{birth}{seq:03}");
     format!(
         "{body}{}",
-        ce_ledger_core::idcard::check_char(&body).unwrap()
+        ce_ledger_core::domain::idcard::check_char(&body).unwrap()
     )
 }
 

@@ -265,9 +265,7 @@ impl App {
             ))
             .await;
         let current = input.prop("value").await.unwrap().unwrap_or_default();
-        let backspaces: String = std::iter::repeat('\u{E003}')
-            .take(current.chars().count())
-            .collect();
+        let backspaces: String = "\u{E003}".repeat(current.chars().count());
         input
             .send_keys(&format!("{backspaces}{text}"))
             .await
@@ -436,7 +434,7 @@ impl App {
             "the app's own output did not reach {}: the ID check would prove nothing",
             self.log.display()
         );
-        let leaks = ce_ledger_core::idcard::find_id_like(&printed);
+        let leaks = ce_ledger_core::domain::idcard::find_id_like(&printed);
         assert!(
             leaks.is_empty(),
             "{} carries {} ID-number-shaped run(s), first at byte {}",
@@ -452,6 +450,6 @@ pub fn id_number(birth: &str, seq: u32) -> String {
     let body = format!("370402{birth}{seq:03}");
     format!(
         "{body}{}",
-        ce_ledger_core::idcard::check_char(&body).unwrap()
+        ce_ledger_core::domain::idcard::check_char(&body).unwrap()
     )
 }

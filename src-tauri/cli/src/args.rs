@@ -1,0 +1,305 @@
+//! The command line as clap declares it: nouns, their verbs and arguments. Parsing only.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "ce-ledger",
+    version,
+    about = "CE Ledger 继续教育学时台账（命令行）"
+)]
+pub struct Cli {
+    /// Ledger file; overrides CE_LEDGER_DB and the default in the user data directory.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Staff roster (专业技术人员)
+    #[command(subcommand)]
+    Staff(StaffCmd),
+    /// Unit profile (单位信息)
+    #[command(subcommand)]
+    Unit(UnitCmd),
+    /// Hour records (学时记录)
+    #[command(subcommand)]
+    Records(RecordsCmd),
+    /// Everyone's standing against the year's requirement
+    Progress {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The year's policy (要求、公需科目、截止日期)
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Mark a title applicant (拟申报职称) with the date their materials go in
+    Applicant {
+        #[arg(long)]
+        id_number: String,
+        #[arg(long)]
+        year: i32,
+        /// YYYY-MM-DD; or --remove to unmark
+        #[arg(long, required_unless_present = "remove", conflicts_with = "remove")]
+        materials_date: Option<String>,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// Fill an empty ledger with a deterministic sample unit (for trying the program)
+    Demo {
+        #[arg(long, default_value_t = 200)]
+        staff: usize,
+        #[arg(long, default_value_t = 12)]
+        records_per_person: usize,
+        #[arg(long)]
+        year: i32,
+    },
+    /// The unit's audit of declarations (审核)
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// The audit trail (审计记录)
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Notices to staff and the reminder list (通知)
+    #[command(subcommand)]
+    Notice(NoticeCmd),
+    /// The unit's training plans and the appendix 2 form (培训计划)
+    #[command(subcommand)]
+    Plan(PlanCmd),
+    /// Approved hours for upload to the provincial platform (never city-platform hours)
+    Export {
+        #[arg(long)]
+        year: i32,
+        /// FILE.csv (UTF-8 with BOM) or FILE.xlsx
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Copy the ledger to FILE with SQLite's backup API, and check the copy
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Replace the ledger with a checked backup (the current state is saved first)
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// Print where the ledger file is
+    Where,
+}
+
+#[derive(Subcommand)]
+pub enum PlanCmd {
+    /// Add a plan from PLAN.json (keys: unit, address, project, leader, contact, phone, advanced_seminar,
+    /// trainees, trainee_count, start, end, days, hours, venue_and_form)
+    Add { file: PathBuf },
+    /// List the plans
+    List {
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Write the appendix 2 form: of a stored plan (ID) or straight from --from PLAN.json
+    Pdf {
+        #[arg(required_unless_present = "from", conflicts_with = "from")]
+        id: Option<i64>,
+        #[arg(long)]
+        from: Option<PathBuf>,
+        #[arg(long)]
+        out: PathBuf,
+        /// A PNG seal with transparency, placed over 申报单位意见
+        #[arg(long)]
+        seal: Option<PathBuf>,
+        /// Fill 年 月 日 under 申报单位意见 (YYYY-MM-DD)
+        #[arg(long)]
+        date: Option<String>,
+        /// Print both copies the notice asks for (two pages)
+        #[arg(long)]
+        two_copies: bool,
+    },
+    /// Move a plan along 草稿 → 已打印 → 已报送 → 已备案 / 退回
+    Status {
+        id: i64,
+        #[arg(long, value_enum)]
+        to: PlanTarget,
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ReviewCmd {
+    /// Approve the given records (all or none), or with --all-pending every eligible one of a year
+    Approve {
+        #[arg(required_unless_present = "all_pending")]
+        ids: Vec<i64>,
+        #[arg(long, conflicts_with = "ids", requires = "year")]
+        all_pending: bool,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        by: String,
+    },
+    /// Reject a pending record; the reason is required
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Take an approved record back to audit; the reason is required
+    Reopen {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Attach an evidence file (PDF or image) to a record
+    Attach {
+        id: i64,
+        file: PathBuf,
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCmd {
+    /// Show the audit trail, or one record's history
+    Log {
+        #[arg(long)]
+        record: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the hash chain; exits non-zero naming the first broken event
+    Verify,
+}
+
+#[derive(Subcommand)]
+pub enum NoticeCmd {
+    /// Record a notice sent to staff: by ID numbers, or everyone short in --short-in YEAR
+    Add {
+        #[arg(long)]
+        date: String,
+        /// 通知/短信/微信/会议 (or notice/sms/wechat/meeting)
+        #[arg(long)]
+        channel: String,
+        #[arg(long)]
+        content: String,
+        #[arg(long = "id-number")]
+        id_numbers: Vec<String>,
+        #[arg(long)]
+        short_in: Option<i32>,
+        #[arg(long)]
+        by: Option<String>,
+    },
+    /// List a year's notices
+    List {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Write who is short (title applicants first) to FILE.xlsx or FILE.csv
+    Reminders {
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RecordsCmd {
+    /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料; all or nothing
+    Import { file: PathBuf },
+    /// Import the city platform's study records (身份证号, 课程名称, 科目, 学习日期, 学时) as synced;
+    /// rows already in the ledger are not added again
+    ImportCity { file: PathBuf },
+    /// List records with recognised hours and reasons
+    List {
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PolicyCmd {
+    /// Show a year's policy as JSON (a new year starts as a copy of the previous one)
+    Show {
+        #[arg(long)]
+        year: i32,
+    },
+    /// Replace a year's policy from a JSON file shaped like `policy show`
+    Set { file: PathBuf },
+    /// Replace a year's State Council adjustments from JSON {"year":Y,"off":[dates],"work":[dates]}
+    Calendar { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum StaffCmd {
+    /// Import a CSV (UTF-8, header 姓名,身份证号,部门[,职称系列,现职称,手机]); all or nothing
+    Import { file: PathBuf },
+    /// List active staff
+    List {
+        #[arg(long)]
+        json: bool,
+        /// Include archived people
+        #[arg(long)]
+        all: bool,
+    },
+    /// Add one person
+    Add {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        id_number: String,
+        #[arg(long, default_value = "")]
+        department: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[arg(long, default_value = "")]
+        mobile: String,
+    },
+    /// Archive (hide) a person without deleting their hours
+    Archive { id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum UnitCmd {
+    /// Show the unit profile as JSON
+    Show,
+    /// Set the unit profile from a JSON file with keys name, address, leader, officer, phone, hr_office
+    Set { file: PathBuf },
+}
+
+/// Where `plan status --to` moves a plan; the Chinese status names work too.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PlanTarget {
+    #[value(alias = "已打印")]
+    Printed,
+    #[value(alias = "已报送")]
+    Submitted,
+    #[value(alias = "已备案")]
+    Filed,
+    #[value(alias = "退回")]
+    Returned,
+}

@@ -1,0 +1,72 @@
+//! `staff`: the roster.
+
+use crate::args::StaffCmd;
+use crate::context::{print_json, Context};
+use ce_ledger_core::domain::idcard;
+use ce_ledger_core::io::staff_import;
+use ce_ledger_core::ledger::staff;
+use ce_ledger_core::Result;
+
+pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
+    let conn = ctx.conn()?;
+    match cmd {
+        StaffCmd::Import { file } => {
+            let s = staff_import::import_csv(conn, &file)?;
+            println!("已导入 {} 名人员", s.imported);
+        }
+        StaffCmd::List { json, all } => {
+            let q = staff::StaffQuery {
+                include_archived: all,
+                ..Default::default()
+            };
+            let (_, people) = staff::list(conn, &q)?;
+            if json {
+                print_json(&people)?;
+            } else {
+                for p in people {
+                    let flag = if p.archived { "（已归档）" } else { "" };
+                    println!(
+                        "{}\t{}\t{}\t{}\t{}{flag}",
+                        p.id,
+                        p.name,
+                        idcard::mask(&p.id_number),
+                        p.department,
+                        p.title
+                    );
+                }
+            }
+        }
+        StaffCmd::Add {
+            name,
+            id_number,
+            department,
+            title,
+            mobile,
+        } => {
+            let s = staff::add(
+                conn,
+                &staff::StaffInput {
+                    name,
+                    id_number,
+                    department,
+                    title,
+                    mobile,
+                    ..Default::default()
+                },
+            )?;
+            println!("已添加：{}（编号 {}）", s.name, s.id);
+        }
+        StaffCmd::Archive { id } => {
+            let s = staff::set_archived(conn, id, true)?;
+            println!("已归档：{}", s.name);
+        }
+    }
+    Ok(())
+}
+
+/// The person with this ID number, or a message that names no number.
+pub fn find(conn: &ce_ledger_core::ledger::db::Connection, raw: &str) -> Result<staff::Staff> {
+    let id = idcard::IdNumber::parse(raw).map_err(ce_ledger_core::Error::Invalid)?;
+    staff::find_by_id_number(conn, id.as_str())?
+        .ok_or_else(|| ce_ledger_core::Error::NotFound("该身份证号的人员".into()))
+}

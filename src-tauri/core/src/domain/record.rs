@@ -1,0 +1,146 @@
+//! A record as it is entered (form, CLI, import row) and its checks: pure, no ledger needed.
+
+use crate::domain::codes::Code;
+use crate::domain::dates::parse_date;
+use crate::domain::hours::Hours;
+use crate::domain::rules::{self, Category, RuleInput, Situation, Status, Subject};
+use crate::error::Error;
+use chrono::Datelike;
+use serde::{Deserialize, Serialize};
+
+/// A record as the form, the CLI or an import row supplies it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RecordInput {
+    pub staff_id: i64,
+    /// Category code or Chinese label.
+    pub category: String,
+    /// 公需/专业/public/professional, or empty.
+    pub subject: String,
+    pub title: String,
+    pub start: String,
+    pub end: String,
+    pub claimed: Option<Hours>,
+    pub months: Option<u32>,
+    pub situation: String,
+    pub evidence: String,
+    /// For `filed_training`: one of the unit's own plans, whose filing status decides the hours.
+    pub plan_id: Option<i64>,
+}
+
+/// A checked record, ready to store.
+#[derive(Debug, Clone)]
+pub struct ValidRecord {
+    pub staff_id: i64,
+    pub rule: RuleInput,
+    pub title: String,
+    pub evidence: String,
+    pub plan_id: Option<i64>,
+}
+
+impl ValidRecord {
+    pub fn year(&self) -> i32 {
+        self.rule.start.year()
+    }
+}
+
+pub type FieldErrors = Vec<(&'static str, String)>;
+
+/// Checks everything but the person (which the caller resolves); errors are (column, message).
+pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldErrors> {
+    let mut errs: FieldErrors = Vec::new();
+    let category = Category::parse(&input.category);
+    if category.is_none() {
+        errs.push((
+            "类别",
+            if input.category.trim().is_empty() {
+                "类别不能为空".into()
+            } else {
+                format!("类别“{}”无效", input.category.trim())
+            },
+        ));
+    }
+    let subject = match input.subject.trim() {
+        "" => None,
+        s => Subject::parse(s).or_else(|| {
+            errs.push(("科目", format!("科目“{s}”无效，应为 公需 或 专业")));
+            None
+        }),
+    };
+    let situation = match input.situation.trim() {
+        "" => None,
+        s => Situation::parse(s).or_else(|| {
+            errs.push((
+                "情形",
+                format!("情形“{s}”无效，应为 {}", Situation::labels()),
+            ));
+            None
+        }),
+    };
+    let title = input.title.trim().to_string();
+    if title.is_empty() {
+        errs.push(("项目名称", "项目名称不能为空".into()));
+    } else if title.chars().count() > 200 {
+        errs.push(("项目名称", "项目名称过长（最多200字）".into()));
+    }
+    let start = parse_date(&input.start)
+        .map_err(|m| errs.push(("开始日期", m)))
+        .ok();
+    let end = parse_date(&input.end)
+        .map_err(|m| errs.push(("结束日期", m)))
+        .ok();
+    if let Some(s) = start {
+        if !(2000..=2100).contains(&s.year()) {
+            errs.push(("开始日期", format!("开始日期{s}不在合理年份内")));
+        }
+    }
+    let evidence = input.evidence.trim().to_string();
+    if evidence.chars().count() > 500 {
+        errs.push(("证明材料", "证明材料说明过长（最多500字）".into()));
+    }
+    let (Some(category), Some(start), Some(end)) = (category, start, end) else {
+        return Err(errs);
+    };
+    let status = if category == Category::CityPlatform {
+        Status::Synced
+    } else {
+        Status::Pending
+    };
+    let rule = RuleInput {
+        category,
+        subject,
+        start,
+        end,
+        claimed: input.claimed,
+        months: input.months,
+        situation,
+        status,
+        own_plan_filed: None,
+    };
+    if let Err(e) = rules::check(&rule) {
+        errs.push(e);
+    }
+    if input.plan_id.is_some() && category != Category::FiledTraining {
+        errs.push(("培训计划", "只有备案培训可以关联本单位的培训计划".into()));
+    }
+    if errs.is_empty() {
+        Ok(ValidRecord {
+            staff_id: input.staff_id,
+            rule,
+            title,
+            evidence,
+            plan_id: input.plan_id,
+        })
+    } else {
+        Err(errs)
+    }
+}
+
+pub(crate) fn joined(errs: FieldErrors) -> Error {
+    Error::invalid(
+        errs.into_iter()
+            .map(|(c, m)| format!("{c}：{m}"))
+            .collect::<Vec<_>>()
+            .join("；"),
+    )
+}

@@ -1,0 +1,783 @@
+//! Appendix 1 of the notice as pure functions: records of one person-year in, recognised hours
+//! with a Chinese reason for each record out. No database here.
+
+use crate::domain::codes::codes;
+use crate::domain::hours::Hours;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+codes! {
+    /// One kind of activity of appendix 1 (a record category).
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Category ("类别") {
+        CityPlatform = "city_platform", "市平台学习";
+        Training = "training", "培训进修";
+        Study = "study", "学习";
+        QualificationExam = "qualification_exam", "资格考试";
+        Achievement = "achievement", "代表性成果";
+        Expert = "expert", "受邀专家";
+        Posting = "posting", "援派支教等";
+        Competition = "competition", "比赛";
+        ExamService = "exam_service", "考务";
+        Special = "special", "特殊情况";
+        DigitalEngineer = "digital_engineer", "数字技术工程师";
+        FiledTraining = "filed_training", "备案培训";
+        TransferIn = "transfer_in", "外地调入";
+    }
+}
+
+impl Category {
+    /// Posting and special carry both a public and a professional part, from months.
+    pub fn uses_months(self) -> bool {
+        matches!(self, Category::Posting | Category::Special)
+    }
+
+    /// Categories whose hours the rule fixes, so the claim may be left empty.
+    pub fn fixed_hours(self) -> bool {
+        matches!(
+            self,
+            Category::QualificationExam | Category::Achievement | Category::Competition
+        ) || self.uses_months()
+    }
+
+    /// Capped at 8 hours per calendar day of the activity.
+    pub fn daily_capped(self) -> bool {
+        matches!(
+            self,
+            Category::Training | Category::Expert | Category::FiledTraining
+        )
+    }
+
+    /// Converted hours that can only be professional.
+    pub fn professional_only(self) -> bool {
+        matches!(
+            self,
+            Category::DigitalEngineer | Category::FiledTraining | Category::QualificationExam
+        )
+    }
+}
+
+/// What the entry form needs to know of a category, so the UI holds no rule knowledge of its own.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategoryInfo {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub uses_months: bool,
+    pub fixed_hours: bool,
+    pub daily_capped: bool,
+    pub professional_only: bool,
+    pub needs_audit: bool,
+}
+
+pub fn category_infos() -> Vec<CategoryInfo> {
+    Category::ALL
+        .iter()
+        .map(|&c| CategoryInfo {
+            code: c.code(),
+            label: c.label(),
+            uses_months: c.uses_months(),
+            fixed_hours: c.fixed_hours(),
+            daily_capped: c.daily_capped(),
+            professional_only: c.professional_only(),
+            needs_audit: c != Category::CityPlatform,
+        })
+        .collect()
+}
+
+codes! {
+    /// 公需科目 or 专业科目.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Subject ("科目") {
+        Public = "public", "公需" | "公需科目";
+        Professional = "professional", "专业" | "专业科目";
+    }
+}
+
+codes! {
+    /// Where a record stands in the unit's audit.
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    pub enum Status ("审核状态") {
+        Pending = "pending", "待审核";
+        Approved = "approved", "通过";
+        Rejected = "rejected", "驳回";
+        Synced = "synced", "已同步";
+    }
+}
+
+impl Status {
+    /// Only these count towards a person's hours and caps.
+    pub fn counts(self) -> bool {
+        matches!(self, Status::Approved | Status::Synced)
+    }
+}
+
+codes! {
+    /// The special circumstance of appendix 1 rule 7, stored and shown as its label.
+    #[derive(Serialize, Deserialize)]
+    pub enum Situation ("情形") {
+        #[serde(rename = "出国")]
+        Abroad = "abroad", "出国";
+        #[serde(rename = "病假")]
+        SickLeave = "sick_leave", "病假";
+        #[serde(rename = "产假")]
+        Maternity = "maternity", "产假";
+        #[serde(rename = "其他")]
+        Other = "other", "其他";
+    }
+}
+
+impl Situation {
+    /// Abroad and sick leave count only beyond six months in the year.
+    pub fn needs_over_six_months(self) -> bool {
+        matches!(self, Situation::Abroad | Situation::SickLeave)
+    }
+}
+
+/// What the rules need of one record.
+#[derive(Debug, Clone)]
+pub struct RuleInput {
+    pub category: Category,
+    pub subject: Option<Subject>,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub claimed: Option<Hours>,
+    pub months: Option<u32>,
+    pub situation: Option<Situation>,
+    pub status: Status,
+    /// For `filed_training` naming one of the unit's own plans: whether that plan is 已备案.
+    pub own_plan_filed: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recognition {
+    pub public: Hours,
+    pub professional: Hours,
+    pub reason: String,
+}
+
+impl Recognition {
+    pub fn total(&self) -> Hours {
+        self.public + self.professional
+    }
+}
+
+pub const DAILY_CAP: Hours = Hours(80);
+pub const STUDY_CAP: Hours = Hours(400);
+pub const ACHIEVEMENT_EACH: Hours = Hours(100);
+pub const ACHIEVEMENT_CAP: Hours = Hours(300);
+pub const COMPETITION_EACH: Hours = Hours(100);
+pub const COMPETITION_CAP: Hours = Hours(300);
+pub const QUALIFICATION_EACH: Hours = Hours(160);
+pub const YEAR_PUBLIC: Hours = Hours(300);
+pub const YEAR_PROFESSIONAL: Hours = Hours(600);
+
+/// Refuses what cannot be a real record. Messages are Chinese and name the field.
+pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
+    if r.end < r.start {
+        return Err(("结束日期", "结束日期早于开始日期".into()));
+    }
+    if let Some(h) = r.claimed {
+        if h < Hours::ZERO {
+            return Err(("学时", "学时不能为负数".into()));
+        }
+        if h.tenths() > crate::domain::hours::ABSURD_TENTHS {
+            return Err(("学时", format!("学时{h}明显不合理（一条记录最多2000学时）")));
+        }
+    }
+    if r.category.uses_months() {
+        match r.months {
+            None => return Err(("月数", format!("{}须填写月数（1–12）", r.category.label()))),
+            Some(m) if !(1..=12).contains(&m) => {
+                return Err(("月数", format!("月数{m}无效，应为1–12")))
+            }
+            _ => {}
+        }
+        if r.subject.is_some() {
+            return Err((
+                "科目",
+                format!("{}同时计公需和专业学时，科目请留空", r.category.label()),
+            ));
+        }
+    } else if r.months.is_some() {
+        return Err((
+            "月数",
+            format!("{}不按月数计算，月数请留空", r.category.label()),
+        ));
+    }
+    if r.category == Category::Special {
+        match r.situation {
+            None => return Err(("情形", "特殊情况须注明情形：出国/病假/产假/其他".into())),
+            Some(s) if s.needs_over_six_months() && r.months.unwrap_or(0) <= 6 => {
+                return Err((
+                    "月数",
+                    format!(
+                        "附件1第7条：因{}须全年超过6个月方可认定，当前为{}个月",
+                        s.label(),
+                        r.months.unwrap_or(0)
+                    ),
+                ))
+            }
+            _ => {}
+        }
+    } else if r.situation.is_some() {
+        return Err(("情形", "只有特殊情况需要填写情形".into()));
+    }
+    if !r.category.fixed_hours() && r.claimed.is_none() {
+        return Err(("学时", format!("{}须填写学时", r.category.label())));
+    }
+    if r.category.professional_only() && r.subject == Some(Subject::Public) {
+        return Err(("科目", format!("{}只能计入专业科目", r.category.label())));
+    }
+    Ok(())
+}
+
+fn days(r: &RuleInput) -> i64 {
+    (r.end - r.start).num_days() + 1
+}
+
+fn subject_of(r: &RuleInput) -> Subject {
+    // Decision (README, 认定规则): converted hours are professional unless stated; the city platform
+    // is where public subjects are studied, so its records default to public.
+    r.subject
+        .unwrap_or(if r.category == Category::CityPlatform {
+            Subject::Public
+        } else {
+            Subject::Professional
+        })
+}
+
+/// One record's hours before any yearly cap: (public, professional, reason).
+pub fn base(r: &RuleInput) -> Recognition {
+    let claimed = r.claimed.unwrap_or(Hours::ZERO);
+    let one = |h: Hours, reason: String| match subject_of(r) {
+        Subject::Public => Recognition {
+            public: h,
+            professional: Hours::ZERO,
+            reason,
+        },
+        Subject::Professional => Recognition {
+            public: Hours::ZERO,
+            professional: h,
+            reason,
+        },
+    };
+    let daily = |rule: &str| {
+        let cap = Hours(DAILY_CAP.tenths() * days(r));
+        if claimed > cap {
+            one(
+                cap,
+                format!(
+                    "{rule}：每天最多8学时，共{}天，申报{claimed}学时，计{cap}学时",
+                    days(r)
+                ),
+            )
+        } else {
+            one(
+                claimed,
+                format!("{rule}：按实际学时计{claimed}学时（每天最多8学时）"),
+            )
+        }
+    };
+    match r.category {
+        Category::CityPlatform => one(
+            claimed,
+            format!("市平台学习自动同步，无需单位审核，计{claimed}学时"),
+        ),
+        Category::Training => daily("附件1第1条 培训进修"),
+        Category::Expert => daily("附件1第4条 受邀专家"),
+        Category::FiledTraining => {
+            if r.own_plan_filed == Some(false) {
+                one(
+                    Hours::ZERO,
+                    "本单位培训计划未在市人社局备案，不予认定学时，本条计0".into(),
+                )
+            } else {
+                daily("备案培训 凭电子证书认定专业科目学时，附件1第1条")
+            }
+        }
+        Category::Study => one(
+            claimed,
+            format!(
+                "附件1第2条 学习：计{claimed}学时（与自学考试、学历教育等每年合计不超过40学时）"
+            ),
+        ),
+        Category::QualificationExam => one(
+            QUALIFICATION_EACH,
+            "附件1第2条：取得全国专业技术类职业资格证书，每证计16学时".into(),
+        ),
+        Category::Achievement => one(
+            ACHIEVEMENT_EACH,
+            "附件1第3条：代表性成果每项计10学时".into(),
+        ),
+        Category::Competition => one(COMPETITION_EACH, "附件1第5条：比赛每项计10学时".into()),
+        Category::ExamService => one(
+            claimed,
+            format!("附件1第6条：考务工作按学时登记卡所载计{claimed}学时"),
+        ),
+        Category::DigitalEngineer => one(
+            claimed,
+            format!("数字技术工程师培育项目：凭培训证书计入当年专业科目{claimed}学时"),
+        ),
+        Category::TransferIn => one(
+            claimed,
+            format!("外地调入：按原地继续教育主管部门认定计{claimed}学时"),
+        ),
+        Category::Posting | Category::Special => {
+            let m = r.months.unwrap_or(0).min(12) as i64;
+            let public = YEAR_PUBLIC.scale(m, 12);
+            let professional = YEAR_PROFESSIONAL.scale(m, 12);
+            let rule = if r.category == Category::Posting {
+                "附件1第4条 援派、支教支农支医扶贫".to_string()
+            } else {
+                format!(
+                    "附件1第7条 特殊情况（{}）",
+                    r.situation.map(Situation::label).unwrap_or("其他")
+                )
+            };
+            let reason = if m == 12 {
+                format!("{rule}：全年计公需30、专业60学时")
+            } else {
+                format!("{rule}：按{m}个月折算（{m}/12），计公需{public}、专业{professional}学时")
+            };
+            Recognition {
+                public,
+                professional,
+                reason,
+            }
+        }
+    }
+}
+
+/// The yearly pool a category's hours share, if any: (cap, rule text).
+fn pool(c: Category) -> Option<(Hours, &'static str)> {
+    match c {
+        Category::Study => Some((
+            STUDY_CAP,
+            "附件1第2条：单位组织学习、自学考试、在职学历教育每年累计不超过40学时",
+        )),
+        Category::Achievement => Some((
+            ACHIEVEMENT_CAP,
+            "附件1第3条：代表性成果每年累计不超过30学时",
+        )),
+        Category::Competition => Some((COMPETITION_CAP, "附件1第5条：比赛每年累计不超过30学时")),
+        _ => None,
+    }
+}
+
+/// Recognises every record of one person-year. `records` are given in entry order;
+/// caps are applied to counting records in order of start date, then entry order.
+/// Records that do not count (pending, rejected) get 0 with a reason that previews their hours.
+pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| (records[i].start, i));
+    let mut used: std::collections::HashMap<Category, Hours> = std::collections::HashMap::new();
+    let mut out: Vec<Option<Recognition>> = vec![None; records.len()];
+    for i in order {
+        let r = &records[i];
+        let mut rec = base(r);
+        if !r.status.counts() {
+            let what = if r.status == Status::Rejected {
+                "已驳回，不计学时"
+            } else {
+                "待审核，尚未认定"
+            };
+            out[i] = Some(Recognition {
+                public: Hours::ZERO,
+                professional: Hours::ZERO,
+                reason: format!("{what}（按规则预计{}学时：{}）", rec.total(), rec.reason),
+            });
+            continue;
+        }
+        if let Some((cap, rule)) = pool(r.category) {
+            let spent = used.entry(r.category).or_default();
+            let left = cap.saturating_sub(*spent);
+            let want = rec.total();
+            if want > left {
+                let granted = left;
+                rec.reason = if granted == Hours::ZERO {
+                    format!("{rule}，本条计0")
+                } else {
+                    format!(
+                        "{rule}，已累计{}学时，本条由{want}学时核减为{granted}学时",
+                        *spent
+                    )
+                };
+                if rec.public > Hours::ZERO {
+                    rec.public = granted;
+                } else {
+                    rec.professional = granted;
+                }
+            }
+            *spent += rec.total();
+        }
+        out[i] = Some(rec);
+    }
+    out.into_iter()
+        .map(|r| r.expect("every record recognised"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Category::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn rec(category: Category, start: &str, end: &str, claimed: Option<f64>) -> RuleInput {
+        RuleInput {
+            category,
+            subject: None,
+            start: d(start),
+            end: d(end),
+            claimed: claimed.map(|h| Hours::from_f64(h).unwrap()),
+            months: None,
+            situation: None,
+            status: Status::Approved,
+            own_plan_filed: None,
+        }
+    }
+
+    fn months(category: Category, m: u32, situation: Option<Situation>) -> RuleInput {
+        RuleInput {
+            months: Some(m),
+            situation,
+            ..rec(category, "2025-01-01", "2025-12-31", None)
+        }
+    }
+
+    fn h(v: f64) -> Hours {
+        Hours::from_f64(v).unwrap()
+    }
+
+    /// (record, expected public, expected professional, fragment of the reason)
+    #[test]
+    fn each_line_of_appendix_1_on_a_single_record() {
+        let table: Vec<(RuleInput, f64, f64, &str)> = vec![
+            // rule 1: training, 8 h per calendar day
+            (
+                rec(Training, "2025-03-01", "2025-03-01", Some(6.5)),
+                0.0,
+                6.5,
+                "按实际学时",
+            ),
+            (
+                rec(Training, "2025-03-01", "2025-03-02", Some(20.0)),
+                0.0,
+                16.0,
+                "共2天",
+            ),
+            (
+                rec(Training, "2025-03-01", "2025-03-03", Some(24.0)),
+                0.0,
+                24.0,
+                "附件1第1条",
+            ),
+            // rule 2: study as claimed (cap tested below), qualification 16 whatever was claimed
+            (
+                rec(Study, "2025-03-01", "2025-06-30", Some(25.0)),
+                0.0,
+                25.0,
+                "40学时",
+            ),
+            (
+                rec(QualificationExam, "2025-05-01", "2025-05-01", None),
+                0.0,
+                16.0,
+                "每证计16学时",
+            ),
+            (
+                rec(QualificationExam, "2025-05-01", "2025-05-01", Some(40.0)),
+                0.0,
+                16.0,
+                "16",
+            ),
+            // rule 3 and 5: 10 each
+            (
+                rec(Achievement, "2025-05-01", "2025-05-01", None),
+                0.0,
+                10.0,
+                "附件1第3条",
+            ),
+            (
+                rec(Competition, "2025-05-01", "2025-05-01", None),
+                0.0,
+                10.0,
+                "附件1第5条",
+            ),
+            // rule 4: expert 8 per day; posting by months
+            (
+                rec(Expert, "2025-04-01", "2025-04-01", Some(10.0)),
+                0.0,
+                8.0,
+                "附件1第4条 受邀专家",
+            ),
+            (
+                months(Posting, 12, None),
+                30.0,
+                60.0,
+                "全年计公需30、专业60",
+            ),
+            (months(Posting, 7, None), 17.5, 35.0, "7/12"),
+            (months(Posting, 1, None), 2.5, 5.0, "1/12"),
+            // rule 6: exam service as on the card, no cap
+            (
+                rec(ExamService, "2025-06-01", "2025-06-02", Some(100.0)),
+                0.0,
+                100.0,
+                "登记卡",
+            ),
+            // rule 7: special circumstances by months
+            (
+                months(Special, 7, Some(Situation::Abroad)),
+                17.5,
+                35.0,
+                "出国",
+            ),
+            (
+                months(Special, 4, Some(Situation::Maternity)),
+                10.0,
+                20.0,
+                "产假",
+            ),
+            (
+                months(Special, 12, Some(Situation::SickLeave)),
+                30.0,
+                60.0,
+                "病假",
+            ),
+            // other sources
+            (
+                rec(DigitalEngineer, "2025-07-01", "2025-09-30", Some(56.0)),
+                0.0,
+                56.0,
+                "数字技术工程师",
+            ),
+            (
+                rec(FiledTraining, "2025-08-01", "2025-08-02", Some(12.0)),
+                0.0,
+                12.0,
+                "备案培训",
+            ),
+            (
+                rec(FiledTraining, "2025-08-01", "2025-08-01", Some(12.0)),
+                0.0,
+                8.0,
+                "每天最多8学时",
+            ),
+            (
+                rec(TransferIn, "2025-01-01", "2025-03-31", Some(45.5)),
+                0.0,
+                45.5,
+                "外地调入",
+            ),
+            (
+                rec(CityPlatform, "2025-02-01", "2025-02-01", Some(30.0)),
+                30.0,
+                0.0,
+                "无需单位审核",
+            ),
+        ];
+        for (i, (r, public, professional, reason)) in table.into_iter().enumerate() {
+            let got = recognize(std::slice::from_ref(&r)).remove(0);
+            assert_eq!(
+                (got.public, got.professional),
+                (h(public), h(professional)),
+                "row {i}: {r:?} → {got:?}"
+            );
+            assert!(
+                got.reason.contains(reason),
+                "row {i}: reason {:?} lacks {reason:?}",
+                got.reason
+            );
+        }
+    }
+
+    #[test]
+    fn subject_is_respected_and_defaults_to_professional() {
+        let mut r = rec(Training, "2025-03-01", "2025-03-01", Some(8.0));
+        r.subject = Some(Subject::Public);
+        assert_eq!(base(&r).public, h(8.0));
+        r.subject = None;
+        assert_eq!(base(&r).professional, h(8.0));
+    }
+
+    #[test]
+    fn study_pool_cuts_the_crossing_record_and_zeroes_later_ones_in_date_order() {
+        // Entered out of date order: the June record is entered first but dated later.
+        let records = vec![
+            rec(Study, "2025-06-01", "2025-06-30", Some(15.0)),
+            rec(Study, "2025-01-01", "2025-03-31", Some(30.0)),
+            rec(Study, "2025-09-01", "2025-09-30", Some(5.0)),
+        ];
+        let got = recognize(&records);
+        assert_eq!(got[1].professional, h(30.0), "earliest counts in full");
+        assert_eq!(
+            got[0].professional,
+            h(10.0),
+            "crossing record cut to what is left"
+        );
+        assert!(got[0].reason.contains("核减为10学时"), "{}", got[0].reason);
+        assert_eq!(got[2].professional, Hours::ZERO);
+        assert!(
+            got[2].reason.contains("每年累计不超过40学时，本条计0"),
+            "{}",
+            got[2].reason
+        );
+    }
+
+    #[test]
+    fn same_start_date_falls_back_to_entry_order() {
+        let records: Vec<_> = (0..4)
+            .map(|_| rec(Achievement, "2025-05-01", "2025-05-01", None))
+            .collect();
+        let got = recognize(&records);
+        let hours: Vec<Hours> = got.iter().map(|r| r.professional).collect();
+        assert_eq!(hours, vec![h(10.0), h(10.0), h(10.0), Hours::ZERO]);
+        assert_eq!(
+            got[3].reason,
+            "附件1第3条：代表性成果每年累计不超过30学时，本条计0"
+        );
+    }
+
+    #[test]
+    fn competition_cap_is_thirty_and_separate_from_achievements() {
+        let mut records: Vec<_> = (0..4)
+            .map(|_| rec(Competition, "2025-05-01", "2025-05-01", None))
+            .collect();
+        records.push(rec(Achievement, "2025-01-01", "2025-01-01", None));
+        let got = recognize(&records);
+        assert_eq!(got.iter().map(|r| r.total()).sum::<Hours>(), h(40.0));
+        assert!(got[3]
+            .reason
+            .contains("附件1第5条：比赛每年累计不超过30学时"));
+    }
+
+    #[test]
+    fn qualification_certificates_are_outside_the_study_cap() {
+        let records = vec![
+            rec(Study, "2025-01-01", "2025-01-31", Some(40.0)),
+            rec(QualificationExam, "2025-02-01", "2025-02-01", None),
+            rec(QualificationExam, "2025-03-01", "2025-03-01", None),
+        ];
+        let total: Hours = recognize(&records).iter().map(|r| r.total()).sum();
+        assert_eq!(total, h(72.0));
+    }
+
+    #[test]
+    fn pending_and_rejected_do_not_count_or_consume_caps() {
+        let mut pending = rec(Achievement, "2025-01-01", "2025-01-01", None);
+        pending.status = Status::Pending;
+        let mut rejected = rec(Achievement, "2025-01-02", "2025-01-02", None);
+        rejected.status = Status::Rejected;
+        let mut records = vec![pending, rejected];
+        records.extend((0..3).map(|_| rec(Achievement, "2025-02-01", "2025-02-01", None)));
+        let got = recognize(&records);
+        assert_eq!(got[0].total(), Hours::ZERO);
+        assert!(
+            got[0].reason.starts_with("待审核") && got[0].reason.contains("预计10学时"),
+            "{}",
+            got[0].reason
+        );
+        assert!(got[1].reason.starts_with("已驳回"));
+        assert_eq!(got[2..].iter().map(|r| r.total()).sum::<Hours>(), h(30.0));
+    }
+
+    #[test]
+    fn unfiled_own_plan_earns_nothing() {
+        let mut r = rec(FiledTraining, "2025-08-01", "2025-08-02", Some(12.0));
+        r.own_plan_filed = Some(false);
+        let got = base(&r);
+        assert_eq!(got.total(), Hours::ZERO);
+        assert!(got.reason.contains("未在市人社局备案"));
+        r.own_plan_filed = Some(true);
+        assert_eq!(base(&r).total(), h(12.0));
+    }
+
+    #[test]
+    fn preconditions_are_refused_with_the_field_named() {
+        let cases: Vec<(RuleInput, &str, &str)> = vec![
+            (
+                rec(Training, "2025-03-02", "2025-03-01", Some(8.0)),
+                "结束日期",
+                "早于",
+            ),
+            (
+                rec(Training, "2025-03-01", "2025-03-01", Some(-1.0)),
+                "学时",
+                "负数",
+            ),
+            (
+                rec(Training, "2025-03-01", "2025-03-01", Some(5000.0)),
+                "学时",
+                "不合理",
+            ),
+            (
+                rec(Training, "2025-03-01", "2025-03-01", None),
+                "学时",
+                "须填写学时",
+            ),
+            (months(Posting, 0, None), "月数", "1–12"),
+            (months(Posting, 13, None), "月数", "1–12"),
+            (
+                RuleInput {
+                    months: None,
+                    ..months(Posting, 1, None)
+                },
+                "月数",
+                "须填写月数",
+            ),
+            (
+                months(Special, 6, Some(Situation::Abroad)),
+                "月数",
+                "超过6个月",
+            ),
+            (
+                months(Special, 6, Some(Situation::SickLeave)),
+                "月数",
+                "超过6个月",
+            ),
+            (months(Special, 6, None), "情形", "须注明情形"),
+            (
+                RuleInput {
+                    subject: Some(Subject::Public),
+                    ..rec(DigitalEngineer, "2025-03-01", "2025-03-01", Some(8.0))
+                },
+                "科目",
+                "只能计入专业",
+            ),
+            (
+                RuleInput {
+                    subject: Some(Subject::Public),
+                    ..months(Posting, 3, None)
+                },
+                "科目",
+                "留空",
+            ),
+        ];
+        for (r, field, fragment) in cases {
+            let (f, msg) = check(&r).expect_err(&format!("{r:?} should be refused"));
+            assert_eq!(f, field, "{msg}");
+            assert!(msg.contains(fragment), "{msg:?} lacks {fragment:?}");
+        }
+        assert!(
+            check(&months(Special, 6, Some(Situation::Maternity))).is_ok(),
+            "maternity has no 6-month bar"
+        );
+        assert!(check(&months(Special, 7, Some(Situation::Abroad))).is_ok());
+    }
+
+    #[test]
+    fn categories_parse_from_code_and_label() {
+        for &c in Category::ALL {
+            assert_eq!(Category::parse(c.code()), Some(c));
+            assert_eq!(Category::parse(c.label()), Some(c));
+        }
+        assert_eq!(Category::parse("无此类别"), None);
+    }
+}

@@ -1,0 +1,351 @@
+//! Approved hours for upload to the provincial platform: one row per approved record (or per
+//! part of a posting/special record) with recognised hours, never the city platform's own hours.
+
+use crate::domain::hours::Hours;
+use crate::domain::rules::{Category, Subject};
+use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action};
+use crate::ledger::db;
+use crate::ledger::progress;
+use rusqlite::Connection;
+use serde::Serialize;
+use std::path::Path;
+
+pub const COLUMNS: [&str; 12] = [
+    "序号",
+    "姓名",
+    "身份证号",
+    "科目类别",
+    "类别",
+    "项目名称",
+    "开始日期",
+    "结束日期",
+    "认定学时",
+    "证明材料",
+    "审核人",
+    "审核日期",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportRow {
+    pub name: String,
+    pub id_number: String,
+    pub subject: Subject,
+    pub category: &'static str,
+    pub title: String,
+    pub start: String,
+    pub end: String,
+    pub hours: Hours,
+    pub evidence: String,
+    pub reviewer: String,
+    pub reviewed_on: String,
+}
+
+/// The rows to upload for `year`. City-platform hours are already on the provincial platform:
+/// declaring them again would count them twice.
+pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
+    // Only the columns the upload needs: this runs over every approved record of the year.
+    let mut stmt = conn.prepare(
+        "SELECT s.name, s.id_number, r.category, r.title, r.start_date, r.end_date, r.rec_public, r.rec_professional,
+                r.evidence, r.reviewer, substr(r.reviewed_at, 1, 10)
+         FROM record r JOIN staff s ON s.id = r.staff_id
+         WHERE r.year = ?1 AND r.status = 'approved' AND r.category <> 'city_platform'
+           AND (r.rec_public > 0 OR r.rec_professional > 0)
+         ORDER BY r.staff_id, r.start_date, r.id",
+    )?;
+    let mut out = Vec::new();
+    let mut q = stmt.query([year])?;
+    while let Some(r) = q.next()? {
+        let category: Category = db::code_col(r, 2)?;
+        let public: Hours = r.get(6)?;
+        let professional: Hours = r.get(7)?;
+        for (subject, hours) in [
+            (Subject::Public, public),
+            (Subject::Professional, professional),
+        ] {
+            if hours > Hours::ZERO {
+                out.push(ExportRow {
+                    name: r.get(0)?,
+                    id_number: r.get(1)?,
+                    subject,
+                    category: category.label(),
+                    title: r.get(3)?,
+                    start: r.get(4)?,
+                    end: r.get(5)?,
+                    hours,
+                    evidence: r.get(8)?,
+                    reviewer: r.get(9)?,
+                    reviewed_on: r.get(10)?,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn cells(i: usize, r: &ExportRow) -> [String; 12] {
+    [
+        (i + 1).to_string(),
+        r.name.clone(),
+        r.id_number.clone(),
+        r.subject.label().to_string(),
+        r.category.to_string(),
+        r.title.clone(),
+        r.start.clone(),
+        r.end.clone(),
+        r.hours.to_string(),
+        r.evidence.clone(),
+        r.reviewer.clone(),
+        r.reviewed_on.clone(),
+    ]
+}
+
+pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<()> {
+    let io = |e: String| Error::Io {
+        path: path.display().to_string(),
+        reason: e,
+    };
+    let file = std::fs::File::create(path).map_err(|e| io(e.to_string()))?;
+    let mut buf = std::io::BufWriter::new(file);
+    std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF").map_err(|e| io(e.to_string()))?;
+    let mut w = csv::Writer::from_writer(buf);
+    w.write_record(COLUMNS).map_err(|e| io(e.to_string()))?;
+    for (i, r) in rows.iter().enumerate() {
+        w.write_record(cells(i, r)).map_err(|e| io(e.to_string()))?;
+    }
+    w.flush().map_err(|e| io(e.to_string()))
+}
+
+pub fn write_xlsx(conn: &Connection, path: &Path, year: i32, rows: &[ExportRow]) -> Result<()> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| Error::Io {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let text = Format::new().set_num_format("@");
+    let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
+    sheet.set_name(format!("{year}年度认定学时")).map_err(err)?;
+    for (c, h) in COLUMNS.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        sheet.write_number(row, 0, (i + 1) as f64).map_err(err)?;
+        sheet.write_string(row, 1, &r.name).map_err(err)?;
+        // Text, so Excel keeps all 18 digits.
+        sheet
+            .write_string_with_format(row, 2, &r.id_number, &text)
+            .map_err(err)?;
+        sheet.write_string(row, 3, r.subject.label()).map_err(err)?;
+        sheet.write_string(row, 4, r.category).map_err(err)?;
+        sheet.write_string(row, 5, &r.title).map_err(err)?;
+        sheet.write_string(row, 6, &r.start).map_err(err)?;
+        sheet.write_string(row, 7, &r.end).map_err(err)?;
+        sheet.write_number(row, 8, r.hours.as_f64()).map_err(err)?;
+        sheet.write_string(row, 9, &r.evidence).map_err(err)?;
+        sheet.write_string(row, 10, &r.reviewer).map_err(err)?;
+        sheet.write_string(row, 11, &r.reviewed_on).map_err(err)?;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(err)?;
+    for (c, w) in [
+        6.0, 10.0, 21.0, 9.0, 12.0, 30.0, 11.0, 11.0, 9.0, 20.0, 10.0, 11.0,
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.set_column_width(c as u16, *w).map_err(err)?;
+    }
+
+    let summary = book.add_worksheet();
+    summary.set_name("人员汇总").map_err(err)?;
+    let heads = [
+        "姓名",
+        "身份证号",
+        "部门",
+        "公需",
+        "专业",
+        "合计",
+        "是否达标",
+        "还差公需",
+        "还差专业",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        summary
+            .write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(err)?;
+    }
+    for (i, p) in progress::progress(conn, year, progress::today())?
+        .staff
+        .iter()
+        .enumerate()
+    {
+        let row = (i + 1) as u32;
+        summary.write_string(row, 0, &p.name).map_err(err)?;
+        summary
+            .write_string_with_format(row, 1, &p.id_number, &text)
+            .map_err(err)?;
+        summary.write_string(row, 2, &p.department).map_err(err)?;
+        summary
+            .write_number(row, 3, p.public.as_f64())
+            .map_err(err)?;
+        summary
+            .write_number(row, 4, p.professional.as_f64())
+            .map_err(err)?;
+        summary
+            .write_number(row, 5, p.total.as_f64())
+            .map_err(err)?;
+        summary
+            .write_string(row, 6, if p.compliant { "达标" } else { "未达标" })
+            .map_err(err)?;
+        summary
+            .write_number(row, 7, p.short_public.as_f64())
+            .map_err(err)?;
+        summary
+            .write_number(row, 8, p.short_professional.as_f64())
+            .map_err(err)?;
+    }
+    summary.set_freeze_panes(1, 0).map_err(err)?;
+    for (c, w) in [10.0, 21.0, 12.0, 8.0, 8.0, 8.0, 9.0, 9.0, 9.0]
+        .iter()
+        .enumerate()
+    {
+        summary.set_column_width(c as u16, *w).map_err(err)?;
+    }
+    book.save(path).map_err(err)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportSummary {
+    pub rows: usize,
+    pub path: String,
+}
+
+/// Writes `.csv` (UTF-8 with BOM) or `.xlsx`, and records the export in the audit trail.
+pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result<ExportSummary> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let rows = rows(conn, year)?;
+    let staged = crate::files::Staged::beside(path)?;
+    match ext.as_deref() {
+        Some("csv") => write_csv(staged.path(), &rows)?,
+        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows)?,
+        _ => return Err(Error::invalid("导出文件须为 .csv 或 .xlsx")),
+    }
+    let tx = db::write_tx(conn)?;
+    audit::append(
+        &tx,
+        &[audit::NewEvent {
+            actor: by,
+            action: Action::Export,
+            entity: "export",
+            entity_id: None,
+            entity_id_to: None,
+            before: None,
+            after: Some(
+                serde_json::json!({ "year": year, "file": crate::io::table::file_label(path), "rows": rows.len() }),
+            ),
+            reason: "",
+        }],
+    )?;
+    // The file appears and the export is recorded together; a failed commit takes the file back.
+    staged.publish()?;
+    if let Err(e) = tx.commit() {
+        let _ = std::fs::remove_file(path);
+        return Err(e.into());
+    }
+    Ok(ExportSummary {
+        rows: rows.len(),
+        path: path.display().to_string(),
+    })
+}
+
+/// Past exports, newest first, from the audit trail.
+pub fn history(conn: &Connection) -> Result<Vec<audit::Event>> {
+    let mut all: Vec<audit::Event> = audit::log(conn, None)?
+        .into_iter()
+        .filter(|e| e.action == "export")
+        .collect();
+    all.reverse();
+    Ok(all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::records::tests::{input, person};
+
+    fn ledger() -> (tempfile::TempDir, Connection, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = db::open(&dir.path().join("l.sqlite3")).unwrap();
+        let p = person(&conn, 101);
+        let mut posting = input(p.id, "posting", "2025-01-01", None);
+        posting.end = "2025-12-31".into();
+        posting.months = Some(6);
+        let ids: Vec<i64> = [
+            posting,
+            input(p.id, "training", "2025-03-01", Some(8)),
+            input(p.id, "city_platform", "2025-04-01", Some(20)),
+            input(p.id, "achievement", "2025-05-01", None),
+        ]
+        .iter()
+        .map(|i| crate::ledger::records::add(&mut conn, i).unwrap().id)
+        .collect();
+        crate::ledger::review::approve(&mut conn, &ids[..2], "王敏").unwrap();
+        (dir, conn, p.id_number)
+    }
+
+    #[test]
+    fn rows_split_postings_and_leave_out_the_city_platform_and_unapproved() {
+        let (_d, conn, _) = ledger();
+        let rows = rows(&conn, 2025).unwrap();
+        let got: Vec<(&str, Subject, Hours)> = rows
+            .iter()
+            .map(|r| (r.category, r.subject, r.hours))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("援派支教等", Subject::Public, Hours::from_whole(15)),
+                ("援派支教等", Subject::Professional, Hours::from_whole(30)),
+                ("培训进修", Subject::Professional, Hours::from_whole(8))
+            ]
+        );
+        assert_eq!(rows[0].reviewer, "王敏");
+    }
+
+    #[test]
+    fn csv_has_a_bom_and_xlsx_reads_back_with_ids_as_text() {
+        let (dir, mut conn, id) = ledger();
+        let csv = dir.path().join("out.csv");
+        assert_eq!(export(&mut conn, 2025, &csv, "王敏").unwrap().rows, 3);
+        let bytes = std::fs::read(&csv).unwrap();
+        assert!(bytes.starts_with(&[b"\xEF\xBB\xBF", "序号,姓名,身份证号".as_bytes()].concat()));
+        assert!(String::from_utf8_lossy(&bytes).contains(&id));
+
+        let xlsx = dir.path().join("out.xlsx");
+        export(&mut conn, 2025, &xlsx, "王敏").unwrap();
+        use calamine::{Data, Reader};
+        let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
+        assert_eq!(
+            book.sheet_names(),
+            vec!["2025年度认定学时".to_string(), "人员汇总".to_string()]
+        );
+        let sheet = book.worksheet_range("2025年度认定学时").unwrap();
+        assert_eq!(
+            sheet.get((1, 2)),
+            Some(&Data::String(id.clone())),
+            "ID kept as text"
+        );
+        assert_eq!(sheet.get((3, 8)), Some(&Data::Float(8.0)));
+        let summary = book.worksheet_range("人员汇总").unwrap();
+        assert_eq!(summary.get((1, 6)), Some(&Data::String("未达标".into())));
+        assert_eq!(history(&conn).unwrap().len(), 2);
+        assert!(export(&mut conn, 2025, &dir.path().join("x.txt"), "王敏").is_err());
+    }
+}

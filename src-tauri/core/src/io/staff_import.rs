@@ -1,0 +1,251 @@
+//! Files of staff (人员名册): CSV or XLSX, checked row by row against each other and the roster,
+//! stored all or nothing.
+
+use crate::error::{Result, RowError};
+use crate::io::table::{self, Column};
+use crate::ledger::staff::{self, StaffInput};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+pub const IMPORT_COLUMNS: [Column; 7] = [
+    Column {
+        label: "姓名",
+        aliases: &["name"],
+        required: true,
+    },
+    Column {
+        label: "身份证号",
+        aliases: &["id_number", "身份证号码", "公民身份号码", "id"],
+        required: true,
+    },
+    Column {
+        label: "部门",
+        aliases: &["department", "科室"],
+        required: true,
+    },
+    Column {
+        label: "职称系列",
+        aliases: &["title_series"],
+        required: false,
+    },
+    Column {
+        label: "现职称",
+        aliases: &["title", "职称"],
+        required: false,
+    },
+    Column {
+        label: "手机",
+        aliases: &["mobile", "phone", "手机号", "联系电话"],
+        required: false,
+    },
+    Column {
+        label: "在职状态",
+        aliases: &["employment", "status"],
+        required: false,
+    },
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportSummary {
+    pub imported: usize,
+}
+
+/// All or nothing: every bad row is reported, and nothing is written unless all rows are good.
+pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
+    let rows = table::read_table(path, &IMPORT_COLUMNS)?;
+    import_rows(
+        conn,
+        &table::file_label(path),
+        &rows,
+        false,
+        &table::no_progress,
+    )
+}
+
+/// Imports rows read with `IMPORT_COLUMNS`; with `dry_run` everything is checked and nothing kept.
+pub fn import_rows(
+    conn: &mut Connection,
+    file: &str,
+    rows: &[table::Row],
+    dry_run: bool,
+    progress: table::Progress<'_>,
+) -> Result<ImportSummary> {
+    let mut errors = Vec::new();
+    let mut good = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, row) in rows.iter().enumerate() {
+        table::report(progress, i, rows.len(), 10, 60, "检查数据");
+        let input = StaffInput {
+            name: row.get(0).into(),
+            id_number: row.get(1).into(),
+            department: row.get(2).into(),
+            title_series: row.get(3).into(),
+            title: row.get(4).into(),
+            mobile: row.get(5).into(),
+            employment: row.get(6).into(),
+        };
+        match staff::validate(&input) {
+            Ok((v, _)) => {
+                if let Some(first) = seen.insert(v.id_number.clone(), row.line) {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: "身份证号".into(),
+                        message: format!("与第{first}行身份证号重复"),
+                    });
+                } else if let Some(existing) = staff::find_by_id_number(conn, &v.id_number)? {
+                    errors.push(RowError {
+                        line: row.line,
+                        column: "身份证号".into(),
+                        message: staff::duplicate_message(&existing),
+                    });
+                } else {
+                    good.push(v);
+                }
+            }
+            Err(errs) => errors.extend(errs.into_iter().map(|(c, m)| RowError {
+                line: row.line,
+                column: c.into(),
+                message: m,
+            })),
+        }
+    }
+    let good = table::all_or_nothing(file, errors, good)?;
+    staff::insert_all(conn, &good, dry_run, &|i, n| {
+        table::report(progress, i, n, 70, 30, "写入台账")
+    })?;
+    Ok(ImportSummary {
+        imported: good.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::idcard::tests::make_id;
+    use crate::error::Error;
+    use crate::ledger::staff::{find_by_id_number, list, SortKey, StaffQuery};
+
+    fn write(dir: &tempfile::TempDir, name: &str, content: &[u8]) -> std::path::PathBuf {
+        let p = dir.path().join(name);
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    #[test]
+    fn import_is_all_or_nothing_and_lists_every_bad_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let good = make_id("370402", "19800202", "201");
+        let content = format!(
+            "姓名,身份证号,部门\n王一,{good},内科\n,{good}1,外科\n李二,110105194912310021,外科\n赵三,{good},内科\n"
+        );
+        let p = write(&dir, "staff.csv", content.as_bytes());
+        let err = import_csv(&mut conn, &p).unwrap_err();
+        let Error::Rows { file, errors } = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(file, "staff.csv");
+        let lines: Vec<(usize, &str)> =
+            errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(
+            lines,
+            vec![
+                (3, "姓名"),
+                (3, "身份证号"),
+                (4, "身份证号"),
+                (5, "身份证号")
+            ]
+        );
+        assert!(
+            err.to_string()
+                .contains("staff.csv：第4行，身份证号：身份证号校验码错误"),
+            "{err}"
+        );
+        assert_eq!(
+            list(&conn, &StaffQuery::default()).unwrap().0,
+            0,
+            "nothing written"
+        );
+    }
+
+    #[test]
+    fn import_accepts_bom_english_headers_and_optional_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = make_id("370402", "19800202", "201");
+        let b = make_id("370402", "19800202", "202");
+        let content = format!("\u{feff}name,id_number,department,title,mobile\n王一,{a},内科,主治医师,13800000000\n李二, {b} ,外科,,\n\n,,\n");
+        let p = write(&dir, "en.csv", content.as_bytes());
+        assert_eq!(import_csv(&mut conn, &p).unwrap().imported, 2);
+        let (_, all) = list(
+            &conn,
+            &StaffQuery {
+                sort: SortKey::Created,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(all[0].title, "主治医师");
+        assert_eq!(all[1].id_number, b, "spaces trimmed");
+    }
+
+    #[test]
+    fn import_reports_a_missing_header_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let p = write(&dir, "h.csv", "姓名,部门\n王一,内科\n".as_bytes());
+        assert!(import_csv(&mut conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("第1行，身份证号：表头缺少“身份证号”列"));
+    }
+
+    #[test]
+    fn gbk_csv_from_chinese_excel_is_read_correctly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let id = make_id("370402", "19800202", "201");
+        let text = format!("姓名,身份证号,部门\r\n王一,{id},内科\r\n");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let p = write(&dir, "gbk.csv", &gbk);
+        assert_eq!(import_csv(&mut conn, &p).unwrap().imported, 1);
+        assert_eq!(find_by_id_number(&conn, &id).unwrap().unwrap().name, "王一");
+        let p = write(&dir, "junk.csv", b"\x80\x80\x80,\xff\n");
+        assert!(import_csv(&mut conn, &p)
+            .unwrap_err()
+            .to_string()
+            .contains("无法识别文件编码"));
+    }
+
+    #[test]
+    fn xlsx_with_a_title_row_numeric_ids_and_blank_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let good = make_id("370402", "19800202", "201");
+        let path = dir.path().join("人员.xlsx");
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet
+            .write_string(0, 0, "2025年度专业技术人员名册")
+            .unwrap();
+        for (c, h) in ["姓名", "身份证号", "部门"].iter().enumerate() {
+            sheet.write_string(1, c as u16, *h).unwrap();
+        }
+        sheet.write_string(2, 0, "王一 ").unwrap();
+        sheet.write_string(2, 1, &good).unwrap();
+        sheet.write_string(2, 2, "内科").unwrap();
+        sheet.write_string(3, 0, "李二").unwrap();
+        sheet.write_number(3, 1, 370402198002022010.0).unwrap(); // typed as a number: digits lost
+        sheet.write_string(3, 2, "外科").unwrap();
+        sheet.write_string(6, 0, "").unwrap(); // trailing blank rows
+        book.save(&path).unwrap();
+        let err = import_csv(&mut conn, &path).unwrap_err().to_string();
+        assert!(
+            err.contains("人员.xlsx：第4行，身份证号：身份证号被存成了数字"),
+            "{err}"
+        );
+        assert_eq!(list(&conn, &StaffQuery::default()).unwrap().0, 0);
+    }
+}

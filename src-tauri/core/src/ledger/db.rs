@@ -1,0 +1,269 @@
+//! The ledger file: opening, pragmas, versioned migrations.
+
+use crate::domain::codes::Code;
+use crate::error::{Error, Result};
+pub use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+struct Migration {
+    sql: &'static str,
+    /// Data that is easier to state in Rust than in SQL, inserted in the same transaction.
+    seed: Option<fn(&Connection) -> Result<()>>,
+}
+
+/// Each entry moves the schema one version up (`user_version`); never edit a shipped file,
+/// append a new one.
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: include_str!("migrations/0001_roster.sql"),
+        seed: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0002_hours.sql"),
+        seed: Some(crate::ledger::policy::seed),
+    },
+    Migration {
+        sql: include_str!("migrations/0003_review.sql"),
+        seed: None,
+    },
+    Migration {
+        sql: include_str!("migrations/0004_plans.sql"),
+        seed: None,
+    },
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub const APP_IDENTIFIER: &str = "cn.celedger.desktop";
+pub const DB_ENV: &str = "CE_LEDGER_DB";
+
+/// `--db` beats `CE_LEDGER_DB`, which beats the per-user data directory the desktop app uses too.
+pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("ledger.sqlite3")
+}
+
+/// Opens (creating if needed) and migrates the ledger.
+pub fn open(path: &Path) -> Result<Connection> {
+    let open_err = |reason: String| Error::Open {
+        path: path.display().to_string(),
+        reason,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
+    }
+    let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// An in-memory ledger for tests and benchmarks.
+pub fn open_in_memory() -> Result<Connection> {
+    let mut conn = Connection::open_in_memory()?;
+    configure(&conn)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// How long a writer waits for another process (the desktop app, the CLI) to finish writing.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
+    let _ = mode; // in-memory databases answer "memory"
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: current,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if current == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // Re-read inside the write lock: another process may have migrated meanwhile.
+    let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(m.sql)?;
+        if let Some(seed) = m.seed {
+            seed(&tx)?;
+        }
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// A write transaction that takes the lock up front, so concurrent writers wait (busy timeout)
+/// instead of failing half-way, and the audit chain cannot fork.
+pub fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
+    Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
+/// A search fragment made literal for `LIKE … ESCAPE '\\'`: a typed % or _ matches itself.
+pub fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// ` LIMIT ?n OFFSET ?m` for a 1-based page after `bound` other parameters, with its values;
+/// nothing (all rows) when `page_size` is 0.
+pub fn page_clause(page: u32, page_size: u32, bound: usize) -> (String, Vec<i64>) {
+    if page_size == 0 {
+        return (String::new(), Vec::new());
+    }
+    let offset = (page.max(1) as i64 - 1) * page_size as i64;
+    (
+        format!(" LIMIT ?{} OFFSET ?{}", bound + 1, bound + 2),
+        vec![page_size as i64, offset],
+    )
+}
+
+/// A code stored in the ledger that no code list knows: only an edit made outside the program
+/// leaves one, so reading stops with this message instead of guessing.
+#[derive(Debug, thiserror::Error)]
+#[error("台账中的{kind}“{code}”无法识别（台账文件可能被其他程序改动过）")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
+/// At most 12 printable characters: enough to recognise a code, too few to carry an ID number.
+fn shown_code(stored: &str) -> String {
+    let printable: Vec<char> = stored.chars().filter(|c| !c.is_control()).collect();
+    let mut shown: String = printable.iter().take(12).collect();
+    if printable.len() > 12 {
+        shown.push('…');
+    }
+    shown
+}
+
+fn decode<T: Code>(stored: &str, col: usize) -> rusqlite::Result<T> {
+    T::parse(stored).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            col,
+            rusqlite::types::Type::Text,
+            Box::new(UnknownCode {
+                kind: T::KIND,
+                code: shown_code(stored),
+            }),
+        )
+    })
+}
+
+/// Column `col` of a row as a code of list `T`; an unknown code is an error, never a default.
+pub fn code_col<T: Code>(r: &rusqlite::Row<'_>, col: usize) -> rusqlite::Result<T> {
+    let value = r.get_ref(col)?;
+    let text = value.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(col, value.data_type(), Box::new(e))
+    })?;
+    decode(text, col)
+}
+
+/// As [`code_col`], for a column that may be NULL.
+pub fn opt_code_col<T: Code>(r: &rusqlite::Row<'_>, col: usize) -> rusqlite::Result<Option<T>> {
+    r.get::<_, Option<String>>(col)?
+        .map(|s| decode(&s, col))
+        .transpose()
+}
+
+pub fn now_local() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_open_creates_file_with_wal_and_current_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/ledger.sqlite3");
+        let conn = open(&path).unwrap();
+        assert!(path.exists());
+        let mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = conn
+            .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        drop(conn);
+        open(&path).expect("reopening a current ledger works");
+    }
+
+    #[test]
+    fn newer_ledger_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        drop(open(&path).unwrap());
+        {
+            let c = Connection::open(&path).unwrap();
+            c.pragma_update(None, "user_version", SCHEMA_VERSION + 5)
+                .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let err = open(&path).unwrap_err();
+        assert!(matches!(err, Error::NewerSchema { .. }));
+        assert!(err.to_string().contains("更新版本"));
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn explicit_path_beats_environment() {
+        let p = resolve_path(Some(Path::new("/tmp/x.sqlite3")));
+        assert_eq!(p, PathBuf::from("/tmp/x.sqlite3"));
+        let default = resolve_path(None);
+        assert!(default.to_string_lossy().ends_with("ledger.sqlite3"));
+    }
+
+    #[test]
+    fn a_second_writer_waits_then_gets_a_chinese_message_not_database_is_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let mut holder = open(&path).unwrap();
+        let mut waiter = open(&path).unwrap();
+        waiter
+            .busy_timeout(std::time::Duration::from_millis(200))
+            .unwrap();
+        let held = write_tx(&mut holder).unwrap();
+        let err = write_tx(&mut waiter).map(|_| ()).unwrap_err();
+        assert!(matches!(err, Error::Busy { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains("另一个程序") && text.contains("没有做任何修改"),
+            "{text}"
+        );
+        assert!(!text.contains("locked"), "{text}");
+        // Readers are never blocked by the writer (WAL), and the lock frees on commit.
+        let v: i64 = waiter
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, SCHEMA_VERSION);
+        held.commit().unwrap();
+        write_tx(&mut waiter).unwrap().commit().unwrap();
+    }
+}

@@ -1,0 +1,335 @@
+//! Evidence files: copied into the ledger's data directory under their SHA-256, stored once
+//! however often attached, kept read-only, and removed only when no record uses them.
+
+use crate::domain::rules::Status;
+use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action};
+use crate::ledger::db;
+use crate::ledger::records;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+pub const MAX_BYTES: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub file_id: i64,
+    pub name: String,
+    pub size: i64,
+    pub mime: String,
+    pub sha256: String,
+}
+
+/// Recognises the file kinds a certificate or scan comes in by their first bytes, not their name.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// The name shown to people: the last path component, without control characters.
+pub fn clean_name(raw: &str) -> String {
+    let name = crate::files::display_name(raw);
+    if name.is_empty() {
+        "证明材料".into()
+    } else {
+        name
+    }
+}
+
+/// `<ledger dir>/evidence`, next to the ledger file.
+pub fn dir(conn: &Connection) -> Result<PathBuf> {
+    let path = conn
+        .path()
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| Error::invalid("内存台账不能保存证明材料文件"))?;
+    Ok(PathBuf::from(path)
+        .parent()
+        .map(|p| p.join("evidence"))
+        .unwrap_or_else(|| PathBuf::from("evidence")))
+}
+
+fn file_path(conn: &Connection, sha256: &str) -> Result<PathBuf> {
+    // The name is our own hex digest; anything else would be a path escape.
+    if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::invalid("证明材料文件标识无效"));
+    }
+    Ok(dir(conn)?.join(sha256))
+}
+
+pub fn attach(
+    conn: &mut Connection,
+    record_id: i64,
+    original_name: &str,
+    bytes: &[u8],
+    by: &str,
+) -> Result<Attachment> {
+    let record = records::get(conn, record_id)?;
+    if matches!(record.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{record_id}已{}，不能再添加证明材料",
+            record.status_label
+        )));
+    }
+    if bytes.is_empty() {
+        return Err(Error::invalid("证明材料文件是空的"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(Error::invalid(format!(
+            "证明材料文件过大（{:.1} MB），单个文件不超过20 MB",
+            bytes.len() as f64 / 1048576.0
+        )));
+    }
+    let mime = sniff(bytes)
+        .ok_or_else(|| Error::invalid("只接受 PDF、PNG、JPG、GIF、WebP 格式的证明材料"))?;
+    let name = clean_name(original_name);
+    let sha = audit::hex(&Sha256::digest(bytes));
+    let target = file_path(conn, &sha)?;
+    if !target.exists() {
+        let io = |e: std::io::Error| Error::Io {
+            path: name.clone(),
+            reason: e.to_string(),
+        };
+        std::fs::create_dir_all(target.parent().expect("evidence dir")).map_err(io)?;
+        let tmp = target.with_extension("part");
+        std::fs::write(&tmp, bytes).map_err(io)?;
+        let mut perms = std::fs::metadata(&tmp).map_err(io)?.permissions();
+        perms.set_readonly(true);
+        std::fs::set_permissions(&tmp, perms).map_err(io)?;
+        std::fs::rename(&tmp, &target).map_err(io)?;
+    }
+    let tx = db::write_tx(conn)?;
+    tx.execute(
+        "INSERT INTO evidence_file (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO NOTHING",
+        params![sha, bytes.len() as i64, mime, db::now_local()],
+    )?;
+    let file_id: i64 = tx.query_row(
+        "SELECT id FROM evidence_file WHERE sha256 = ?1",
+        [&sha],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO record_evidence (record_id, file_id, original_name) VALUES (?1, ?2, ?3)
+         ON CONFLICT(record_id, file_id) DO UPDATE SET original_name = ?3",
+        params![record_id, file_id, name],
+    )?;
+    audit::append(
+        &tx,
+        &[audit::NewEvent {
+            actor: by,
+            action: Action::Attach,
+            entity: "record",
+            entity_id: Some(record_id),
+            entity_id_to: None,
+            before: None,
+            after: Some(serde_json::json!({ "file": name, "sha256": sha, "size": bytes.len() })),
+            reason: "",
+        }],
+    )?;
+    tx.commit()?;
+    Ok(Attachment {
+        file_id,
+        name,
+        size: bytes.len() as i64,
+        mime: mime.into(),
+        sha256: sha,
+    })
+}
+
+pub fn list(conn: &Connection, record_id: i64) -> Result<Vec<Attachment>> {
+    let mut stmt = conn.prepare(
+        "SELECT f.id, e.original_name, f.size, f.mime, f.sha256 FROM record_evidence e JOIN evidence_file f ON f.id = e.file_id
+         WHERE e.record_id = ?1 ORDER BY e.rowid",
+    )?;
+    let rows = stmt.query_map([record_id], |r| {
+        Ok(Attachment {
+            file_id: r.get(0)?,
+            name: r.get(1)?,
+            size: r.get(2)?,
+            mime: r.get(3)?,
+            sha256: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// Reads a stored file only if it and its folder are what the program made: a regular file,
+/// not a symlink planted to reach outside the ledger's folder (or a device that never ends).
+fn read_stored(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let io = |e: std::io::Error| Error::Io {
+        path: "证明材料".into(),
+        reason: e.to_string(),
+    };
+    let refuse =
+        || Error::invalid("证明材料文件或其目录被替换成了链接或特殊文件，为安全起见不予读取");
+    let folder = path
+        .parent()
+        .expect("stored files sit in the evidence folder");
+    if std::fs::symlink_metadata(folder)
+        .map_err(io)?
+        .file_type()
+        .is_symlink()
+    {
+        return Err(refuse());
+    }
+    let meta = std::fs::symlink_metadata(path).map_err(io)?;
+    if !meta.file_type().is_file() || meta.len() > MAX_BYTES as u64 {
+        return Err(refuse());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
+}
+
+/// The bytes of a stored file, for preview; checked against its hash.
+pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
+    let (sha, mime): (String, String) = conn
+        .query_row(
+            "SELECT sha256, mime FROM evidence_file WHERE id = ?1",
+            [file_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound("该证明材料".into()))?;
+    let bytes = read_stored(&file_path(conn, &sha)?)?;
+    if audit::hex(&Sha256::digest(&bytes)) != sha {
+        return Err(Error::invalid("证明材料文件已被改动，与登记时不一致"));
+    }
+    Ok((mime, bytes))
+}
+
+/// Deletes stored files no record links to any more.
+pub fn collect_garbage(conn: &Connection) -> Result<usize> {
+    let orphans: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, sha256 FROM evidence_file WHERE id NOT IN (SELECT file_id FROM record_evidence)")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows
+    };
+    for (id, sha) in &orphans {
+        conn.execute("DELETE FROM evidence_file WHERE id = ?1", [id])?;
+        if let Ok(p) = file_path(conn, sha) {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    Ok(orphans.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::records::tests::{input, person};
+
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but sniffable";
+
+    fn ledger() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = db::open(&dir.path().join("ledger.sqlite3")).unwrap();
+        (dir, conn)
+    }
+
+    #[test]
+    fn same_file_is_stored_once_and_kept_while_used() {
+        let (dir, mut conn) = ledger();
+        let p = person(&conn, 101);
+        let mut no_text = input(p.id, "training", "2025-03-01", Some(8));
+        no_text.evidence.clear();
+        let a = records::add(&mut conn, &no_text).unwrap();
+        let b = records::add(&mut conn, &no_text).unwrap();
+        let fa = attach(&mut conn, a.id, "C:\\扫描\\证书.png", PNG, "王敏").unwrap();
+        let fb = attach(&mut conn, b.id, "../../证书副本.png", PNG, "王敏").unwrap();
+        assert_eq!(fa.file_id, fb.file_id);
+        assert_eq!(
+            (fa.name.as_str(), fb.name.as_str()),
+            ("证书.png", "证书副本.png")
+        );
+        let stored = dir.path().join("evidence").join(&fa.sha256);
+        assert!(stored.exists() && std::fs::metadata(&stored).unwrap().permissions().readonly());
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("evidence"))
+                .unwrap()
+                .count(),
+            1
+        );
+        assert_eq!(read(&conn, fa.file_id).unwrap().1, PNG);
+        assert!(records::get(&conn, a.id).unwrap().has_evidence());
+
+        records::delete(&mut conn, a.id).unwrap();
+        assert!(stored.exists(), "still used by record b");
+        records::delete(&mut conn, b.id).unwrap();
+        assert!(!stored.exists(), "removed once nothing uses it");
+    }
+
+    #[test]
+    fn wrong_kinds_sizes_and_locked_records_are_refused() {
+        let (_dir, mut conn) = ledger();
+        let p = person(&conn, 101);
+        let r = records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(8))).unwrap();
+        assert!(attach(&mut conn, r.id, "a.exe", b"MZ\x90\0", "王敏")
+            .unwrap_err()
+            .to_string()
+            .contains("只接受"));
+        assert!(attach(&mut conn, r.id, "a.png", b"", "王敏")
+            .unwrap_err()
+            .to_string()
+            .contains("空的"));
+        let mut big = PNG.to_vec();
+        big.resize(MAX_BYTES + 1, 0);
+        assert!(attach(&mut conn, r.id, "big.png", &big, "王敏")
+            .unwrap_err()
+            .to_string()
+            .contains("20 MB"));
+        assert!(list(&conn, r.id).unwrap().is_empty());
+        assert!(file_path(&conn, "../../etc/passwd").is_err());
+    }
+
+    #[test]
+    fn names_are_cleaned_of_paths_and_control_characters() {
+        assert_eq!(clean_name("../../x"), "x");
+        assert_eq!(clean_name("证书\u{7}\n.pdf"), "证书.pdf");
+        assert_eq!(clean_name(".."), "证明材料");
+    }
+
+    #[test]
+    fn a_stored_file_or_folder_swapped_for_a_link_is_not_followed() {
+        let (dir, mut conn) = ledger();
+        let p = person(&conn, 102);
+        let r = records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(8))).unwrap();
+        let f = attach(&mut conn, r.id, "证书.png", PNG, "王敏").unwrap();
+        let folder = dir.path().join("evidence");
+        let stored = folder.join(&f.sha256);
+
+        // The file replaced by a link to a device that never ends: refused at once, nothing read.
+        std::fs::remove_file(&stored).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", &stored).unwrap();
+        let err = read(&conn, f.file_id).unwrap_err().to_string();
+        assert!(err.contains("链接"), "{err}");
+
+        // The folder replaced by a link to another folder holding the same name.
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join(&f.sha256), PNG).unwrap();
+        std::fs::remove_file(&stored).unwrap();
+        std::fs::remove_dir(&folder).unwrap();
+        std::os::unix::fs::symlink(outside.path(), &folder).unwrap();
+        let err = read(&conn, f.file_id).unwrap_err().to_string();
+        assert!(err.contains("链接"), "{err}");
+    }
+}

@@ -1,0 +1,432 @@
+//! Where every person stands against the year's requirement, and the unit dashboard.
+
+use crate::domain::hours::Hours;
+use crate::domain::idcard;
+use crate::error::{Error, Result};
+use crate::ledger::policy::{self, YearPolicy};
+use crate::ledger::records::{self, Record, RecordFilter};
+use crate::ledger::staff::{self, StaffRow};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The local calendar date, which drives every days-left figure.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonProgress {
+    pub staff_id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub department: String,
+    pub public: Hours,
+    pub professional: Hours,
+    pub total: Hours,
+    /// Claimed hours still awaiting the unit's audit.
+    pub pending: Hours,
+    pub compliant: bool,
+    pub short_public: Hours,
+    pub short_professional: Hours,
+    pub title_applicant: bool,
+    pub materials_date: Option<NaiveDate>,
+    /// The study deadline, or for a title applicant the 5th working day before the materials date.
+    pub deadline: NaiveDate,
+    pub days_left: i64,
+    /// When the unit last told this person about their hours (any notice naming them).
+    pub last_notified: Option<NaiveDate>,
+}
+
+impl PersonProgress {
+    pub fn shortfall(&self) -> Hours {
+        self.short_public + self.short_professional
+    }
+    fn masked(mut self) -> Self {
+        self.id_number = idcard::mask(&self.id_number);
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Progress {
+    pub year: i32,
+    pub staff: Vec<PersonProgress>,
+}
+
+/// Compliant ⇔ public ≥ requirement AND professional ≥ requirement (README, 认定规则): surplus in one
+/// does not make up the other.
+pub fn assess(policy: &YearPolicy, public: Hours, professional: Hours) -> (bool, Hours, Hours) {
+    let short_public = policy.public_required.saturating_sub(public);
+    let short_professional = policy.professional_required.saturating_sub(professional);
+    let short_total = policy.total_required.saturating_sub(public + professional);
+    let compliant = short_public == Hours::ZERO
+        && short_professional == Hours::ZERO
+        && short_total == Hours::ZERO;
+    (compliant, short_public, short_professional)
+}
+
+/// Every active person's standing in `year`, in roster order. `today` drives days-left.
+pub fn progress(conn: &Connection, year: i32, today: NaiveDate) -> Result<Progress> {
+    Ok(Progress {
+        year,
+        staff: standings(conn, year, today, None)?,
+    })
+}
+
+/// Standings of all active staff, or of one person (archived or not).
+fn standings(
+    conn: &Connection,
+    year: i32,
+    today: NaiveDate,
+    only: Option<i64>,
+) -> Result<Vec<PersonProgress>> {
+    let policy = policy::get_or_create(conn, year)?;
+    let cal = policy::calendar(conn)?;
+    let applicants: HashMap<i64, NaiveDate> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT staff_id, materials_date FROM title_applicant WHERE year = ?1",
+        )?;
+        let rows = stmt.query_map([year], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.filter_map(|r| r.ok())
+            .filter_map(|(id, d)| {
+                NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .ok()
+                    .map(|d| (id, d))
+            })
+            .collect()
+    };
+    // One person reads only their own rows; everyone streams the covering index in staff order.
+    let (record_filter, staff_filter) = match only {
+        Some(_) => ("year = ?1 AND staff_id = ?2", "s.id = ?2"),
+        None => ("year = ?1 AND ?2 IS NULL", "s.archived = 0"),
+    };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id, s.id_number, s.name, s.department,
+                COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0),
+                (SELECT MAX(n.date) FROM notice_recipient nr JOIN notice n ON n.id = nr.notice_id WHERE nr.staff_id = s.id)
+         FROM staff s
+         LEFT JOIN (SELECT staff_id, SUM(rec_public) AS public, SUM(rec_professional) AS professional,
+                           SUM(CASE WHEN status = 'pending' THEN COALESCE(claimed, expected) ELSE 0 END) AS pending
+                    FROM record WHERE {record_filter} GROUP BY staff_id) t ON t.staff_id = s.id
+         WHERE {staff_filter}
+         ORDER BY s.department, s.name, s.id"
+    ))?;
+    let rows = stmt.query_map(params![year, only], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Hours>(4)?,
+            r.get::<_, Hours>(5)?,
+            r.get::<_, Hours>(6)?,
+            r.get::<_, Option<String>>(7)?,
+        ))
+    })?;
+    let mut staff = Vec::new();
+    for row in rows {
+        let (staff_id, id_number, name, department, public, professional, pending, notified) = row?;
+        let last_notified = notified.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+        let (compliant, short_public, short_professional) = assess(&policy, public, professional);
+        let materials_date = applicants.get(&staff_id).copied();
+        let deadline = match materials_date {
+            Some(d) => policy::working_days_before(d, policy::TITLE_APPLICANT_WORKING_DAYS, &cal)
+                .min(policy.study_deadline),
+            None => policy.study_deadline,
+        };
+        staff.push(PersonProgress {
+            staff_id,
+            id_number,
+            name,
+            department,
+            public,
+            professional,
+            total: public + professional,
+            pending,
+            compliant,
+            short_public,
+            short_professional,
+            title_applicant: materials_date.is_some(),
+            materials_date,
+            deadline,
+            days_left: (deadline - today).num_days(),
+            last_notified,
+        });
+    }
+    Ok(staff)
+}
+
+/// Marks (or with `None` unmarks) a person as applying for a title this year (拟申报职称).
+pub fn set_title_applicant(
+    conn: &Connection,
+    staff_id: i64,
+    year: i32,
+    materials_date: Option<NaiveDate>,
+) -> Result<()> {
+    staff::get(conn, staff_id)?;
+    match materials_date {
+        Some(d) => {
+            if chrono::Datelike::year(&d) != year {
+                return Err(Error::invalid(format!("材料报送日期{d}不在{year}年内")));
+            }
+            conn.execute(
+                "INSERT INTO title_applicant (staff_id, year, materials_date) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(staff_id, year) DO UPDATE SET materials_date = ?3",
+                params![staff_id, year, d.to_string()],
+            )?;
+        }
+        None => {
+            conn.execute(
+                "DELETE FROM title_applicant WHERE staff_id = ?1 AND year = ?2",
+                params![staff_id, year],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonPage {
+    pub staff: StaffRow,
+    pub year: i32,
+    pub policy: YearPolicy,
+    pub progress: PersonProgress,
+    pub records: Vec<Record>,
+}
+
+/// One person's year: standing, and every record with its recognised hours and reason (IDs masked).
+pub fn person_page(
+    conn: &Connection,
+    staff_id: i64,
+    year: i32,
+    today: NaiveDate,
+) -> Result<PersonPage> {
+    let person = staff::get(conn, staff_id)?;
+    let policy = policy::get_or_create(conn, year)?;
+    let standing = standings(conn, year, today, Some(staff_id))?
+        .pop()
+        .expect("the person exists")
+        .masked();
+    let records = records::list(
+        conn,
+        &RecordFilter {
+            year: Some(year),
+            staff_id: Some(staff_id),
+            ..Default::default()
+        },
+    )?
+    .into_iter()
+    .map(Record::masked)
+    .collect();
+    Ok(PersonPage {
+        staff: person.into(),
+        year,
+        policy,
+        progress: standing,
+        records,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DepartmentStat {
+    pub department: String,
+    pub done: usize,
+    pub short: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub year: i32,
+    pub policy: YearPolicy,
+    pub today: NaiveDate,
+    pub staff_count: usize,
+    pub done: usize,
+    pub short: usize,
+    pub pending_records: usize,
+    pub study_days_left: i64,
+    pub plan_days_left: i64,
+    pub applicants_at_risk: usize,
+    /// The unit's own plans of the year not yet 已备案 (the May 20 filing deadline).
+    pub plans_unfiled: usize,
+    pub by_department: Vec<DepartmentStat>,
+    /// Who is short: title applicants first (by their deadline), then the largest shortfall. IDs masked.
+    pub short_list: Vec<PersonProgress>,
+}
+
+pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashboard> {
+    let p = progress(conn, year, today)?;
+    let policy = policy::get_or_create(conn, year)?;
+    let pending_records: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM record WHERE year = ?1 AND status = 'pending'",
+        [year],
+        |r| r.get(0),
+    )?;
+    let mut by_department: BTreeMap<String, DepartmentStat> = BTreeMap::new();
+    for s in &p.staff {
+        let name = if s.department.is_empty() {
+            "（未填部门）".to_string()
+        } else {
+            s.department.clone()
+        };
+        let e = by_department.entry(name.clone()).or_insert(DepartmentStat {
+            department: name,
+            done: 0,
+            short: 0,
+        });
+        if s.compliant {
+            e.done += 1;
+        } else {
+            e.short += 1;
+        }
+    }
+    let mut short_list: Vec<PersonProgress> = p
+        .staff
+        .iter()
+        .filter(|s| !s.compliant)
+        .cloned()
+        .map(PersonProgress::masked)
+        .collect();
+    short_list.sort_by(|a, b| {
+        b.title_applicant
+            .cmp(&a.title_applicant)
+            .then(a.deadline.cmp(&b.deadline))
+            .then(b.shortfall().cmp(&a.shortfall()))
+            .then(a.name.cmp(&b.name))
+    });
+    let done = p.staff.iter().filter(|s| s.compliant).count();
+    Ok(Dashboard {
+        year,
+        today,
+        staff_count: p.staff.len(),
+        done,
+        short: p.staff.len() - done,
+        pending_records: pending_records as usize,
+        study_days_left: (policy.study_deadline - today).num_days(),
+        plan_days_left: (policy.plan_deadline - today).num_days(),
+        applicants_at_risk: short_list.iter().filter(|s| s.title_applicant).count(),
+        plans_unfiled: crate::ledger::plan::unfiled_count(conn, year)?,
+        by_department: by_department.into_values().collect(),
+        short_list,
+        policy,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::rules::Status;
+    use crate::ledger::records::tests::{input, person};
+    use crate::ledger::records::{add, set_status};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn compliance_needs_both_parts() {
+        let p = policy::builtin_2025();
+        assert_eq!(
+            assess(&p, Hours::from_whole(30), Hours::from_whole(60)),
+            (true, Hours::ZERO, Hours::ZERO)
+        );
+        let (ok, sp, spro) = assess(&p, Hours::from_whole(60), Hours::from_whole(50));
+        assert!(!ok, "surplus public does not make up professional");
+        assert_eq!((sp, spro), (Hours::ZERO, Hours::from_whole(10)));
+        assert_eq!(assess(&p, Hours(299), Hours::from_whole(100)).1, Hours(1));
+    }
+
+    #[test]
+    fn progress_sums_recognised_hours_and_pending_claims() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = person(&conn, 101);
+        let b = person(&conn, 102);
+        let mut posting = input(a.id, "posting", "2025-01-01", None);
+        posting.end = "2025-12-31".into();
+        posting.months = Some(12);
+        let id = add(&mut conn, &posting).unwrap().id;
+        set_status(&conn, id, Status::Approved).unwrap();
+        add(&mut conn, &input(b.id, "training", "2025-03-01", Some(8))).unwrap();
+        add(
+            &mut conn,
+            &input(b.id, "city_platform", "2025-03-01", Some(12)),
+        )
+        .unwrap();
+        let p = progress(&conn, 2025, d("2025-12-01")).unwrap();
+        let pa = p.staff.iter().find(|s| s.staff_id == a.id).unwrap();
+        assert!(pa.compliant && pa.total == Hours::from_whole(90));
+        let pb = p.staff.iter().find(|s| s.staff_id == b.id).unwrap();
+        assert_eq!(
+            (
+                pb.public,
+                pb.pending,
+                pb.short_public,
+                pb.short_professional
+            ),
+            (
+                Hours::from_whole(12),
+                Hours::from_whole(8),
+                Hours::from_whole(18),
+                Hours::from_whole(60)
+            )
+        );
+        assert_eq!(pb.days_left, 30);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["staff"][1]["public"], 12.0);
+    }
+
+    #[test]
+    fn title_applicants_get_the_earlier_deadline_and_lead_the_short_list() {
+        let conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = person(&conn, 101);
+        let b = person(&conn, 102);
+        set_title_applicant(&conn, b.id, 2025, Some(d("2025-10-13"))).unwrap();
+        let dash = dashboard(&conn, 2025, d("2025-09-01")).unwrap();
+        assert_eq!(
+            (
+                dash.staff_count,
+                dash.done,
+                dash.short,
+                dash.applicants_at_risk
+            ),
+            (2, 0, 2, 1)
+        );
+        assert_eq!(dash.short_list[0].staff_id, b.id);
+        assert_eq!(dash.short_list[0].deadline, d("2025-09-29"));
+        assert!(
+            dash.short_list[0].id_number.contains("**"),
+            "dashboard IDs are masked"
+        );
+        assert_eq!(dash.short_list[1].staff_id, a.id);
+        assert_eq!(
+            dash.plan_days_left,
+            (d("2025-05-20") - d("2025-09-01")).num_days()
+        );
+        assert!(set_title_applicant(&conn, a.id, 2025, Some(d("2026-01-10"))).is_err());
+        set_title_applicant(&conn, b.id, 2025, None).unwrap();
+        assert_eq!(
+            dashboard(&conn, 2025, d("2025-09-01"))
+                .unwrap()
+                .applicants_at_risk,
+            0
+        );
+    }
+
+    #[test]
+    fn person_page_shows_masked_records_with_reasons() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = person(&conn, 101);
+        add(&mut conn, &input(a.id, "achievement", "2025-03-01", None)).unwrap();
+        let page = person_page(&conn, a.id, 2025, d("2025-06-01")).unwrap();
+        assert_eq!(page.records.len(), 1);
+        assert!(page.records[0].id_number.contains("**********"));
+        assert_eq!(
+            page.progress.pending,
+            Hours::from_whole(10),
+            "fixed-hour claims count as pending by the rule"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! Hour records: one activity of one person. Reading (`query`), the recognition cache kept on
+//! every row (`recognition`) and writing (`write`); what a record may hold is checked in
+//! `domain::record`, and files of records are read in `io::record_import`.
+
+mod query;
+mod recognition;
+mod write;
+
+pub use crate::domain::record::{validate, RecordInput, ValidRecord};
+pub use query::{get, list, page, Record, RecordFilter, RecordPage};
+pub use recognition::{refresh, refresh_year};
+pub(crate) use write::record_event;
+#[cfg(test)]
+pub use write::set_status;
+pub use write::{add, delete, insert_batch, preview, update, RecordImportSummary};
+
+#[cfg(test)]
+pub(crate) mod tests;

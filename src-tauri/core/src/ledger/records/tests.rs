@@ -1,0 +1,238 @@
+use super::*;
+use crate::domain::hours::Hours;
+use crate::domain::idcard::tests::make_id;
+use crate::domain::rules::Status;
+use crate::ledger::staff::{self, StaffInput};
+use rusqlite::Connection;
+
+pub fn person(conn: &Connection, seq: u32) -> staff::Staff {
+    staff::add(
+        conn,
+        &StaffInput {
+            name: format!("员工{seq}"),
+            id_number: make_id("370402", "19900101", &format!("{seq:03}")),
+            department: "内科".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+pub fn input(staff_id: i64, category: &str, start: &str, claimed: Option<i64>) -> RecordInput {
+    RecordInput {
+        staff_id,
+        category: category.into(),
+        title: format!("{category}项目"),
+        start: start.into(),
+        end: start.into(),
+        claimed: claimed.map(Hours::from_whole),
+        evidence: "证书扫描件".into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn added_records_are_pending_and_recognised_only_once_approved() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+    assert_eq!(
+        (r.status, r.recognized_hours, r.expected_hours),
+        (Status::Pending, Hours::ZERO, Hours::from_whole(6))
+    );
+    assert!(r.reason.starts_with("待审核"));
+    set_status(&conn, r.id, Status::Approved).unwrap();
+    let r = get(&conn, r.id).unwrap();
+    assert_eq!(r.recognized_professional, Hours::from_whole(6));
+    let city = add(
+        &mut conn,
+        &input(p.id, "市平台学习", "2025-02-01", Some(30)),
+    )
+    .unwrap();
+    assert_eq!(
+        (city.status, city.recognized_public),
+        (Status::Synced, Hours::from_whole(30))
+    );
+}
+
+#[test]
+fn approving_a_later_record_can_cut_an_earlier_entered_one() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let ids: Vec<i64> = ["2025-06-01", "2025-01-01", "2025-02-01", "2025-03-01"]
+        .iter()
+        .map(|d| {
+            add(&mut conn, &input(p.id, "achievement", d, None))
+                .unwrap()
+                .id
+        })
+        .collect();
+    for id in &ids {
+        set_status(&conn, *id, Status::Approved).unwrap();
+    }
+    let june = get(&conn, ids[0]).unwrap();
+    assert_eq!(
+        june.recognized_hours,
+        Hours::ZERO,
+        "the latest-dated record is the one cut"
+    );
+    assert!(june.reason.contains("本条计0"));
+}
+
+#[test]
+fn invalid_records_are_refused_and_nothing_written() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let mut bad = input(p.id, "training", "2025-03-02", Some(8));
+    bad.end = "2025-03-01".into();
+    assert!(add(&mut conn, &bad)
+        .unwrap_err()
+        .to_string()
+        .contains("结束日期早于开始日期"));
+    assert!(
+        add(&mut conn, &input(9999, "training", "2025-03-01", Some(8)))
+            .unwrap_err()
+            .to_string()
+            .contains("不在台账中")
+    );
+    assert!(add(&mut conn, &input(p.id, "旅游", "2025-03-01", Some(8)))
+        .unwrap_err()
+        .to_string()
+        .contains("类别“旅游”无效"));
+    assert!(list(&conn, &RecordFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn preview_counts_against_approved_records_of_the_year() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    for d in ["2025-01-01", "2025-02-01"] {
+        let id = add(&mut conn, &input(p.id, "study", d, Some(18)))
+            .unwrap()
+            .id;
+        set_status(&conn, id, Status::Approved).unwrap();
+    }
+    let pv = preview(&conn, &input(p.id, "study", "2025-05-01", Some(10)), None).unwrap();
+    assert_eq!(pv.professional, Hours::from_whole(4));
+    assert!(pv.reason.contains("核减为4学时"), "{}", pv.reason);
+}
+
+#[test]
+fn only_unrecognised_records_can_be_edited_or_deleted() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+    let edited = update(
+        &mut conn,
+        r.id,
+        &input(p.id, "training", "2026-03-01", Some(7)),
+    )
+    .unwrap();
+    assert_eq!(
+        (edited.year, edited.claimed_hours),
+        (2026, Some(Hours::from_whole(7)))
+    );
+    set_status(&conn, r.id, Status::Approved).unwrap();
+    assert!(update(
+        &mut conn,
+        r.id,
+        &input(p.id, "training", "2026-03-01", Some(8))
+    )
+    .is_err());
+    assert!(delete(&mut conn, r.id).is_err());
+}
+
+#[test]
+fn filed_training_follows_the_filing_of_the_units_own_plan() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let plan =
+        crate::ledger::plan::add(&mut conn, &crate::ledger::plan::tests::sample(), "王敏").unwrap();
+    let mut inp = input(p.id, "filed_training", "2025-06-10", Some(16));
+    inp.end = "2025-06-11".into();
+    inp.plan_id = Some(plan.id);
+    let r = add(&mut conn, &inp).unwrap();
+    set_status(&conn, r.id, Status::Approved).unwrap();
+    let r = get(&conn, r.id).unwrap();
+    assert_eq!(r.recognized_hours, Hours::ZERO);
+    assert!(r.reason.contains("未在市人社局备案"), "{}", r.reason);
+    use crate::ledger::plan::{transition, Transition};
+    transition(
+        &mut conn,
+        plan.id,
+        &Transition::Submitted {
+            date: "2025-05-08".into(),
+        },
+        "王敏",
+    )
+    .unwrap();
+    transition(
+        &mut conn,
+        plan.id,
+        &Transition::Filed {
+            date: "2025-05-15".into(),
+            number: "备-1".into(),
+        },
+        "王敏",
+    )
+    .unwrap();
+    assert_eq!(
+        get(&conn, r.id).unwrap().recognized_hours,
+        Hours::from_whole(16),
+        "filing the plan recognises the hours"
+    );
+    let mut wrong = input(p.id, "training", "2025-06-10", Some(8));
+    wrong.plan_id = Some(plan.id);
+    assert!(add(&mut conn, &wrong)
+        .unwrap_err()
+        .to_string()
+        .contains("只有备案培训"));
+}
+
+#[test]
+fn page_filters_by_search_and_pages_in_order() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    for d in ["2025-01-01", "2025-02-01", "2025-03-01"] {
+        add(&mut conn, &input(p.id, "training", d, Some(4))).unwrap();
+    }
+    let mut odd = input(p.id, "study", "2025-04-01", Some(2));
+    odd.title = "100%_完成".into();
+    add(&mut conn, &odd).unwrap();
+    let f = |search: &str| RecordFilter {
+        year: Some(2025),
+        search: search.into(),
+        ..Default::default()
+    };
+    assert_eq!(page(&conn, &f("员工101"), 1, 2).unwrap().total, 4);
+    assert_eq!(page(&conn, &f("员工101"), 2, 3).unwrap().items.len(), 1);
+    assert_eq!(
+        page(&conn, &f("%_"), 0, 0).unwrap().total,
+        1,
+        "wildcards are literal"
+    );
+    assert_eq!(page(&conn, &f("无此人"), 0, 0).unwrap().total, 0);
+}
+
+#[test]
+fn an_unknown_code_in_the_file_is_an_error_not_a_default() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+    conn.execute("UPDATE record SET category = 'bogus' WHERE id = ?1", [r.id])
+        .unwrap();
+    let err = get(&conn, r.id).unwrap_err().to_string();
+    assert!(err.contains("类别“bogus”无法识别"), "{err}");
+    assert!(list(&conn, &RecordFilter::default()).is_err());
+    let stored_id = "370402199001011234-and-more";
+    conn.execute(
+        "UPDATE record SET category = 'training', situation = ?2 WHERE id = ?1",
+        rusqlite::params![r.id, stored_id],
+    )
+    .unwrap();
+    let err = get(&conn, r.id).unwrap_err().to_string();
+    assert!(
+        err.contains("情形") && !err.contains(&stored_id[..18]),
+        "{err}"
+    );
+}

@@ -1,0 +1,308 @@
+//! Writing records: add, edit, delete, the what-if preview, and the all-or-nothing batch an
+//! import stores. Each write is one transaction that refreshes the recognition cache and
+//! appends its audit event before it commits.
+
+use super::query::{date_col, get, Record};
+use super::recognition::{person_year_inputs, refresh, store_person_year};
+use crate::domain::hours::Hours;
+use crate::domain::record::{joined, validate, RecordInput, ValidRecord};
+use crate::domain::rules::{self, Category, Recognition, RuleInput, Situation, Status, Subject};
+use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action};
+use crate::ledger::db::{self, now_local};
+use chrono::NaiveDate;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// The part of a record the audit trail keeps in before/after (no ID numbers).
+fn snapshot(r: &Record) -> serde_json::Value {
+    serde_json::json!({
+        "category": r.category.code(), "subject": r.subject.map(Subject::code), "title": r.title,
+        "start": r.start, "end": r.end, "claimed": r.claimed_hours, "months": r.months,
+        "situation": r.situation.map(Situation::label), "evidence": r.evidence, "status": r.status.code(),
+        "recognized_public": r.recognized_public, "recognized_professional": r.recognized_professional,
+    })
+}
+
+pub(crate) fn record_event<'a>(
+    actor: &'a str,
+    action: Action,
+    before: Option<&Record>,
+    after: Option<&Record>,
+    reason: &'a str,
+) -> audit::NewEvent<'a> {
+    audit::NewEvent {
+        actor,
+        action,
+        entity: "record",
+        entity_id: before.or(after).map(|r| r.id),
+        entity_id_to: None,
+        before: before.map(snapshot),
+        after: after.map(snapshot),
+        reason,
+    }
+}
+
+/// Reads the filing state of the plan a record names, so its hours follow the plan.
+fn with_plan_state(conn: &Connection, mut v: ValidRecord) -> Result<ValidRecord> {
+    if let Some(id) = v.plan_id {
+        let plan = crate::ledger::plan::get(conn, id)
+            .map_err(|_| Error::invalid(format!("培训计划（编号{id}）不存在")))?;
+        v.rule.own_plan_filed = Some(plan.status == crate::ledger::plan::PlanStatus::Filed);
+    }
+    Ok(v)
+}
+
+fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
+    crate::ledger::staff::get(conn, staff_id)
+        .map(|_| ())
+        .map_err(|_| Error::invalid(format!("人员（编号{staff_id}）不在台账中")))
+}
+
+pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
+    require_person(conn, input.staff_id)?;
+    let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
+    let tx = db::write_tx(conn)?;
+    let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local())?[0];
+    let after = get(&tx, id)?;
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            Action::Create,
+            None,
+            Some(&after),
+            "",
+        )],
+    )?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Edits a record still awaiting audit (or rejected, which sends it back to audit).
+pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Record> {
+    let old = get(conn, id)?;
+    if matches!(old.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{id}已{}，不能直接修改",
+            old.status_label
+        )));
+    }
+    let input = RecordInput {
+        staff_id: old.staff_id,
+        ..input.clone()
+    };
+    let v = with_plan_state(conn, validate(&input).map_err(joined)?)?;
+    let tx = db::write_tx(conn)?;
+    let r = &v.rule;
+    tx.execute(
+        "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
+            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14 WHERE id=?13",
+        params![
+            v.year(),
+            r.category.code(),
+            r.subject.map(Subject::code),
+            v.title,
+            r.start.to_string(),
+            r.end.to_string(),
+            r.claimed,
+            r.months,
+            r.situation.map(Situation::label),
+            v.evidence,
+            r.status.code(),
+            now_local(),
+            id,
+            v.plan_id
+        ],
+    )?;
+    refresh(&tx, old.staff_id, old.year)?;
+    if v.year() != old.year {
+        refresh(&tx, old.staff_id, v.year())?;
+    }
+    let after = get(&tx, id)?;
+    // Correcting a rejected record sends it back to audit.
+    let action = if old.status == Status::Rejected {
+        Action::Resubmit
+    } else {
+        Action::Edit
+    };
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            action,
+            Some(&old),
+            Some(&after),
+            "",
+        )],
+    )?;
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Removes a record that was never recognised (pending or rejected).
+pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
+    let old = get(conn, id)?;
+    if matches!(old.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{id}已{}，不能删除",
+            old.status_label
+        )));
+    }
+    let tx = db::write_tx(conn)?;
+    tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
+    refresh(&tx, old.staff_id, old.year)?;
+    audit::append(
+        &tx,
+        &[record_event(
+            &audit::default_actor(&tx)?,
+            Action::Delete,
+            Some(&old),
+            None,
+            "",
+        )],
+    )?;
+    tx.commit()?;
+    crate::ledger::evidence::collect_garbage(conn)?;
+    Ok(())
+}
+
+/// What a record would be recognised as if approved now, next to the person's other approved records.
+pub fn preview(
+    conn: &Connection,
+    input: &RecordInput,
+    editing: Option<i64>,
+) -> Result<Recognition> {
+    require_person(conn, input.staff_id)?;
+    let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
+    let mut inputs: Vec<RuleInput> = person_year_inputs(conn, v.staff_id, v.year())?
+        .into_iter()
+        .filter(|(id, _)| Some(*id) != editing)
+        .map(|(_, r)| r)
+        .collect();
+    let status = if v.rule.status == Status::Synced {
+        Status::Synced
+    } else {
+        Status::Approved
+    };
+    inputs.push(RuleInput { status, ..v.rule });
+    Ok(rules::recognize(&inputs).pop().expect("one record pushed"))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordImportSummary {
+    pub imported: usize,
+    pub people: usize,
+    /// City-platform rows already in the ledger (re-importing the same export adds nothing twice).
+    pub already_present: usize,
+}
+
+/// What identifies one city-platform study record: person, course, dates and hours.
+type CityKey = (i64, String, NaiveDate, NaiveDate, Option<Hours>);
+
+fn city_key(v: &ValidRecord) -> CityKey {
+    (
+        v.staff_id,
+        v.title.clone(),
+        v.rule.start,
+        v.rule.end,
+        v.rule.claimed,
+    )
+}
+
+/// Drops city-platform rows the ledger (or an earlier row of the file) already has.
+fn drop_known_city_rows(
+    conn: &Connection,
+    good: Vec<ValidRecord>,
+) -> Result<(Vec<ValidRecord>, usize)> {
+    let mut known: HashSet<CityKey> = HashSet::new();
+    let mut stmt = conn.prepare("SELECT staff_id, title, start_date, end_date, claimed FROM record WHERE category = 'city_platform'")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            date_col(r, 2)?,
+            date_col(r, 3)?,
+            r.get(4)?,
+        ))
+    })?;
+    for row in rows {
+        known.insert(row?);
+    }
+    let before = good.len();
+    let kept: Vec<ValidRecord> = good
+        .into_iter()
+        .filter(|v| v.rule.category != Category::CityPlatform || known.insert(city_key(v)))
+        .collect();
+    let dropped = before - kept.len();
+    Ok((kept, dropped))
+}
+
+/// Stores checked records all or nothing under one audit event naming the file; city-platform
+/// rows the ledger already has are skipped. With `dry_run` everything is written, then rolled back.
+/// `on_person_year(i, n)` reports progress through the person-years.
+pub fn insert_batch(
+    conn: &mut Connection,
+    file: &str,
+    good: Vec<ValidRecord>,
+    dry_run: bool,
+    on_person_year: &dyn Fn(usize, usize),
+) -> Result<RecordImportSummary> {
+    let (good, already_present) = drop_known_city_rows(conn, good)?;
+    if good.is_empty() {
+        return Ok(RecordImportSummary {
+            imported: 0,
+            people: 0,
+            already_present,
+        });
+    }
+    // Group by person-year, keeping file order (the entry order the caps fall back on).
+    let mut groups: BTreeMap<(i64, i32), Vec<&ValidRecord>> = BTreeMap::new();
+    for v in &good {
+        groups.entry((v.staff_id, v.year())).or_default().push(v);
+    }
+    let tx = db::write_tx(conn)?;
+    let now = now_local();
+    let mut ids = Vec::with_capacity(good.len());
+    for (i, ((staff_id, year), new)) in groups.iter().enumerate() {
+        on_person_year(i, groups.len());
+        ids.extend(store_person_year(&tx, *staff_id, *year, new, &now)?);
+    }
+    // One event names the whole import: the ids are consecutive within this transaction.
+    let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
+    let actor = audit::default_actor(&tx)?;
+    audit::append(
+        &tx,
+        &[audit::NewEvent {
+            actor: &actor,
+            action: Action::Import,
+            entity: "record",
+            entity_id: first,
+            entity_id_to: last,
+            before: None,
+            after: Some(serde_json::json!({ "file": file, "records": ids.len() })),
+            reason: "",
+        }],
+    )?;
+    if !dry_run {
+        tx.commit()?;
+    }
+    let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
+    Ok(RecordImportSummary {
+        imported: good.len(),
+        people,
+        already_present,
+    })
+}
+
+/// Sets a status without review or audit: for tests that need approved records quickly.
+#[cfg(test)]
+pub fn set_status(conn: &Connection, id: i64, status: Status) -> Result<()> {
+    let r = get(conn, id)?;
+    conn.execute(
+        "UPDATE record SET status = ?1, updated_at = ?2 WHERE id = ?3",
+        params![status.code(), now_local(), id],
+    )?;
+    refresh(conn, r.staff_id, r.year)
+}

@@ -1,0 +1,399 @@
+//! The unit's audit duty: approve, reject (with a reason), reopen — every decision one
+//! transaction, every decision an audit event.
+
+use crate::domain::rules::Status;
+use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action};
+use crate::ledger::db;
+use crate::ledger::records::{self, record_event, Record, RecordFilter};
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// Why a record cannot be approved now, or None when it can.
+pub fn blocker(r: &Record) -> Option<String> {
+    match r.status {
+        Status::Synced => Some("市平台学习自动同步，无需单位审核".into()),
+        Status::Approved => Some("已审核通过".into()),
+        Status::Rejected => Some("已驳回，须修改后重新提交".into()),
+        Status::Pending if !r.has_evidence() => {
+            Some("没有证明材料（附件1第8条：无证明材料单位不得审核通过）".into())
+        }
+        Status::Pending => None,
+    }
+}
+
+fn describe(r: &Record, why: &str) -> String {
+    format!("记录{}（{} {}）：{why}", r.id, r.name, r.title)
+}
+
+/// The reviewer the desktop app signs decisions with: the officer named in the unit profile.
+pub fn unit_reviewer(conn: &Connection) -> Result<String> {
+    let officer = crate::ledger::unit::get(conn)?.officer;
+    if officer.trim().is_empty() {
+        return Err(Error::invalid(
+            "请先在“单位信息”中填写继续教育专管员，审核记录将以其署名",
+        ));
+    }
+    Ok(officer)
+}
+
+fn require_actor(by: &str) -> Result<&str> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(Error::invalid(
+            "请注明审核人（单位信息中的继续教育专管员，或 --by 姓名）",
+        ));
+    }
+    Ok(by)
+}
+
+/// Applies one decision to records already checked, inside `tx`.
+fn decide(
+    tx: &Connection,
+    records: &[Record],
+    status: Status,
+    by: &str,
+    action: Action,
+    reason: &str,
+) -> Result<Vec<Record>> {
+    let now = db::now_local();
+    {
+        let mut stmt = tx.prepare_cached("UPDATE record SET status = ?1, reviewer = ?2, reviewed_at = ?3, review_reason = ?4, updated_at = ?3 WHERE id = ?5")?;
+        for r in records {
+            stmt.execute(params![status.code(), by, now, reason, r.id])?;
+        }
+    }
+    let person_years: BTreeSet<(i64, i32)> = records.iter().map(|r| (r.staff_id, r.year)).collect();
+    for (staff_id, year) in person_years {
+        records::refresh(tx, staff_id, year)?;
+    }
+    let after: Vec<Record> = records
+        .iter()
+        .map(|r| records::get(tx, r.id))
+        .collect::<Result<_>>()?;
+    let events: Vec<_> = records
+        .iter()
+        .zip(&after)
+        .map(|(b, a)| record_event(by, action, Some(b), Some(a), reason))
+        .collect();
+    audit::append(tx, &events)?;
+    Ok(after)
+}
+
+/// Approves every given record, or — if any cannot be approved — none of them, naming each one and why.
+pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Record>> {
+    let by = require_actor(by)?;
+    if ids.is_empty() {
+        return Err(Error::invalid("没有指定要审核的记录"));
+    }
+    let tx = db::write_tx(conn)?;
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for id in ids.iter().collect::<BTreeSet<_>>() {
+        match records::get(&tx, *id) {
+            Ok(r) => match blocker(&r) {
+                Some(why) => problems.push(describe(&r, &why)),
+                None => found.push(r),
+            },
+            Err(_) => problems.push(format!("记录{id}：不存在")),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::invalid(format!(
+            "以下记录不能审核通过，本次未做任何更改：\n{}",
+            problems.join("\n")
+        )));
+    }
+    let after = decide(&tx, &found, Status::Approved, by, Action::Approve, "")?;
+    tx.commit()?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchOutcome {
+    pub approved: Vec<i64>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Approves every eligible pending record the filter selects, in one transaction; lists the others.
+pub fn approve_eligible(
+    conn: &mut Connection,
+    filter: &RecordFilter,
+    by: &str,
+) -> Result<BatchOutcome> {
+    let by = require_actor(by)?;
+    let tx = db::write_tx(conn)?;
+    let pending = records::list(
+        &tx,
+        &RecordFilter {
+            status: Some(Status::Pending),
+            ..filter.clone()
+        },
+    )?;
+    let outcome = approve_those_eligible(&tx, pending, by)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+/// Approves the eligible ones among records picked on screen, in one transaction; lists the others.
+pub fn approve_selected(conn: &mut Connection, ids: &[i64], by: &str) -> Result<BatchOutcome> {
+    let by = require_actor(by)?;
+    let tx = db::write_tx(conn)?;
+    let picked = ids
+        .iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(|id| records::get(&tx, *id))
+        .collect::<Result<Vec<_>>>()?;
+    let outcome = approve_those_eligible(&tx, picked, by)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+fn approve_those_eligible(
+    tx: &Connection,
+    candidates: Vec<Record>,
+    by: &str,
+) -> Result<BatchOutcome> {
+    let (eligible, blocked): (Vec<Record>, Vec<Record>) =
+        candidates.into_iter().partition(|r| blocker(r).is_none());
+    let skipped = blocked
+        .into_iter()
+        .map(|r| Skipped {
+            id: r.id,
+            reason: blocker(&r).unwrap_or_default(),
+            name: r.name,
+            title: r.title,
+        })
+        .collect();
+    if !eligible.is_empty() {
+        decide(tx, &eligible, Status::Approved, by, Action::Approve, "")?;
+    }
+    Ok(BatchOutcome {
+        approved: eligible.iter().map(|r| r.id).collect(),
+        skipped,
+    })
+}
+
+fn single(
+    conn: &mut Connection,
+    id: i64,
+    by: &str,
+    reason: &str,
+    from: Status,
+    to: Status,
+    action: Action,
+) -> Result<Record> {
+    let by = require_actor(by)?;
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(Error::invalid(format!(
+            "{}必须填写理由",
+            audit::Action::label_of(action.code())
+        )));
+    }
+    let tx = db::write_tx(conn)?;
+    let r = records::get(&tx, id)?;
+    if r.status != from {
+        return Err(Error::invalid(describe(
+            &r,
+            &format!(
+                "当前为“{}”，只有“{}”的记录可以{}",
+                r.status_label,
+                from.label(),
+                audit::Action::label_of(action.code())
+            ),
+        )));
+    }
+    let after = decide(&tx, &[r], to, by, action, reason)?.remove(0);
+    tx.commit()?;
+    Ok(after)
+}
+
+/// Rejects a pending declaration; the person can correct it and resubmit.
+pub fn reject(conn: &mut Connection, id: i64, reason: &str, by: &str) -> Result<Record> {
+    single(
+        conn,
+        id,
+        by,
+        reason,
+        Status::Pending,
+        Status::Rejected,
+        Action::Reject,
+    )
+}
+
+/// Takes an approved record back to audit so it can be corrected; the reason is kept.
+pub fn reopen(conn: &mut Connection, id: i64, reason: &str, by: &str) -> Result<Record> {
+    single(
+        conn,
+        id,
+        by,
+        reason,
+        Status::Approved,
+        Status::Pending,
+        Action::Reopen,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::hours::Hours;
+    use crate::ledger::records::tests::{input, person};
+
+    fn setup() -> (Connection, i64) {
+        let conn = db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        (conn, p.id)
+    }
+
+    #[test]
+    fn approve_is_all_or_nothing_and_names_each_blocker() {
+        let (mut conn, p) = setup();
+        let good = records::add(&mut conn, &input(p, "training", "2025-03-01", Some(8))).unwrap();
+        let mut bare = input(p, "training", "2025-03-02", Some(8));
+        bare.evidence.clear();
+        let bare = records::add(&mut conn, &bare).unwrap();
+        let city =
+            records::add(&mut conn, &input(p, "city_platform", "2025-03-03", Some(8))).unwrap();
+        let err = approve(&mut conn, &[good.id, bare.id, city.id, 999], "王敏")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(&format!("记录{}", bare.id)) && err.contains("没有证明材料"),
+            "{err}"
+        );
+        assert!(
+            err.contains("无需单位审核") && err.contains("记录999：不存在"),
+            "{err}"
+        );
+        assert_eq!(
+            records::get(&conn, good.id).unwrap().status,
+            Status::Pending,
+            "nothing changed"
+        );
+
+        let done = approve(&mut conn, &[good.id], "王敏").unwrap();
+        assert_eq!(
+            (
+                done[0].status,
+                done[0].recognized_professional,
+                done[0].reviewer.as_str()
+            ),
+            (Status::Approved, Hours::from_whole(8), "王敏")
+        );
+        assert!(approve(&mut conn, &[good.id], " ")
+            .unwrap_err()
+            .to_string()
+            .contains("审核人"));
+    }
+
+    #[test]
+    fn reject_needs_a_reason_and_resubmission_returns_to_pending() {
+        let (mut conn, p) = setup();
+        let r = records::add(&mut conn, &input(p, "achievement", "2025-03-01", None)).unwrap();
+        assert!(reject(&mut conn, r.id, "  ", "王敏")
+            .unwrap_err()
+            .to_string()
+            .contains("必须填写理由"));
+        let rejected = reject(&mut conn, r.id, "论文未见期刊目录页", "王敏").unwrap();
+        assert_eq!(
+            (rejected.status, rejected.review_reason.as_str()),
+            (Status::Rejected, "论文未见期刊目录页")
+        );
+        let fixed = records::update(
+            &mut conn,
+            r.id,
+            &input(p, "achievement", "2025-03-01", None),
+        )
+        .unwrap();
+        assert_eq!(fixed.status, Status::Pending);
+        let history: Vec<String> = audit::log(&conn, Some(r.id))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(history, vec!["create", "reject", "resubmit"]);
+        assert_eq!(
+            audit::log(&conn, Some(r.id)).unwrap()[1].reason,
+            "论文未见期刊目录页"
+        );
+    }
+
+    #[test]
+    fn approved_records_are_locked_until_reopened() {
+        let (mut conn, p) = setup();
+        let r = records::add(&mut conn, &input(p, "training", "2025-03-01", Some(8))).unwrap();
+        approve(&mut conn, &[r.id], "王敏").unwrap();
+        assert!(records::update(
+            &mut conn,
+            r.id,
+            &input(p, "training", "2025-03-01", Some(6))
+        )
+        .is_err());
+        assert!(reopen(&mut conn, r.id, "", "王敏").is_err());
+        let reopened = reopen(&mut conn, r.id, "学时登记有误", "王敏").unwrap();
+        assert_eq!(
+            (reopened.status, reopened.recognized_hours),
+            (Status::Pending, Hours::ZERO)
+        );
+        assert!(records::update(
+            &mut conn,
+            r.id,
+            &input(p, "training", "2025-03-01", Some(6))
+        )
+        .is_ok());
+        assert!(audit::verify(&conn).unwrap().broken.is_none());
+    }
+
+    #[test]
+    fn batch_approves_the_eligible_and_lists_the_rest() {
+        let (mut conn, p) = setup();
+        for d in ["2025-01-01", "2025-02-01", "2025-03-01"] {
+            records::add(&mut conn, &input(p, "competition", d, None)).unwrap();
+        }
+        let mut bare = input(p, "training", "2025-04-01", Some(8));
+        bare.evidence.clear();
+        records::add(&mut conn, &bare).unwrap();
+        let out = approve_eligible(
+            &mut conn,
+            &RecordFilter {
+                year: Some(2025),
+                ..Default::default()
+            },
+            "王敏",
+        )
+        .unwrap();
+        assert_eq!((out.approved.len(), out.skipped.len()), (3, 1));
+        assert!(out.skipped[0].reason.contains("证明材料"));
+        let picked =
+            approve_selected(&mut conn, &[out.approved[0], out.skipped[0].id], "王敏").unwrap();
+        assert_eq!(
+            (picked.approved.len(), picked.skipped.len()),
+            (0, 2),
+            "already approved and still without evidence"
+        );
+        let again = approve_eligible(
+            &mut conn,
+            &RecordFilter {
+                year: Some(2025),
+                ..Default::default()
+            },
+            "王敏",
+        )
+        .unwrap();
+        assert!(again.approved.is_empty());
+        let v = audit::verify(&conn).unwrap();
+        assert_eq!((v.events, v.broken), (4 + 3, None));
+    }
+}
