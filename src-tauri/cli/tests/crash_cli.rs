@@ -142,7 +142,8 @@ fn check_output(out: &Path, reference: &Path) {
             assert_eq!(rows(out), rows(reference));
         }
         _ => {
-            ce_ledger_core::io::backup::verify_file(out).expect("a killed backup left a broken file");
+            ce_ledger_core::io::backup::verify_file(out)
+                .expect("a killed backup left a broken file");
             assert_eq!(state(out).records, state(reference).records);
         }
     }

@@ -64,7 +64,11 @@ pub fn working_days_before(date: NaiveDate, n: u32, cal: &Calendar) -> NaiveDate
 pub const TITLE_APPLICANT_WORKING_DAYS: u32 = 5;
 
 /// One year of State Council adjustments: (year, off ranges first..=last, worked weekend days).
-type ShippedYear = (i32, &'static [(&'static str, &'static str)], &'static [&'static str]);
+type ShippedYear = (
+    i32,
+    &'static [(&'static str, &'static str)],
+    &'static [&'static str],
+);
 
 /// Shipped adjustments, as the State Council published them.
 const SHIPPED: &[ShippedYear] = &[
