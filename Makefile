@@ -1,4 +1,4 @@
-# The only entry points: `make run`, `make test`, `make bench` (and `make fuzz` for a long fuzzing run).
+# The entry points: `make run`, `make test`, `make package` (the .deb), `make bench`, `make fuzz`.
 # Each installs what a fresh Debian/Ubuntu machine is missing before it builds.
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e
+.PHONY: run test lint bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -44,11 +44,17 @@ desktop: ui
 run: deps-run desktop
 	cargo run -p ce-ledger-desktop --bin ce-ledger-desktop
 
+# Every Rust test in one cargo invocation: the same package selection builds each shared crate once
+# (another selection unifies features differently and compiles tauri, tokio and the rest again), and
+# the desktop binary the end-to-end tests drive comes out of it too (src-tauri/tests). All of it runs
+# under Xvfb with a session bus of its own, as a desktop has (the single-instance handover uses D-Bus);
+# one test at a time, because the end-to-end tests share tauri-driver's port.
+TEST_CRATES := -p ce-ledger-core -p ce-ledger-cli -p ce-ledger-desktop -p ce-ledger-e2e
+RUN_TESTS := NO_AT_BRIDGE=1 timeout 1800 dbus-run-session -- $(XVFB) cargo test $(TEST_CRATES)
+
 test: deps-test ui lint
-	cargo test -p ce-ledger-core -p ce-ledger-cli
 	cd ui && npm test
-	$(MAKE) --no-print-directory e2e
-	$(MAKE) --no-print-directory fuzz-short
+	$(RUN_TESTS) -- --test-threads=1
 
 # Format and lints (rustfmt.toml, [workspace.lints]); warnings fail the build.
 lint: ui
@@ -57,10 +63,33 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-e2e: desktop
-	cargo build -p ce-ledger-cli
-	# A session bus of its own, as a desktop has: the single-instance handover goes over D-Bus.
-	NO_AT_BRIDGE=1 timeout 900 dbus-run-session -- $(XVFB) cargo test -p ce-ledger-e2e -- --test-threads=1
+# Only the end-to-end tests (same cargo invocation as `make test`, so nothing is rebuilt).
+E2E_TESTS := $(patsubst tests/e2e/tests/%.rs,--test %,$(wildcard tests/e2e/tests/*.rs))
+e2e: deps-test ui
+	$(RUN_TESTS) $(E2E_TESTS) -- --test-threads=1
+
+# The .deb officers install: release binaries (LTO), the font once under /usr/share/ce-ledger,
+# bundled by Tauri's bundler (the npm @tauri-apps/cli, offline), then checked.
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+DEB := target/release/bundle/deb/ce-ledger_$(VERSION)_amd64.deb
+PACKAGE_FEATURES := ce-ledger-desktop/custom-protocol,ce-ledger-desktop/shared-font,ce-ledger-cli/shared-font
+
+package: deps-run ui
+	$(call apt_install,binutils python3 lintian)
+	cargo build --release -p ce-ledger-desktop -p ce-ledger-cli --features $(PACKAGE_FEATURES)
+	src-tauri/packaging/make-changelog $(VERSION) target/package/changelog.gz
+	rm -f $(DEB)
+	cd src-tauri && ../ui/node_modules/.bin/tauri bundle --ci --bundles deb --features custom-protocol,shared-font
+	# Tauri's bundler compresses with gzip; xz makes the same package a third smaller.
+	rm -rf $(DEB).tree && dpkg-deb -R $(DEB) $(DEB).tree
+	dpkg-deb --root-owner-group -Zxz -z9 -b $(DEB).tree $(DEB) >/dev/null && rm -rf $(DEB).tree
+	tests/package/check-deb $(DEB) $(VERSION)
+	@echo "package: $(CURDIR)/$(DEB)"
+
+# Installs the package (dpkg), upgrades over an older one, drives the installed app, removes it.
+package-test: deps-test package
+	$(SUDO) NO_AT_BRIDGE=1 CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
+	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
 bench: deps-run
 	cargo bench -p ce-ledger-core
@@ -88,9 +117,9 @@ define fuzz_each
 	done
 endef
 
-# Part of `make test`: 60 s per target on a quick build.
+# Run by .ci/run after the tests: 30 s per target on a quick build.
 fuzz-short: deps-fuzz
-	$(call fuzz_each,$(FUZZ_BUILD),60)
+	$(call fuzz_each,$(FUZZ_BUILD),30)
 
 # The long run, optimised and with AddressSanitizer: FUZZ_SECONDS per target (default 30 min).
 FUZZ_SECONDS ?= 1800

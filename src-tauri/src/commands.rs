@@ -28,6 +28,12 @@ impl Ledger {
         }
     }
 
+    /// The ledger's file, when it opened.
+    pub fn opened_path(&self) -> Option<PathBuf> {
+        let opened = self.conn.lock().is_ok_and(|c| c.is_ok());
+        opened.then(|| self.path.clone())
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, String> {
         let mut guard = self
             .conn

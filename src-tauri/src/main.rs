@@ -6,6 +6,15 @@ mod commands;
 use ce_ledger_core::ledger::db;
 use tauri::{Emitter, Manager};
 
+/// A dated copy at every start, keeping the newest few, so a bad day can be undone. On its own
+/// connection, so the window's commands never wait for it.
+fn back_up_at_start(ledger: &std::path::Path) {
+    let copied = db::open(ledger).and_then(|conn| ce_ledger_core::io::backup::automatic(&conn));
+    if let Err(e) = copied {
+        eprintln!("启动时自动备份失败：{e}");
+    }
+}
+
 fn main() {
     tauri::Builder::default()
         // First, so a second launch hands over to the running window before it opens the ledger:
@@ -36,14 +45,19 @@ fn main() {
                     path.display()
                 ),
             }
-            if let Ok(conn) = &opened {
-                // A dated copy at every start, keeping the newest few, so a bad day can be undone.
-                if let Err(e) = ce_ledger_core::io::backup::automatic(conn) {
-                    eprintln!("启动时自动备份失败：{e}");
-                }
-            }
             app.manage(commands::Ledger::new(path, opened));
             Ok(())
+        })
+        // The start-up backup waits for the first page, so it never delays the window.
+        .on_page_load(|webview, payload| {
+            static STARTED: std::sync::Once = std::sync::Once::new();
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                if let Some(ledger) = webview.state::<commands::Ledger>().opened_path() {
+                    STARTED.call_once(|| {
+                        std::thread::spawn(move || back_up_at_start(&ledger));
+                    });
+                }
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::ledger_info,

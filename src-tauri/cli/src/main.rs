@@ -11,11 +11,7 @@ use context::Context;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // Piped into `head` or `less`, stop quietly like other command-line tools instead of panicking.
-    #[cfg(unix)]
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    ce_ledger_core::platform::quiet_broken_pipe();
     let cli = Cli::parse();
     let mut ctx = Context::new(cli.db.as_deref());
     match run(&mut ctx, cli.command) {

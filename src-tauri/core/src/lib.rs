@@ -6,7 +6,7 @@
 //! - [`io`]: files in and out (tables, import, export, backup, the plan PDF);
 //! - [`dev`]: development aids (sample data, fuzzing hooks).
 //!
-//! `error` and `files` (crash-safe writes) are used by all of them.
+//! `error`, `files` (crash-safe writes) and `platform` (every OS assumption) serve all of them.
 
 pub mod dev;
 pub mod domain;
@@ -14,5 +14,6 @@ pub mod error;
 pub mod files;
 pub mod io;
 pub mod ledger;
+pub mod platform;
 
 pub use error::{Error, Result, RowError};

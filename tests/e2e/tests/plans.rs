@@ -23,14 +23,8 @@ async fn plan_form_preview_marks_the_draft_printed() {
         .unwrap();
     }
     let app = App::start(&ledger).await;
-    app.click("[data-testid=nav-plan]").await;
-    app.wait_for_text(".plan-table .el-table__body tr", "急危重症救治能力提升培训")
+    app.preview_plan_form("急危重症救治能力提升培训", "plan-preview.png")
         .await;
-    app.click_text(".plan-table .el-button", "申报表").await;
-    app.find("[data-testid=pdf-pages] canvas").await;
-    app.wait_for_text(".plan-table .el-table__body tr", "已打印")
-        .await;
-    app.screenshot("plan-preview.png").await;
     app.stop().await;
 
     let conn = db::open(&ledger).unwrap();

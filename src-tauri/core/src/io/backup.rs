@@ -61,13 +61,7 @@ pub fn backup(conn: &Connection, out: &Path) -> Result<BackupInfo> {
         )));
     }
     let staged = crate::files::Staged::beside(out)?;
-    conn.backup(
-        MAIN_DB,
-        staged.path(),
-        None::<fn(rusqlite::backup::Progress)>,
-    )?;
-    // A backup is a single self-contained file: no -wal/-shm companions beside it.
-    Connection::open(staged.path())?.pragma_update(None, "journal_mode", "delete")?;
+    db::copy_to(conn, staged.path())?;
     let schema_version = verify_file(staged.path())?;
     staged.publish()?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -83,10 +77,7 @@ fn backups_dir(conn: &Connection) -> Result<PathBuf> {
         .path()
         .filter(|p| !p.is_empty())
         .ok_or_else(|| Error::invalid("内存台账没有备份目录"))?;
-    Ok(Path::new(path)
-        .parent()
-        .unwrap_or(Path::new("."))
-        .join("backups"))
+    Ok(db::backups_dir(Path::new(path)))
 }
 
 /// The start-up backup: a dated copy beside the ledger, keeping the newest `KEEP`.

@@ -13,16 +13,52 @@ use printpdf::{
 use rusqlite::Connection;
 use std::sync::OnceLock;
 
-const FONT_BYTES: &[u8] = include_bytes!("../../../../assets/fonts/NotoSerifCJKsc-Regular-GBK.otf");
+/// The GBK subset of Noto Serif CJK SC (`assets/fonts`), installed under this name.
+const FONT_FILE: &str = "NotoSerifCJKsc-Regular-GBK.otf";
 pub const FOOTNOTE: &str = "注：此表一式二份报市人社局人才开发与专业技术人员管理科（地址：薛城区民生路366号南区三楼371室，邮箱：zzzjk@zz.shandong.cn），报送后请及时完成市平台备案、发证工作。";
 pub const MAX_SEAL_BYTES: usize = 5 * 1024 * 1024;
 const MAX_SEAL_PIXELS: usize = 4096;
 
+#[cfg(not(feature = "shared-font"))]
+fn font_bytes() -> Result<std::borrow::Cow<'static, [u8]>> {
+    Ok(std::borrow::Cow::Borrowed(include_bytes!(
+        "../../../../assets/fonts/NotoSerifCJKsc-Regular-GBK.otf"
+    )))
+}
+
+/// The installed package's copy, shared by the desktop app and the CLI.
+#[cfg(feature = "shared-font")]
+fn font_bytes() -> Result<std::borrow::Cow<'static, [u8]>> {
+    let path = crate::platform::shared_dir()
+        .unwrap_or_default()
+        .join("fonts")
+        .join(FONT_FILE);
+    std::fs::read(&path)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|e| {
+            Error::invalid(format!(
+                "找不到申报表字体 {}（{e}），请重新安装学时台账",
+                path.display()
+            ))
+        })
+}
+
+static FONT: OnceLock<ParsedFont> = OnceLock::new();
+
+/// Loads the form's font once; `render` calls this before drawing anything.
+fn load_font() -> Result<&'static ParsedFont> {
+    if let Some(f) = FONT.get() {
+        return Ok(f);
+    }
+    let parsed = ParsedFont::from_bytes(&font_bytes()?, 0, &mut Vec::new()).ok_or_else(|| {
+        Error::invalid(format!("申报表字体 {FONT_FILE} 已损坏，请重新安装学时台账"))
+    })?;
+    Ok(FONT.get_or_init(|| parsed))
+}
+
+/// The loaded font, for the drawing helpers that run inside `render`.
 fn font() -> &'static ParsedFont {
-    static FONT: OnceLock<ParsedFont> = OnceLock::new();
-    FONT.get_or_init(|| {
-        ParsedFont::from_bytes(FONT_BYTES, 0, &mut Vec::new()).expect("bundled font parses")
-    })
+    load_font().expect("render loads the font before drawing")
 }
 
 #[derive(Debug, Clone, Default)]
@@ -323,6 +359,7 @@ fn decode_seal(png: &[u8]) -> Result<Seal> {
 /// Renders the form. Fails — with a Chinese message and no output — when the plan fails a check,
 /// a character is outside the font, or the seal is not a usable PNG.
 pub fn render(p: &PlanForm, opts: &FormOptions) -> Result<Vec<u8>> {
+    load_font()?;
     plan::checked(p)?;
     let v = values(p)?;
     let get = |k: &str| {

@@ -45,7 +45,7 @@ pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
     if let Some(p) = std::env::var_os(DB_ENV).filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
-    dirs::data_dir()
+    crate::platform::user_data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(APP_IDENTIFIER)
         .join("ledger.sqlite3")
@@ -62,8 +62,44 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
     let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
     configure(&conn)?;
+    back_up_before_upgrade(&conn, path)?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// Where dated copies of a ledger go: `backups/` beside it.
+pub fn backups_dir(ledger: &Path) -> PathBuf {
+    ledger
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("backups")
+}
+
+/// Copies the open ledger to `out` with SQLite's online backup API, as one self-contained file
+/// (no -wal/-shm beside it).
+pub fn copy_to(conn: &Connection, out: &Path) -> Result<()> {
+    conn.backup(
+        rusqlite::MAIN_DB,
+        out,
+        None::<fn(rusqlite::backup::Progress)>,
+    )?;
+    Connection::open(out)?.pragma_update(None, "journal_mode", "delete")?;
+    Ok(())
+}
+
+/// A ledger written by an older version of the program is copied to `backups/` before its
+/// schema moves up, so an upgrade can always be undone.
+fn back_up_before_upgrade(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version == 0 || version >= SCHEMA_VERSION {
+        return Ok(());
+    }
+    let out = backups_dir(path).join(format!(
+        "before-upgrade-v{version}-{}.sqlite3",
+        chrono::Local::now().format("%Y%m%d-%H%M%S")
+    ));
+    crate::files::write_with(&out, |staged| copy_to(conn, staged))
 }
 
 /// An in-memory ledger for tests and benchmarks.
@@ -87,6 +123,11 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    migrate_up_to(conn, SCHEMA_VERSION)
+}
+
+/// Applies the migrations after the ledger's version, up to `target`.
+fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(Error::NewerSchema {
@@ -94,13 +135,18 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
             supported: SCHEMA_VERSION,
         });
     }
-    if current == SCHEMA_VERSION {
+    if current >= target {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, m) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, m) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target as usize)
+        .skip(current as usize)
+    {
         tx.execute_batch(m.sql)?;
         if let Some(seed) = m.seed {
             seed(&tx)?;
@@ -230,6 +276,61 @@ mod tests {
         assert!(matches!(err, Error::NewerSchema { .. }));
         assert!(err.to_string().contains("更新版本"));
         assert_eq!(std::fs::read(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn an_older_ledger_is_backed_up_before_it_is_migrated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        {
+            let mut old = Connection::open(&path).unwrap();
+            configure(&old).unwrap();
+            migrate_up_to(&mut old, SCHEMA_VERSION - 1).unwrap();
+            old.execute(
+                "INSERT INTO staff (name, id_number, created_at, updated_at) VALUES ('王一', 'x', '', '')",
+                [],
+            )
+            .unwrap();
+        }
+        let conn = open(&path).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let backups: Vec<PathBuf> = std::fs::read_dir(backups_dir(&path))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(backups.len(), 1, "{backups:?}");
+        let name = backups[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(
+            name.starts_with(&format!("before-upgrade-v{}-", SCHEMA_VERSION - 1)),
+            "{name}"
+        );
+        let copy = Connection::open(&backups[0]).unwrap();
+        let (v, people): (i64, i64) = copy
+            .query_row(
+                "SELECT (SELECT user_version FROM pragma_user_version), COUNT(*) FROM staff",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (v, people),
+            (SCHEMA_VERSION - 1, 1),
+            "the copy is the ledger as it was"
+        );
+        drop(conn);
+        open(&path).unwrap();
+        assert_eq!(
+            std::fs::read_dir(backups_dir(&path)).unwrap().count(),
+            1,
+            "a current ledger is not copied again"
+        );
     }
 
     #[test]

@@ -414,6 +414,19 @@ impl App {
         }
     }
 
+    /// Opens the plan page, previews the appendix 2 form of the plan named `project` (drawn in
+    /// the window by pdf.js), sees the draft become 已打印, and saves a screenshot.
+    pub async fn preview_plan_form(&self, project: &str, shot: &str) {
+        self.click("[data-testid=nav-plan]").await;
+        self.wait_for_text(".plan-table .el-table__body tr", project)
+            .await;
+        self.click_text(".plan-table .el-button", "申报表").await;
+        self.find("[data-testid=pdf-pages] canvas").await;
+        self.wait_for_text(".plan-table .el-table__body tr", "已打印")
+            .await;
+        self.screenshot(shot).await;
+    }
+
     pub async fn screenshot(&self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await; // let the last change reach the frame
         let png = self.client.screenshot().await.expect("screenshot");
