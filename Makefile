@@ -35,7 +35,10 @@ ui-deps:
 	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
 	  cd ui && npm ci --no-fund --no-audit; fi
 
-ui: ui-deps
+# Rebuilt only when a source changed: a new ui/dist makes the desktop crate compile again.
+UI_SOURCES := $(shell find ui/src ui/index.html ui/package.json ui/package-lock.json ui/vite.config.ts ui/tsconfig.json -type f 2>/dev/null)
+ui: ui-deps ui/dist/index.html
+ui/dist/index.html: $(UI_SOURCES)
 	cd ui && npm run build
 
 desktop: ui
