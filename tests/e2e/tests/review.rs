@@ -52,6 +52,8 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     app.click("[data-testid=nav-review]").await;
     app.wait_for_text(".review-table .el-table__body tr", "外科论文")
         .await;
+    // The status filter shows the core's label for its code, not a copy kept in the UI.
+    app.wait_for_text("[data-testid=rv-status]", "待审核").await;
     app.open_text(
         ".review-table .el-table__body tr",
         "外科论文",
