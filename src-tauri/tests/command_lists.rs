@@ -70,8 +70,3 @@ fn every_listed_command_is_a_command_in_commands_rs() {
         assert!(defined, "{name} is listed but not defined in commands.rs");
     }
 }
-
-#[test]
-fn the_desktop_binary_is_built_for_the_end_to_end_tests() {
-    assert!(Path::new(env!("CARGO_BIN_EXE_ce-ledger-desktop")).is_file());
-}
