@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
+.PHONY: run test lint lint-tools bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -47,22 +47,31 @@ desktop: ui
 run: deps-run desktop
 	cargo run -p ce-ledger-desktop --bin ce-ledger-desktop
 
-# Every Rust test in one cargo invocation: the same package selection builds each shared crate once
-# (another selection unifies features differently and compiles tauri, tokio and the rest again), and
-# the desktop binary the end-to-end tests drive comes out of it too (src-tauri/tests). All of it runs
-# under Xvfb with a session bus of its own, as a desktop has (the single-instance handover uses D-Bus);
-# one test at a time, because the end-to-end tests share tauri-driver's port.
+# Every Rust test in one cargo selection: the same packages build each shared crate once (another
+# selection unifies features differently and compiles tauri, tokio and the rest again), and the
+# desktop binary the end-to-end tests drive comes out of it too (src-tauri/tests). Clippy runs as the
+# compiler of our own crates in that same build (RUSTC_WORKSPACE_WRAPPER, as `cargo clippy` does), so
+# linting costs no second build of the dependencies; CLIPPY_ARGS is how cargo-clippy passes -D warnings.
+# All of it runs under Xvfb with a session bus of its own, as a desktop has (the single-instance
+# handover uses D-Bus); one test at a time, because the end-to-end tests share tauri-driver's port.
 TEST_CRATES := -p ce-ledger-core -p ce-ledger-cli -p ce-ledger-desktop -p ce-ledger-e2e
-RUN_TESTS := NO_AT_BRIDGE=1 timeout 1800 dbus-run-session -- $(XVFB) cargo test $(TEST_CRATES)
+LINTED := RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)" \
+          CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
+RUN_TESTS := NO_AT_BRIDGE=1 $(LINTED) timeout 1800 dbus-run-session -- $(XVFB) cargo test $(TEST_CRATES)
 
-test: deps-test ui lint
+test: deps-test ui lint-tools
+	cargo fmt --all -- --check
 	cd ui && npm test
+	$(LINTED) cargo test $(TEST_CRATES) --all-targets --no-run
 	$(RUN_TESTS) -- --test-threads=1
 
-# Format and lints (rustfmt.toml, [workspace.lints]); warnings fail the build.
-lint: ui
+lint-tools:
 	@cargo fmt --version >/dev/null 2>&1 || rustup component add rustfmt
 	@cargo clippy --version >/dev/null 2>&1 || rustup component add clippy
+
+# Format and lints on their own (rustfmt.toml, [workspace.lints]); warnings fail. `make test` does
+# the same through its build; this one also covers the fuzz-free rest of the workspace.
+lint: ui lint-tools
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
@@ -91,7 +100,7 @@ package: deps-run ui
 
 # Installs the package (dpkg), upgrades over an older one, drives the installed app, removes it.
 package-test: deps-test package
-	$(SUDO) NO_AT_BRIDGE=1 CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
+	$(SUDO) NO_AT_BRIDGE=1 $(LINTED) CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
 bench: deps-run
