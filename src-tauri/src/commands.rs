@@ -15,9 +15,14 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use tauri::State;
 
+pub const PANICKED: &str =
+    "内部错误：此操作未完成，台账没有任何改动，可以继续使用。请把操作步骤告诉维护人员";
+
 pub struct Ledger {
     path: PathBuf,
     conn: Mutex<Result<Connection, String>>,
+    /// Print previews handed to the PDF viewer; removed when the app exits.
+    previews: Mutex<Option<files::PrivateTempDir>>,
 }
 
 impl Ledger {
@@ -25,22 +30,39 @@ impl Ledger {
         Ledger {
             path,
             conn: Mutex::new(opened.map_err(|e| e.to_string())),
+            previews: Mutex::new(None),
         }
+    }
+
+    /// Removes the print previews written this session (at exit).
+    pub fn remove_previews(&self) {
+        let taken = self.previews.lock().map(|mut p| p.take());
+        drop(taken);
     }
 
     /// The ledger's file, when it opened.
     pub fn opened_path(&self) -> Option<PathBuf> {
-        let opened = self.conn.lock().is_ok_and(|c| c.is_ok());
+        let opened = self.conn.lock().unwrap_or_else(|e| e.into_inner()).is_ok();
         opened.then(|| self.path.clone())
     }
 
+    /// Runs `f` on the ledger. A panic inside (a bug, or a file nobody foresaw) becomes an error
+    /// message: its transaction has rolled back while unwinding, the lock is not poisoned, and the
+    /// next command works as before.
     fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, String> {
-        let mut guard = self
-            .conn
-            .lock()
-            .map_err(|_| "内部错误：台账连接不可用，请重启程序".to_string())?;
+        let mut guard = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
-            Ok(conn) => f(conn).map_err(|e| e.to_string()),
+            Ok(conn) => {
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *conn))) {
+                    Ok(done) => done.map_err(|e| e.to_string()),
+                    Err(_) => {
+                        if !conn.is_autocommit() {
+                            let _ = conn.execute_batch("ROLLBACK");
+                        }
+                        Err(PANICKED.to_string())
+                    }
+                }
+            }
             Err(open_error) => Err(open_error.clone()),
         }
     }
@@ -57,8 +79,10 @@ pub fn ledger_info(ledger: State<'_, Ledger>) -> LedgerInfo {
     let error = ledger
         .conn
         .lock()
-        .ok()
-        .and_then(|g| g.as_ref().err().cloned());
+        .unwrap_or_else(|e| e.into_inner())
+        .as_ref()
+        .err()
+        .cloned();
     LedgerInfo {
         path: ledger.path.display().to_string(),
         error,
@@ -464,8 +488,14 @@ pub fn plan_pdf_save(
 #[tauri::command]
 pub fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Result<(), String> {
     let bytes = ledger.with(|c| render_plan(c, &request))?;
-    let path = std::env::temp_dir().join(format!("ce-ledger-plan-{}.pdf", request.id));
-    std::fs::write(&path, bytes).map_err(|e| format!("无法写入临时文件：{e}"))?;
+    let path = {
+        let mut previews = ledger.previews.lock().unwrap_or_else(|e| e.into_inner());
+        if previews.is_none() {
+            *previews = Some(files::PrivateTempDir::new().map_err(|e| e.to_string())?);
+        }
+        let dir = previews.as_ref().ok_or("无法创建临时文件夹")?;
+        dir.write(".pdf", &bytes).map_err(|e| e.to_string())?
+    };
     tauri_plugin_opener::open_path(&path, None::<&str>)
         .map_err(|e| format!("无法打开系统PDF阅读器：{e}"))
 }
@@ -566,4 +596,36 @@ pub async fn restore_from(
         let by = audit::default_actor(c)?;
         backup::restore(c, &path, &by)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_command_is_an_error_and_the_ledger_stays_usable() {
+        let dir = std::env::temp_dir().join(format!("ce-ledger-panic-{}", std::process::id()));
+        let path = dir.join("ledger.sqlite3");
+        let ledger = Ledger::new(path.clone(), ce_ledger_core::ledger::db::open(&path));
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {})); // the expected panic prints nothing
+        let outcome: Result<(), String> = ledger.with(|c| {
+            let tx = ce_ledger_core::ledger::db::write_tx(c)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO unit_profile (id, name) VALUES (1, '半写入')",
+                [],
+            )?;
+            let cells: Vec<&str> = Vec::new();
+            let _ = cells[3]; // a bug: indexing past the end
+            tx.commit()?;
+            Ok(())
+        });
+        std::panic::set_hook(hook);
+        assert_eq!(outcome, Err(PANICKED.to_string()));
+        let name = ledger
+            .with(|c| Ok(unit::get(c)?.name))
+            .expect("the next command works, the lock is not poisoned");
+        assert_ne!(name, "半写入", "the panicked write rolled back");
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -16,6 +16,7 @@ fn back_up_at_start(ledger: &std::path::Path) {
 }
 
 fn main() {
+    ce_ledger_core::platform::install_panic_hook("ce-ledger-desktop");
     tauri::Builder::default()
         // First, so a second launch hands over to the running window before it opens the ledger:
         // one desktop writer per user.
@@ -113,6 +114,11 @@ fn main() {
             commands::backups_list,
             commands::restore_from,
         ])
-        .run(tauri::generate_context!())
-        .expect("error while running CE Ledger");
+        .build(tauri::generate_context!())
+        .expect("error while building CE Ledger")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<commands::Ledger>().remove_previews();
+            }
+        });
 }

@@ -173,3 +173,37 @@ put("fuzz/plan_checks/seed-plan.json", json.dumps(plan, ensure_ascii=False))
 put("fuzz/id_number/crash-e362efe4-multibyte-18-chars", bytes.fromhex("ac00e0e0e0e0e0e0e0e0e0e0e0e0e0e0e0dc"))
 # A harness false alarm (the input was words of our own message), kept so the check stays right.
 put("fuzz/id_number/crash-43c2d96f-message-words-as-input", "证号只能由数字和X\x0b".encode())
+
+# --- workbooks that would exhaust memory (issue 12) -------------------------------------------
+def raw_xlsx(sheet_xml, extra=()):
+    """A minimal .xlsx written by hand, so its parts can lie."""
+    z = io.BytesIO()
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
+        f.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+        f.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        f.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        f.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        f.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        for name, data in extra:
+            f.writestr(name, data)
+    return z.getvalue()
+
+def sheet(dimension, cells):
+    rows = {}
+    for ref, text in cells:
+        r = int("".join(c for c in ref if c.isdigit()))
+        rows.setdefault(r, []).append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+    body = "".join(f'<row r="{r}">{"".join(cs)}</row>' for r, cs in sorted(rows.items()))
+    return f'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{body}</sheetData></worksheet>'
+
+# Declares the whole grid, holds one cell in its last column: the reader must not size by either.
+put("records-sparse-far-corner.xlsx", raw_xlsx(sheet("A1:XFD1048576", [("A1", "身份证号"), ("XFD1048576", "x")])))
+# 60 MB of blanks inside one sheet, a few dozen KB packed.
+put("records-zip-bomb.xlsx", raw_xlsx(sheet("A1:A1", [("A1", "身份证号")]).replace("<sheetData>", "<sheetData>" + " " * (60 * 1024 * 1024))))
+# An old binary workbook (only its signature matters: it is refused before reading).
+put("records-old-format.xls", bytes([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) + bytes(504))
+# A good table that declares the whole grid: read as the two rows it holds (core io::table tests).
+put("good-declared-whole-grid.xlsx", raw_xlsx(sheet("A1:XFD1048576", [("A1", "身份证号"), ("B1", "学时"), ("A2", P[0]), ("B2", "8")])))
+for name in ["records-sparse-far-corner.xlsx", "good-declared-whole-grid.xlsx", "records-zip-bomb.xlsx"]:
+    with open(os.path.join(HERE, name), "rb") as f:
+        put("fuzz/xlsx_reader/seed-" + name.replace("records-", "").replace("good-", ""), f.read())

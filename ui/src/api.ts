@@ -14,7 +14,7 @@ export interface Staff extends StaffInput {
   id: number; archived: boolean; gender: string; birth_date: string; created_at: string; updated_at: string
 }
 export interface StaffRow extends Omit<StaffInput, 'id_number'> {
-  id: number; id_masked: string; archived: boolean; gender: string; birth_date: string
+  id: number; id_masked: string; archived: boolean; gender: string; birth_year: string
 }
 export type SortKey = 'department' | 'name' | 'title' | 'created'
 export interface StaffQuery {

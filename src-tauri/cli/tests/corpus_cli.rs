@@ -223,7 +223,10 @@ fn every_bad_file_is_refused_by_row_and_field_and_nothing_is_written() {
         if code != 1 {
             problems.push(format!("exit code {code}, expected a refusal (1)"));
         }
-        if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
+        if ["panicked", "RUST_BACKTRACE", "内部错误（"]
+            .iter()
+            .any(|p| stderr.contains(p))
+        {
             problems.push("panicked".into());
         }
         let file_name = Path::new(&given_name)

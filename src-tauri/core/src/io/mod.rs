@@ -4,6 +4,7 @@
 //! PDF. Every file here is treated as hostile. May use `ledger`, `domain`, `error`, `files`.
 
 pub mod backup;
+pub mod cells;
 pub mod export;
 pub mod import;
 pub mod jsonfile;

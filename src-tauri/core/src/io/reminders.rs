@@ -1,6 +1,7 @@
 //! The reminder list of who is short (title applicants first), as XLSX or CSV for the officer.
 
 use crate::error::{Error, Result};
+use crate::io::cells::{plain_record, plain_text};
 use crate::ledger::progress::PersonProgress;
 use std::path::Path;
 
@@ -60,7 +61,7 @@ pub fn write_reminders(path: &Path, year: i32, rows: &[PersonProgress]) -> Resul
             let mut w = csv::Writer::from_writer(Vec::from(&b"\xEF\xBB\xBF"[..]));
             w.write_record(HEADERS).map_err(|e| io(e.to_string()))?;
             for (i, p) in rows.iter().enumerate() {
-                w.write_record(row_cells(i, p))
+                w.write_record(plain_record(&row_cells(i, p)))
                     .map_err(|e| io(e.to_string()))?;
             }
             let bytes = w.into_inner().map_err(|e| io(e.to_string()))?;
@@ -85,7 +86,7 @@ pub fn write_reminders(path: &Path, year: i32, rows: &[PersonProgress]) -> Resul
                         0 | 4..=8 | 10 => sheet
                             .write_number(r, c as u16, v.parse::<f64>().unwrap_or(0.0))
                             .map(|_| ()),
-                        _ => sheet.write_string(r, c as u16, v).map(|_| ()),
+                        _ => sheet.write_string(r, c as u16, plain_text(v)).map(|_| ()),
                     }
                     .map_err(err)?;
                 }

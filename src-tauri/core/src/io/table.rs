@@ -194,42 +194,163 @@ fn cell_text(d: &calamine::Data) -> String {
             }
         }
         // Excel keeps dates as days since 1899-12-30.
-        Data::DateTime(dt) => (chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap()
-            + chrono::Duration::days(dt.as_f64().floor() as i64))
-        .to_string(),
+        Data::DateTime(dt) => excel_date(dt.as_f64())
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| dt.as_f64().to_string()),
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#错误:{e:?}"),
     }
 }
 
-fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
-    use calamine::Reader;
-    let mut book =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            one_error(
+/// An Excel serial day as a date; `None` for a serial no calendar holds (NaN, ±1e300), which
+/// the date check then refuses by its text.
+fn excel_date(serial: f64) -> Option<chrono::NaiveDate> {
+    let days = serial.floor();
+    if !days.is_finite() || days.abs() > 3_000_000.0 {
+        return None;
+    }
+    chrono::NaiveDate::from_ymd_opt(1899, 12, 30)?
+        .checked_add_signed(chrono::TimeDelta::try_days(days as i64)?)
+}
+
+/// What a workbook may hold before it is refused unread: far above any real roster or record
+/// list, far below what could exhaust memory.
+pub const MAX_WORKBOOK_UNPACKED: u64 = 256 * 1024 * 1024;
+pub const MAX_WORKBOOK_ENTRIES: usize = 2000;
+/// A part that inflates more than this many times its packed size is a ZIP bomb, not a sheet.
+pub const MAX_WORKBOOK_RATIO: u64 = 200;
+pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+pub const MAX_SHEET_COLUMNS: u32 = 200;
+pub const MAX_SHEET_CELLS: usize = 5_000_000;
+
+/// Checks the ZIP's own account of its parts before anything is inflated.
+fn check_zip(bytes: &[u8], file: &str) -> Result<()> {
+    let broken = |e: zip::result::ZipError| {
+        one_error(
+            file,
+            1,
+            format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
+        )
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(broken)?;
+    if zip.len() > MAX_WORKBOOK_ENTRIES {
+        return Err(one_error(
+            file,
+            1,
+            format!(
+                "工作簿内部文件过多（{}个，上限{MAX_WORKBOOK_ENTRIES}个），不予读取",
+                zip.len()
+            ),
+        ));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let part = zip.by_index_raw(i).map_err(broken)?;
+        let (size, packed) = (part.size(), part.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / packed > MAX_WORKBOOK_RATIO {
+            return Err(one_error(
                 file,
                 1,
-                format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
-            )
-        })?;
+                format!(
+                    "工作簿内部文件解压后是压缩时的{}倍（上限{MAX_WORKBOOK_RATIO}倍），疑似压缩炸弹，不予读取",
+                    size / packed
+                ),
+            ));
+        }
+    }
+    if total > MAX_WORKBOOK_UNPACKED {
+        return Err(one_error(
+            file,
+            1,
+            format!(
+                "工作簿解压后共{} MB，超过上限{} MB，不予读取",
+                total / 1024 / 1024,
+                MAX_WORKBOOK_UNPACKED / 1024 / 1024
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The first sheet of an .xlsx/.xlsm, read cell by cell as stored: the dimension a sheet declares
+/// is never trusted (a 5 KB file may declare A1:XFD1048576), and reading stops at the caps.
+fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
+    use calamine::Reader;
+    let extension = Path::new(file)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    // Only the format whose cells can be read one by one: an .xls or .ods is unpacked whole by
+    // the reader, to whatever size its cells claim.
+    if !matches!(extension.as_str(), "xlsx" | "xlsm") || !bytes.starts_with(b"PK\x03\x04") {
+        let what = if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            "这是旧版 .xls 工作簿".to_string()
+        } else if matches!(extension.as_str(), "xls" | "xlsb" | "ods") {
+            format!("不支持 .{extension} 格式")
+        } else {
+            "这不是 .xlsx 工作簿".to_string()
+        };
+        return Err(one_error(
+            file,
+            1,
+            format!("{what}：请在 Excel 或 WPS 中“另存为” .xlsx 后再导入"),
+        ));
+    }
+    check_zip(bytes, file)?;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        one_error(
+            file,
+            1,
+            format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
+        )
+    })?;
     let sheet = book
         .sheet_names()
         .first()
         .cloned()
         .ok_or_else(|| one_error(file, 1, "工作簿中没有工作表"))?;
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|e| one_error(file, 1, format!("无法读取工作表“{sheet}”：{e}")))?;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| {
-            let mut row: Vec<String> = vec![String::new(); first_col];
-            row.extend(cells.iter().map(cell_text));
-            (first_row + i + 1, row)
-        })
+    let unreadable =
+        |e: calamine::XlsxError| one_error(file, 1, format!("无法读取工作表“{sheet}”：{e}"));
+    let mut cells = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        let value = calamine::Data::from(cell.get_value().clone());
+        if value == calamine::Data::Empty {
+            continue;
+        }
+        let (row, col) = cell.get_position();
+        let too_large = |what: String| {
+            one_error(
+                file,
+                row as usize + 1,
+                format!("工作表“{sheet}”过大：{what}，不予读取"),
+            )
+        };
+        if row >= MAX_SHEET_ROWS {
+            return Err(too_large(format!("超过{MAX_SHEET_ROWS}行")));
+        }
+        if col >= MAX_SHEET_COLUMNS {
+            return Err(too_large(format!(
+                "第{}列有内容，上限{MAX_SHEET_COLUMNS}列",
+                col + 1
+            )));
+        }
+        count += 1;
+        if count > MAX_SHEET_CELLS {
+            return Err(too_large(format!("非空单元格超过{MAX_SHEET_CELLS}个")));
+        }
+        let cells_of_row = rows.entry(row).or_default();
+        if cells_of_row.len() <= col as usize {
+            cells_of_row.resize(col as usize + 1, String::new());
+        }
+        cells_of_row[col as usize] = cell_text(&value);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
         // Blank rows are dropped here, as for CSV.
         .filter(|(_, row)| row.iter().any(|c| !c.trim().is_empty()))
         .collect())
@@ -241,6 +362,7 @@ pub fn is_workbook(path: &Path) -> bool {
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .as_deref(),
+        // .xls, .xlsb and .ods are recognised so they are refused with a hint, not read as CSV.
         Some("xlsx" | "xlsm" | "xls" | "xlsb" | "ods")
     )
 }
@@ -427,7 +549,7 @@ fn csv_error(line: usize, e: &csv::Error) -> RowError {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_text;
+    use super::{decode_text, excel_date, raw_rows};
 
     #[test]
     fn encodings_are_detected_never_garbled() {
@@ -448,5 +570,52 @@ mod tests {
             decode_text(b"\xEF\xBB\xBF\xff", "a.csv").is_err(),
             "a UTF-8 BOM over invalid bytes"
         );
+    }
+
+    fn corpus(name: &str) -> Vec<u8> {
+        std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../tests/corpus")
+                .join(name),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_workbook_is_read_by_its_cells_not_by_the_size_it_declares() {
+        let rows = raw_rows("名册.xlsx", &corpus("good-declared-whole-grid.xlsx")).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            rows[0],
+            (1, vec!["身份证号".to_string(), "学时".to_string()])
+        );
+        assert_eq!((rows[1].0, rows[1].1[1].as_str()), (2, "8"));
+    }
+
+    #[test]
+    fn workbooks_past_the_caps_are_refused_before_they_are_unpacked() {
+        for (file, fragment) in [
+            ("records-sparse-far-corner.xlsx", "第16384列有内容"),
+            ("records-zip-bomb.xlsx", "压缩炸弹"),
+            ("records-old-format.xls", "另存为"),
+        ] {
+            let name = file.replace("records-", "");
+            let err = raw_rows(&name, &corpus(file)).unwrap_err().to_string();
+            assert!(
+                err.contains(fragment) && err.contains(&name),
+                "{file}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn excel_serial_dates_outside_any_calendar_are_not_a_panic() {
+        assert_eq!(
+            excel_date(45717.0),
+            chrono::NaiveDate::from_ymd_opt(2025, 3, 1)
+        );
+        for serial in [f64::NAN, f64::INFINITY, -1e300, 1e300, 9.9e15] {
+            assert_eq!(excel_date(serial), None, "{serial}");
+        }
     }
 }

@@ -57,14 +57,35 @@ pub fn open(path: &Path) -> Result<Connection> {
         path: path.display().to_string(),
         reason,
     };
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| open_err(e.to_string()))?;
-    }
+    make_private(path).map_err(|e| open_err(e.to_string()))?;
     let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
     configure(&conn)?;
     back_up_before_upgrade(&conn, path)?;
     migrate(&mut conn)?;
     Ok(conn)
+}
+
+/// The ledger and its `-wal`/`-shm` are the owner's alone (0600; SQLite gives the side files the
+/// ledger's mode), and so is the program's own folder (0700). A folder the user named is only
+/// narrowed when we create it.
+fn make_private(path: &Path) -> std::io::Result<()> {
+    use crate::platform::{create_private_dir, create_private_file, restrict_to_owner};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+        if dir.file_name() == Some(APP_IDENTIFIER.as_ref()) {
+            restrict_to_owner(dir, false)?;
+        }
+    }
+    match create_private_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
+        _ => {}
+    }
+    for side in ["", "-wal", "-shm"] {
+        let mut file = path.as_os_str().to_owned();
+        file.push(side);
+        restrict_to_owner(Path::new(&file), false)?;
+    }
+    Ok(())
 }
 
 /// Where dated copies of a ledger go: `backups/` beside it.
@@ -84,7 +105,9 @@ pub fn copy_to(conn: &Connection, out: &Path) -> Result<()> {
         out,
         None::<fn(rusqlite::backup::Progress)>,
     )?;
-    Connection::open(out)?.pragma_update(None, "journal_mode", "delete")?;
+    let copy = Connection::open(out)?;
+    harden(&copy)?;
+    copy.pragma_update(None, "journal_mode", "delete")?;
     Ok(())
 }
 
@@ -113,7 +136,62 @@ pub fn open_in_memory() -> Result<Connection> {
 /// How long a writer waits for another process (the desktop app, the CLI) to finish writing.
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// What every connection the program opens runs with: no schema object of the file (a trigger or
+/// view planted by an outside edit) may call functions with side effects (`trusted_schema=OFF`),
+/// and the file's schema and internals cannot be corrupted through SQL (`DEFENSIVE`).
+pub fn harden(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)?;
+    conn.pragma_update(None, "trusted_schema", false)?;
+    Ok(())
+}
+
+/// A file someone hands us (a backup to restore, a copy to check), opened without any power to
+/// change it or to run what it contains.
+pub fn open_untrusted(path: &Path) -> Result<Connection> {
+    use rusqlite::OpenFlags;
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    harden(&conn)?;
+    Ok(conn)
+}
+
+/// One object of a schema: (type, name, SQL), SQLite's own tables left out.
+pub type SchemaObject = (String, String, String);
+
+/// The schema of `db` ("main", or an attached name), sorted.
+pub fn schema_of(conn: &Connection, db: &str) -> Result<Vec<SchemaObject>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT type, name, COALESCE(sql, '') FROM \"{}\".sqlite_master
+         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
+        db.replace('"', "")
+    ))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// The schema this program's migrations create at `version`: what a ledger (or a backup) of that
+/// version must hold, object for object.
+pub fn expected_schema(version: i64) -> Result<Vec<SchemaObject>> {
+    let mut conn = Connection::open_in_memory()?;
+    migrate_up_to(&mut conn, version)?;
+    schema_of(&conn, "main")
+}
+
+/// A fresh, empty-of-data file at `version` made by our migrations (seeded rows removed), ready
+/// to take the rows of a checked backup.
+pub fn create_at_version(path: &Path, version: i64) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    harden(&conn)?;
+    migrate_up_to(&mut conn, version)?;
+    Ok(conn)
+}
+
 fn configure(conn: &Connection) -> Result<()> {
+    harden(conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
@@ -127,7 +205,7 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// Applies the migrations after the ledger's version, up to `target`.
-fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
+pub(crate) fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(Error::NewerSchema {
@@ -259,6 +337,40 @@ mod tests {
         assert_eq!(v, SCHEMA_VERSION);
         drop(conn);
         open(&path).expect("reopening a current ledger works");
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_ledger_its_side_files_and_its_folder_are_the_owners_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let folder = home.path().join(APP_IDENTIFIER);
+        let path = folder.join("ledger.sqlite3");
+        let conn = open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1); DROP TABLE t;")
+            .unwrap();
+        assert_eq!(mode(&folder), 0o700);
+        for file in ["ledger.sqlite3", "ledger.sqlite3-wal", "ledger.sqlite3-shm"] {
+            assert_eq!(mode(&folder.join(file)), 0o600, "{file}");
+        }
+        drop(conn);
+        // A ledger an older version left world-readable is narrowed on the next open.
+        let loose = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::set_permissions(&path, loose).unwrap();
+        drop(open(&path).unwrap());
+        assert_eq!((mode(&folder), mode(&path)), (0o700, 0o600));
+        // Backups beside it, too.
+        let conn = open(&path).unwrap();
+        let copy = backups_dir(&path).join("copy.sqlite3");
+        crate::files::write_with(&copy, |staged| copy_to(&conn, staged)).unwrap();
+        assert_eq!((mode(&backups_dir(&path)), mode(&copy)), (0o700, 0o600));
     }
 
     #[test]

@@ -76,13 +76,6 @@ pub fn attach(
     bytes: &[u8],
     by: &str,
 ) -> Result<Attachment> {
-    let record = records::get(conn, record_id)?;
-    if matches!(record.status, Status::Approved | Status::Synced) {
-        return Err(Error::invalid(format!(
-            "记录{record_id}已{}，不能再添加证明材料",
-            record.status_label
-        )));
-    }
     if bytes.is_empty() {
         return Err(Error::invalid("证明材料文件是空的"));
     }
@@ -97,20 +90,32 @@ pub fn attach(
     let name = clean_name(original_name);
     let sha = audit::hex(&Sha256::digest(bytes));
     let target = file_path(conn, &sha)?;
+    // Under the write lock from here: the record cannot be approved in between, and the clean-up
+    // of another program cannot remove the stored file between the check and the link.
+    let tx = db::write_tx(conn)?;
+    let record = records::get(&tx, record_id)?;
+    if matches!(record.status, Status::Approved | Status::Synced) {
+        return Err(Error::invalid(format!(
+            "记录{record_id}已{}，不能再添加证明材料",
+            record.status_label
+        )));
+    }
     if !target.exists() {
         let io = |e: std::io::Error| Error::Io {
             path: name.clone(),
             reason: e.to_string(),
         };
-        std::fs::create_dir_all(target.parent().expect("evidence dir")).map_err(io)?;
+        crate::platform::create_private_dir(target.parent().expect("evidence dir")).map_err(io)?;
         let tmp = target.with_extension("part");
-        std::fs::write(&tmp, bytes).map_err(io)?;
-        let mut perms = std::fs::metadata(&tmp).map_err(io)?.permissions();
-        perms.set_readonly(true);
-        std::fs::set_permissions(&tmp, perms).map_err(io)?;
+        let _ = std::fs::remove_file(&tmp); // left by a crash
+        std::io::Write::write_all(
+            &mut crate::platform::create_private_file(&tmp).map_err(io)?,
+            bytes,
+        )
+        .map_err(io)?;
+        crate::platform::restrict_to_owner(&tmp, true).map_err(io)?;
         std::fs::rename(&tmp, &target).map_err(io)?;
     }
-    let tx = db::write_tx(conn)?;
     tx.execute(
         "INSERT INTO evidence_file (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO NOTHING",
         params![sha, bytes.len() as i64, mime, db::now_local()],
@@ -215,21 +220,36 @@ pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
     Ok((mime, bytes))
 }
 
-/// Deletes stored files no record links to any more.
-pub fn collect_garbage(conn: &Connection) -> Result<usize> {
-    let orphans: Vec<(i64, String)> = {
-        let mut stmt = conn.prepare("SELECT id, sha256 FROM evidence_file WHERE id NOT IN (SELECT file_id FROM record_evidence)")?;
+/// Deletes stored files no record links to any more: their rows in one transaction, then, once
+/// that has committed, the files, each while holding the write lock and only if no row has named
+/// it again meanwhile (an attach of the same file by another program).
+pub fn collect_garbage(conn: &mut Connection) -> Result<usize> {
+    let tx = db::write_tx(conn)?;
+    let orphans: Vec<String> = {
+        let mut stmt = tx.prepare(
+            "DELETE FROM evidence_file WHERE id NOT IN (SELECT file_id FROM record_evidence) RETURNING sha256",
+        )?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         rows
     };
-    for (id, sha) in &orphans {
-        conn.execute("DELETE FROM evidence_file WHERE id = ?1", [id])?;
-        if let Ok(p) = file_path(conn, sha) {
+    tx.commit()?;
+    if orphans.is_empty() {
+        return Ok(0);
+    }
+    let lock = db::write_tx(conn)?;
+    for sha in &orphans {
+        let named_again: bool = lock.query_row(
+            "SELECT EXISTS (SELECT 1 FROM evidence_file WHERE sha256 = ?1)",
+            [sha],
+            |r| r.get(0),
+        )?;
+        if let (false, Ok(p)) = (named_again, file_path(&lock, sha)) {
             let _ = std::fs::remove_file(p);
         }
     }
+    drop(lock); // nothing written: rolls back
     Ok(orphans.len())
 }
 
@@ -263,6 +283,14 @@ mod tests {
         );
         let stored = dir.path().join("evidence").join(&fa.sha256);
         assert!(stored.exists() && std::fs::metadata(&stored).unwrap().permissions().readonly());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode =
+                |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&stored), 0o400, "the owner reads it, nobody writes it");
+            assert_eq!(mode(&dir.path().join("evidence")), 0o700);
+        }
         assert_eq!(
             std::fs::read_dir(dir.path().join("evidence"))
                 .unwrap()

@@ -52,7 +52,10 @@ pub fn working_days_before(date: NaiveDate, n: u32, cal: &Calendar) -> NaiveDate
     let mut d = date;
     let mut left = n;
     while left > 0 {
-        d = d.pred_opt().expect("date in range");
+        match d.pred_opt() {
+            Some(earlier) => d = earlier,
+            None => break, // the first day chrono knows: nothing earlier to count
+        }
         if is_working_day(d, cal) {
             left -= 1;
         }
@@ -148,7 +151,8 @@ pub fn builtin_2025() -> YearPolicy {
 pub fn copy_to_year(from: &YearPolicy, year: i32) -> YearPolicy {
     let shift = |d: NaiveDate| {
         d.with_year(year)
-            .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, d.month(), 28).unwrap())
+            .or_else(|| NaiveDate::from_ymd_opt(year, d.month(), 28))
+            .unwrap_or(d) // a year chrono cannot hold; `validate` refuses it
     };
     YearPolicy {
         year,
@@ -171,10 +175,21 @@ pub(crate) fn seed(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-pub fn validate(p: &YearPolicy) -> Result<()> {
-    if !(2000..=2100).contains(&p.year) {
-        return Err(Error::invalid(format!("年度{}无效", p.year)));
+/// The years a policy (and so a record) may belong to.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+fn check_year(year: i32) -> Result<()> {
+    if YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "年度{year}无效，应在2000至2100之间"
+        )))
     }
+}
+
+pub fn validate(p: &YearPolicy) -> Result<()> {
+    check_year(p.year)?;
     for (label, h) in [
         ("公需科目", p.public_required),
         ("专业科目", p.professional_required),
@@ -247,6 +262,7 @@ fn load(conn: &Connection, year: i32) -> Result<Option<YearPolicy>> {
 
 /// The policy of `year`; a year not yet set up starts as a copy of the nearest earlier one.
 pub fn get_or_create(conn: &Connection, year: i32) -> Result<YearPolicy> {
+    check_year(year)?;
     if let Some(p) = load(conn, year)? {
         return Ok(p);
     }

@@ -52,7 +52,8 @@ pub struct StaffRow {
     pub employment: String,
     pub archived: bool,
     pub gender: String,
-    pub birth_date: String,
+    /// The year alone: beside the mask, a full birth date leaves about ten candidates for the number.
+    pub birth_year: String,
 }
 
 impl From<Staff> for StaffRow {
@@ -68,7 +69,7 @@ impl From<Staff> for StaffRow {
             employment: s.employment,
             archived: s.archived,
             gender: s.gender,
-            birth_date: s.birth_date,
+            birth_year: s.birth_date.chars().take(4).collect(),
         }
     }
 }
@@ -449,6 +450,8 @@ mod tests {
         let tail = &target.id_number[14..];
         let (n, found) = list(&conn, &q(tail)).unwrap();
         assert!(n >= 1 && found.iter().any(|s| s.id == 5));
+        // Fewer than 4 characters never search ID numbers: too few to narrow, enough to probe.
+        assert_eq!(list(&conn, &q(&target.id_number[15..])).unwrap().0, 0);
         assert_eq!(
             list(&conn, &q("%")).unwrap().0,
             0,

@@ -236,3 +236,56 @@ fn an_unknown_code_in_the_file_is_an_error_not_a_default() {
         "{err}"
     );
 }
+
+/// Another program approves a record while this one is about to edit, delete or attach to it: the
+/// status is read under the write lock, so the approved record is refused, never overwritten.
+#[test]
+fn a_record_approved_by_another_program_meanwhile_is_not_edited_deleted_or_attached_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.sqlite3");
+    let mut conn = crate::ledger::db::open(&path).unwrap();
+    let p = person(&conn, 101);
+    let r = add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+    let edited = input(p.id, "training", "2025-03-01", Some(8));
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but sniffable";
+    type Attempt = Box<dyn Fn(&mut Connection) -> crate::Result<()>>;
+    let attempts: [(&str, Attempt); 3] = [
+        (
+            "修改",
+            Box::new(move |c| update(c, r.id, &edited).map(|_| ())),
+        ),
+        ("删除", Box::new(move |c| delete(c, r.id))),
+        (
+            "添加证明材料",
+            Box::new(move |c| {
+                crate::ledger::evidence::attach(c, r.id, "证书.png", PNG, "王敏").map(|_| ())
+            }),
+        ),
+    ];
+    for (what, attempt) in attempts {
+        set_status(&conn, r.id, Status::Pending).unwrap();
+        let mut other = crate::ledger::db::open(&path).unwrap();
+        let (locked, wait) = std::sync::mpsc::channel();
+        let approver = std::thread::spawn(move || {
+            let tx = crate::ledger::db::write_tx(&mut other).unwrap();
+            tx.execute(
+                "UPDATE record SET status = 'approved' WHERE id = ?1",
+                [r.id],
+            )
+            .unwrap();
+            locked.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            tx.commit().unwrap();
+        });
+        wait.recv().unwrap();
+        let err = attempt(&mut conn).expect_err(what).to_string();
+        approver.join().unwrap();
+        assert!(err.contains("已通过"), "{what}: {err}");
+        let now = get(&conn, r.id).unwrap();
+        assert_eq!(
+            (now.status, now.claimed_hours),
+            (Status::Approved, Some(Hours::from_whole(6))),
+            "{what}"
+        );
+    }
+}

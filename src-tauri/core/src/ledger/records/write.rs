@@ -82,7 +82,9 @@ pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
 
 /// Edits a record still awaiting audit (or rejected, which sends it back to audit).
 pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Record> {
-    let old = get(conn, id)?;
+    // Checked under the write lock: another program cannot approve it in between.
+    let tx = db::write_tx(conn)?;
+    let old = get(&tx, id)?;
     if matches!(old.status, Status::Approved | Status::Synced) {
         return Err(Error::invalid(format!(
             "记录{id}已{}，不能直接修改",
@@ -93,8 +95,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
         staff_id: old.staff_id,
         ..input.clone()
     };
-    let v = with_plan_state(conn, validate(&input).map_err(joined)?)?;
-    let tx = db::write_tx(conn)?;
+    let v = with_plan_state(&tx, validate(&input).map_err(joined)?)?;
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
@@ -143,14 +144,14 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
 
 /// Removes a record that was never recognised (pending or rejected).
 pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
-    let old = get(conn, id)?;
+    let tx = db::write_tx(conn)?;
+    let old = get(&tx, id)?;
     if matches!(old.status, Status::Approved | Status::Synced) {
         return Err(Error::invalid(format!(
             "记录{id}已{}，不能删除",
             old.status_label
         )));
     }
-    let tx = db::write_tx(conn)?;
     tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
     refresh(&tx, old.staff_id, old.year)?;
     audit::append(
