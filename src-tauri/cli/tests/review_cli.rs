@@ -115,14 +115,56 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
         "王敏",
     ]);
     l.ok(&["review", "approve", "1", "--by", "王敏"]);
-    {
+    let reject_event: i64 = {
         let c = rusqlite::Connection::open(&l.db).unwrap();
         c.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_event SET reason = '材料齐全' WHERE action = 'reject';").unwrap();
-    }
+        c.query_row(
+            "SELECT id FROM audit_event WHERE action = 'reject'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
     let out = l.run(&["audit", "verify"]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("第2号事件"), "{err}");
+    assert!(err.contains(&format!("第{reject_event}号事件")), "{err}");
+}
+
+/// The attack of issue 12: a rejected record set to 已通过 with 60 hours in the `sqlite3` shell,
+/// the trail untouched. `audit verify` names the record and each field, and fails.
+#[test]
+fn audit_verify_names_a_decision_changed_outside_the_program() {
+    let l = ledger_with_pending();
+    l.ok(&[
+        "review",
+        "reject",
+        "2",
+        "--reason",
+        "缺期刊目录页",
+        "--by",
+        "王敏",
+    ]);
+    assert!(l
+        .ok(&["audit", "verify"])
+        .contains("台账内容与审计记录一致"));
+    rusqlite::Connection::open(&l.db)
+        .unwrap()
+        .execute_batch(
+            "UPDATE record SET status = 'approved', rec_professional = 600 WHERE id = 2;",
+        )
+        .unwrap();
+    let out = l.run(&["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("记录 2：状态 台账为“已通过”，审计记录为“已驳回”"),
+        "{err}"
+    );
+    assert!(
+        err.contains("记录 2：认定专业 台账为“60”，审计记录为“0”"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The review workflow end to end: reject a record with a reason through the UI, see the reason
-//! in its history, batch-approve the rest, and check the audit chain of the real ledger file.
+//! in its history, batch-approve the rest, check the audit chain of the real ledger file, and see
+//! 校验审计链 name a decision changed outside the program.
 
 mod support;
 use ce_ledger_core::io::record_import;
@@ -88,6 +89,41 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 2 条")
         .await;
     app.screenshot("review-batch.png").await;
+
+    // The program's own decisions match the trail; then someone flips the rejected paper to
+    // 已通过 with a SQLite shell while the window is open, and 校验审计链 names it.
+    app.click(".el-dialog__footer .el-button--primary").await;
+    app.click("[data-testid=rv-verify]").await;
+    app.wait_for_text(".el-message", "台账内容与审计记录一致")
+        .await;
+    let paper: i64 = {
+        let outsider = rusqlite::Connection::open(&ledger).unwrap();
+        outsider
+            .execute(
+                "UPDATE record SET status = 'approved' WHERE title = '外科论文'",
+                [],
+            )
+            .unwrap();
+        outsider
+            .query_row(
+                "SELECT id FROM record WHERE title = '外科论文'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    app.click("[data-testid=rv-verify]").await;
+    let listed = app
+        .wait_for_text("[data-testid=rv-differences]", "在程序之外被改动")
+        .await;
+    assert!(
+        listed.contains(&format!(
+            "记录 {paper}：状态 台账为“已通过”，审计记录为“已驳回”"
+        )),
+        "{listed}"
+    );
+    app.screenshot("review-verify-outside-edit.png").await;
+    app.click(".el-message-box .el-button--primary").await;
     app.stop().await;
 
     let conn = db::open(&ledger).unwrap();
@@ -97,14 +133,16 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
         .map(|r| (r.title.as_str(), r.status.code()))
         .collect();
     assert!(
-        statuses.contains(&("外科论文", "rejected"))
+        // The paper as the outsider left it; the trail still says 驳回 (below).
+        statuses.contains(&("外科论文", "approved"))
             && statuses.contains(&("技能大赛", "approved")),
         "{statuses:?}"
     );
     let v = audit::verify(&conn).unwrap();
     assert_eq!(
         (v.events, v.broken),
-        (4, None),
-        "import, reject, two approvals"
+        (7, None),
+        "baseline, unit, person, import, reject, two approvals"
     );
+    assert_eq!(v.differences.len(), 1, "{:?}", v.differences);
 }

@@ -29,10 +29,18 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
         AuditCmd::Verify => {
             let v = audit::verify(conn)?;
             match v.broken {
-                None => {
-                    println!("审计链完整：共 {} 个事件，均未被改动", v.events);
+                None if v.differences.is_empty() => {
+                    println!(
+                        "审计链完整：共 {} 个事件，均未被改动；台账内容与审计记录一致",
+                        v.events
+                    );
                     Ok(())
                 }
+                None => Err(Error::invalid(format!(
+                    "台账内容与审计记录不一致（审计链本身完好，共 {} 个事件），以下内容在程序之外被改动：\n{}",
+                    v.events,
+                    v.differences.join("\n")
+                ))),
                 Some((id, why)) => Err(Error::invalid(format!(
                     "审计链在第{id}号事件处断开：{why}（此前 {} 个事件完好）",
                     v.events

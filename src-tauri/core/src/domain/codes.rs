@@ -146,6 +146,8 @@ codes! {
         Notice = "notice", "通知";
         Export = "export", "导出";
         Restore = "restore", "从备份恢复";
+        Recut = "recut", "重新认定";
+        Baseline = "baseline", "建立审计基线";
     }
 }
 

@@ -246,10 +246,16 @@ mod tests {
             .imported,
             1
         );
+        let trail: Vec<(String, String)> = crate::ledger::audit::log(&conn, None)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.action, e.entity))
+            .collect();
         assert_eq!(
-            crate::ledger::audit::log(&conn, None).unwrap().len(),
-            0,
-            "staff imports are not record events"
+            trail,
+            [("baseline", "ledger"), ("import", "staff")]
+                .map(|(a, e)| (a.to_string(), e.to_string())),
+            "the preview left nothing, the import one event"
         );
     }
 

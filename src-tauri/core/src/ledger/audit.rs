@@ -2,6 +2,7 @@
 //! deletion made outside the program is detected by `verify`.
 
 use crate::error::{Error, Result};
+use crate::ledger::trail;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -62,6 +63,7 @@ fn digest(
     before: Option<&str>,
     after: Option<&str>,
     reason: &str,
+    state: Option<&str>,
 ) -> String {
     let mut h = Sha256::new();
     let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
@@ -81,6 +83,11 @@ fn digest(
         // Length-prefixed so no two different events can share the same byte stream.
         h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
+    }
+    // Events from before the trail carried states have none, and hash as they always did.
+    if let Some(state) = state {
+        h.update((state.len() as u64).to_le_bytes());
+        h.update(state.as_bytes());
     }
     hex(&h.finalize())
 }
@@ -108,8 +115,8 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
         .unwrap_or((0, GENESIS.to_string()));
     let at = crate::ledger::db::now_local();
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO audit_event (id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        "INSERT INTO audit_event (id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
     for e in events {
         if e.actor.trim().is_empty() {
@@ -118,6 +125,17 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
         last_id += 1;
         let before = e.before.as_ref().map(|v| v.to_string());
         let after = e.after.as_ref().map(|v| v.to_string());
+        // The state of every audited row the event names, read after the change.
+        let state = match (e.action, e.entity_id) {
+            (Action::Baseline, _) => trail::to_text(&trail::everything(conn)?),
+            (_, Some(from)) if trail::is_audited(e.entity) => trail::to_text(&trail::states(
+                conn,
+                e.entity,
+                from,
+                e.entity_id_to.unwrap_or(from),
+            )?),
+            _ => None,
+        };
         let hash = digest(
             &prev,
             last_id,
@@ -130,6 +148,7 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             before.as_deref(),
             after.as_deref(),
             e.reason,
+            state.as_deref(),
         );
         stmt.execute(params![
             last_id,
@@ -143,7 +162,8 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             after,
             e.reason,
             prev,
-            hash
+            hash,
+            state
         ])?;
         prev = hash;
     }
@@ -198,6 +218,14 @@ pub struct Verification {
     pub events: u64,
     /// The first event that does not hold, with why.
     pub broken: Option<(i64, String)>,
+    /// Where the ledger's rows differ from what the trail says they are, by row and field.
+    pub differences: Vec<String>,
+}
+
+impl Verification {
+    pub fn holds(&self) -> bool {
+        self.broken.is_none() && self.differences.is_empty()
+    }
 }
 
 /// A text column borrowed without copying (verify reads a million rows).
@@ -207,20 +235,23 @@ fn text<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
     })
 }
 
-/// Walks the chain from the first event: ids consecutive, each linking to the previous hash,
-/// each hash matching its content.
+/// Walks the chain from the first event — ids consecutive, each linking to the previous hash,
+/// each hash matching its content — replaying the states the events carry, then compares that
+/// replay with the ledger's rows.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash FROM audit_event ORDER BY id")?;
+    let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state FROM audit_event ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let mut expected_id = 1i64;
     let mut count = 0u64;
+    let mut replay = trail::Replay::default();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let broken = |why: String| {
             Ok(Verification {
                 events: count,
                 broken: Some((id, why)),
+                differences: Vec::new(),
             })
         };
         if id != expected_id {
@@ -228,14 +259,15 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 "事件编号不连续：应为{expected_id}，实为{id}（有事件被删除）"
             ));
         }
-        let prev_hash: String = r.get(10)?;
+        let prev_hash = text(r, 10)?;
         if prev_hash != prev {
             return broken("与前一事件的链接不符（前一事件被改动或删除）".into());
         }
-        let before: Option<String> = r.get(7)?;
-        let after: Option<String> = r.get(8)?;
+        let before: Option<&str> = r.get_ref(7)?.as_str_or_null().ok().flatten();
+        let after: Option<&str> = r.get_ref(8)?.as_str_or_null().ok().flatten();
+        let state: Option<&str> = r.get_ref(12)?.as_str_or_null().ok().flatten();
         let actual = digest(
-            &prev_hash,
+            prev_hash,
             id,
             text(r, 1)?,
             text(r, 2)?,
@@ -243,22 +275,75 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             text(r, 4)?,
             r.get(5)?,
             r.get(6)?,
-            before.as_deref(),
-            after.as_deref(),
+            before,
+            after,
             text(r, 9)?,
+            state,
         );
-        let stored: String = r.get(11)?;
+        let stored = text(r, 11)?;
         if actual != stored {
             return broken("内容与其哈希不符（该事件在程序之外被修改）".into());
         }
-        prev = stored;
+        if let Some(state) = state {
+            if let Err(why) = replay.apply(state) {
+                return broken(why);
+            }
+        }
+        prev = actual;
         expected_id += 1;
         count += 1;
     }
     Ok(Verification {
         events: count,
         broken: None,
+        differences: replay.differences(trail::everything(conn)?),
     })
+}
+
+/// The first event of a ledger's trail that carries states: everything the ledger holds at that
+/// moment (a new ledger, or one written before states were recorded). Run by migration 5.
+pub fn baseline(conn: &Connection) -> Result<()> {
+    append(
+        conn,
+        &[NewEvent {
+            actor: "学时台账程序",
+            action: Action::Baseline,
+            entity: "ledger",
+            entity_id: None,
+            entity_id_to: None,
+            before: None,
+            after: None,
+            reason: "此后每次改动都记录改动后的内容，校验时逐项核对",
+        }],
+    )?;
+    Ok(())
+}
+
+/// The event of a write to audited rows `from..=to` of `entity`, by the officer in the unit
+/// profile; the rows' new state goes with it.
+pub fn rows_changed(
+    conn: &Connection,
+    action: Action,
+    entity: &str,
+    from: i64,
+    to: i64,
+    reason: &str,
+) -> Result<()> {
+    let actor = default_actor(conn)?;
+    append(
+        conn,
+        &[NewEvent {
+            actor: &actor,
+            action,
+            entity,
+            entity_id: Some(from),
+            entity_id_to: (to != from).then_some(to),
+            before: None,
+            after: None,
+            reason,
+        }],
+    )?;
+    Ok(())
 }
 
 /// Who acts when no reviewer is named: the officer in the unit profile.
@@ -301,7 +386,12 @@ mod tests {
         )
         .unwrap();
         let v = verify(&conn).unwrap();
-        assert_eq!((v.events, v.broken.clone()), (3, None));
+        assert_eq!(
+            (v.events, v.broken.clone()),
+            (1 + 3, None),
+            "the baseline, then ours"
+        );
+        assert!(v.holds(), "{v:?}");
 
         // The program refuses to change history…
         assert!(conn

@@ -30,6 +30,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0004_plans.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("migrations/0005_trail.sql"),
+        seed: Some(crate::ledger::audit::baseline),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -184,9 +188,14 @@ pub fn expected_schema(version: i64) -> Result<Vec<SchemaObject>> {
 /// A fresh, empty-of-data file at `version` made by our migrations (seeded rows removed), ready
 /// to take the rows of a checked backup.
 pub fn create_at_version(path: &Path, version: i64) -> Result<Connection> {
-    let mut conn = Connection::open(path)?;
+    let conn = Connection::open(path)?;
     harden(&conn)?;
-    migrate_up_to(&mut conn, version)?;
+    let tx = rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
+    for m in MIGRATIONS.iter().take(version.max(0) as usize) {
+        tx.execute_batch(m.sql)?; // no seeds: the rows come from the backup
+    }
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
     Ok(conn)
 }
 
@@ -239,6 +248,21 @@ pub(crate) fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
 /// instead of failing half-way, and the audit chain cannot fork.
 pub fn write_tx(conn: &mut Connection) -> Result<rusqlite::Transaction<'_>> {
     Ok(conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?)
+}
+
+/// Runs `write` as one write transaction (taking the lock up front), or inside the caller's when
+/// one is open: the rows it changes and the events it appends commit together or not at all.
+pub fn in_write_tx<T>(
+    conn: &Connection,
+    write: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<T> {
+    if !conn.is_autocommit() {
+        return write(conn);
+    }
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let done = write(&tx)?;
+    tx.commit()?;
+    Ok(done)
 }
 
 /// A search fragment made literal for `LIKE … ESCAPE '\\'`: a typed % or _ matches itself.

@@ -14,4 +14,5 @@ pub mod progress;
 pub mod records;
 pub mod review;
 pub mod staff;
+pub mod trail;
 pub mod unit;

@@ -315,7 +315,7 @@ pub fn transition(conn: &mut Connection, id: i64, t: &Transition, by: &str) -> R
         rows
     };
     for (staff_id, year) in person_years {
-        crate::ledger::records::refresh(&tx, staff_id, year)?;
+        crate::ledger::records::refresh(&tx, staff_id, year, &[])?;
     }
     let after = get(&tx, id)?;
     audit::append(
@@ -493,6 +493,8 @@ pub(crate) mod tests {
             ("已备案", Some("枣人社备2025-018"))
         );
         assert_eq!(unfiled_count(&conn, 2025).unwrap(), 0);
-        assert_eq!(audit::verify(&conn).unwrap().events, 4);
+        let v = audit::verify(&conn).unwrap();
+        assert_eq!(v.events, 1 + 4, "the baseline, then four plan events");
+        assert!(v.holds(), "{v:?}");
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::domain::hours::Hours;
 use crate::error::{Error, Result};
+use crate::ledger::audit::Action;
 use crate::ledger::db;
 use chrono::{Datelike, NaiveDate, Weekday};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -164,9 +165,10 @@ pub fn copy_to_year(from: &YearPolicy, year: i32) -> YearPolicy {
 
 /// Seeds 2025 from the notice, 2026 as its copy, and the shipped calendar; run once by migration.
 pub(crate) fn seed(conn: &Connection) -> Result<()> {
+    // Before the audit trail exists (migration 2): the baseline of migration 5 records these.
     let p2025 = builtin_2025();
-    save(conn, &p2025)?;
-    save(conn, &copy_to_year(&p2025, 2026))?;
+    store(conn, &p2025)?;
+    store(conn, &copy_to_year(&p2025, 2026))?;
     let mut stmt =
         conn.prepare("INSERT OR REPLACE INTO calendar_day (date, kind) VALUES (?1, ?2)")?;
     for (d, k) in shipped_adjustments() {
@@ -209,6 +211,15 @@ pub fn validate(p: &YearPolicy) -> Result<()> {
 }
 
 pub fn save(conn: &Connection, p: &YearPolicy) -> Result<YearPolicy> {
+    crate::ledger::db::in_write_tx(conn, |tx| {
+        let saved = store(tx, p)?;
+        let year = i64::from(p.year);
+        crate::ledger::audit::rows_changed(tx, Action::Edit, "policy", year, year, "")?;
+        Ok(saved)
+    })
+}
+
+fn store(conn: &Connection, p: &YearPolicy) -> Result<YearPolicy> {
     validate(p)?;
     let topics: Vec<String> = p
         .topics
@@ -335,7 +346,7 @@ pub fn set_calendar_year(conn: &mut Connection, c: &CalendarYear) -> Result<()> 
     if let Some(d) = c.off.iter().find(|d| c.work.contains(d)) {
         return Err(Error::invalid(format!("日期{d}不能既放假又上班")));
     }
-    let tx = conn.transaction()?;
+    let tx = crate::ledger::db::write_tx(conn)?;
     tx.execute(
         "DELETE FROM calendar_day WHERE date LIKE ?1",
         [format!("{}-%", c.year)],
@@ -348,6 +359,8 @@ pub fn set_calendar_year(conn: &mut Connection, c: &CalendarYear) -> Result<()> 
             )?;
         }
     }
+    let year = i64::from(c.year);
+    crate::ledger::audit::rows_changed(&tx, Action::Edit, "calendar", year, year, "")?;
     tx.commit()?;
     Ok(())
 }

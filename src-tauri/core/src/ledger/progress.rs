@@ -168,25 +168,31 @@ pub fn set_title_applicant(
     materials_date: Option<NaiveDate>,
 ) -> Result<()> {
     staff::get(conn, staff_id)?;
-    match materials_date {
-        Some(d) => {
-            if chrono::Datelike::year(&d) != year {
-                return Err(Error::invalid(format!("材料报送日期{d}不在{year}年内")));
-            }
-            conn.execute(
+    if let Some(d) = materials_date.filter(|d| chrono::Datelike::year(d) != year) {
+        return Err(Error::invalid(format!("材料报送日期{d}不在{year}年内")));
+    }
+    crate::ledger::db::in_write_tx(conn, |tx| {
+        match materials_date {
+            Some(d) => tx.execute(
                 "INSERT INTO title_applicant (staff_id, year, materials_date) VALUES (?1, ?2, ?3)
                  ON CONFLICT(staff_id, year) DO UPDATE SET materials_date = ?3",
                 params![staff_id, year, d.to_string()],
-            )?;
-        }
-        None => {
-            conn.execute(
+            )?,
+            None => tx.execute(
                 "DELETE FROM title_applicant WHERE staff_id = ?1 AND year = ?2",
                 params![staff_id, year],
-            )?;
-        }
-    }
-    Ok(())
+            )?,
+        };
+        let why = format!("{year}年度");
+        crate::ledger::audit::rows_changed(
+            tx,
+            crate::ledger::audit::Action::Edit,
+            "applicant",
+            staff_id,
+            staff_id,
+            &why,
+        )
+    })
 }
 
 #[derive(Debug, Clone, Serialize)]

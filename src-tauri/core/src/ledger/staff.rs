@@ -3,6 +3,7 @@
 use crate::domain::codes::{Code, Employment};
 use crate::domain::idcard::{self, IdNumber};
 use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action};
 use crate::ledger::db::{self, now_local};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -239,12 +240,16 @@ pub fn add(conn: &Connection, input: &StaffInput) -> Result<Staff> {
         return Err(Error::invalid(duplicate_message(&existing)));
     }
     let now = now_local();
-    conn.execute(
-        "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now],
-    )?;
-    get(conn, conn.last_insert_rowid())
+    db::in_write_tx(conn, |tx| {
+        tx.execute(
+            "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now],
+        )?;
+        let id = tx.last_insert_rowid();
+        audit::rows_changed(tx, Action::Create, "staff", id, id, "")?;
+        get(tx, id)
+    })
 }
 
 pub fn update(conn: &Connection, id: i64, input: &StaffInput) -> Result<Staff> {
@@ -253,21 +258,28 @@ pub fn update(conn: &Connection, id: i64, input: &StaffInput) -> Result<Staff> {
     if let Some(existing) = find_by_id_number(conn, &v.id_number)?.filter(|e| e.id != id) {
         return Err(Error::invalid(duplicate_message(&existing)));
     }
-    conn.execute(
-        "UPDATE staff SET name=?1, id_number=?2, department=?3, title_series=?4, title=?5, mobile=?6, employment=?7, updated_at=?8 WHERE id=?9",
-        params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now_local(), id],
-    )?;
-    get(conn, id)
+    db::in_write_tx(conn, |tx| {
+        tx.execute(
+            "UPDATE staff SET name=?1, id_number=?2, department=?3, title_series=?4, title=?5, mobile=?6, employment=?7, updated_at=?8 WHERE id=?9",
+            params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now_local(), id],
+        )?;
+        audit::rows_changed(tx, Action::Edit, "staff", id, id, "")?;
+        get(tx, id)
+    })
 }
 
 /// Archiving hides a person from the roster without losing their hours; it can be undone.
 pub fn set_archived(conn: &Connection, id: i64, archived: bool) -> Result<Staff> {
     get(conn, id)?;
-    conn.execute(
-        "UPDATE staff SET archived=?1, updated_at=?2 WHERE id=?3",
-        params![archived, now_local(), id],
-    )?;
-    get(conn, id)
+    db::in_write_tx(conn, |tx| {
+        tx.execute(
+            "UPDATE staff SET archived=?1, updated_at=?2 WHERE id=?3",
+            params![archived, now_local(), id],
+        )?;
+        let why = if archived { "归档" } else { "取消归档" };
+        audit::rows_changed(tx, Action::Edit, "staff", id, id, why)?;
+        get(tx, id)
+    })
 }
 
 pub fn departments(conn: &Connection) -> Result<Vec<String>> {
@@ -359,7 +371,8 @@ pub fn insert_all(
     dry_run: bool,
     on_row: &dyn Fn(usize, usize),
 ) -> Result<()> {
-    let tx = conn.transaction()?;
+    let tx = db::write_tx(conn)?;
+    let mut inserted = None;
     {
         let now = now_local();
         let mut stmt = tx.prepare(
@@ -378,7 +391,12 @@ pub fn insert_all(
                 v.employment,
                 now
             ])?;
+            let id = tx.last_insert_rowid();
+            inserted = Some(inserted.map_or((id, id), |(first, _)| (first, id)));
         }
+    }
+    if let Some((first, last)) = inserted {
+        audit::rows_changed(&tx, Action::Import, "staff", first, last, "")?;
     }
     if !dry_run {
         tx.commit()?;

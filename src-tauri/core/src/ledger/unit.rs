@@ -106,10 +106,13 @@ pub fn save(conn: &Connection, p: &UnitProfile) -> Result<UnitProfile> {
             return Err(Error::invalid(format!("{label}过长（最多100字）")));
         }
     }
-    conn.execute(
-        "UPDATE unit_profile SET name=?1, address=?2, leader=?3, officer=?4, phone=?5, hr_office=?6 WHERE id=1",
-        params![p.name, p.address, p.leader, p.officer, p.phone, p.hr_office],
-    )?;
+    crate::ledger::db::in_write_tx(conn, |tx| {
+        tx.execute(
+            "UPDATE unit_profile SET name=?1, address=?2, leader=?3, officer=?4, phone=?5, hr_office=?6 WHERE id=1",
+            params![p.name, p.address, p.leader, p.officer, p.phone, p.hr_office],
+        )?;
+        crate::ledger::audit::rows_changed(tx, crate::ledger::audit::Action::Edit, "unit", 1, 1, "")
+    })?;
     Ok(p)
 }
 

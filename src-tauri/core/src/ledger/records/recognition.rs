@@ -2,10 +2,11 @@
 //! person's other records of the year, recomputed per person-year inside the writing transaction.
 
 use super::query::date_col;
+use crate::domain::hours::Hours;
 use crate::domain::record::ValidRecord;
 use crate::domain::rules::{self, Recognition, RuleInput, Situation, Subject};
 use crate::error::Result;
-use crate::ledger::db;
+use crate::ledger::{audit, db};
 use rusqlite::{params, Connection};
 
 /// The rule inputs of one person-year in entry order, with their record ids.
@@ -38,9 +39,52 @@ pub(super) fn person_year_inputs(
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-/// Recomputes the recognised hours of one person-year; call inside the transaction that changed it.
-pub fn refresh(conn: &Connection, staff_id: i64, year: i32) -> Result<()> {
-    store_person_year(conn, staff_id, year, &[], "")?;
+/// Recomputes the recognised hours of one person-year; call inside the transaction that changed
+/// it. Every other counted record whose recognised hours change (a re-cut: an earlier-dated record
+/// approved or reopened takes the cap first) gets an event of its own; `subjects`, the records the
+/// write is about, get theirs from the caller.
+pub fn refresh(conn: &Connection, staff_id: i64, year: i32, subjects: &[i64]) -> Result<()> {
+    store_person_year(conn, staff_id, year, &[], "", Some(subjects))?;
+    Ok(())
+}
+
+/// Old recognised hours (public, professional) of the existing records, by id.
+fn recognised_now(conn: &Connection, staff_id: i64, year: i32) -> Result<Vec<(i64, i64, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, rec_public, rec_professional FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![staff_id, year], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// A record whose recognised (public, professional) tenths moved: id, before, after.
+type Recut = (i64, (i64, i64), (i64, i64));
+
+/// One event per re-cut record, with its hours before and after and why.
+fn audit_recuts(conn: &Connection, recuts: &[Recut]) -> Result<()> {
+    if recuts.is_empty() {
+        return Ok(());
+    }
+    let actor = audit::default_actor(conn)?;
+    let hours = |(p, q): (i64, i64)| serde_json::json!({ "认定公需": Hours(p).to_string(), "认定专业": Hours(q).to_string() });
+    let events: Vec<audit::NewEvent<'_>> = recuts
+        .iter()
+        .map(|&(id, before, after)| audit::NewEvent {
+            actor: &actor,
+            action: audit::Action::Recut,
+            entity: "record",
+            entity_id: Some(id),
+            entity_id_to: None,
+            before: Some(hours(before)),
+            after: Some(hours(after)),
+            reason: "同一人同年度的其他记录有变动，按认定规则重新计算",
+        })
+        .collect();
+    audit::append(conn, &events)?;
     Ok(())
 }
 
@@ -70,24 +114,38 @@ pub(super) fn store_person_year(
     year: i32,
     new: &[&ValidRecord],
     now: &str,
+    audited_except: Option<&[i64]>,
 ) -> Result<Vec<i64>> {
     let existing = person_year_inputs(conn, staff_id, year)?;
+    let old = recognised_now(conn, staff_id, year)?;
     let all: Vec<RuleInput> = existing
         .iter()
         .map(|(_, r)| r.clone())
         .chain(new.iter().map(|v| v.rule.clone()))
         .collect();
     let recognized = rules::recognize(&all);
-    for ((id, input), rec) in existing.iter().zip(&recognized) {
+    let mut recuts: Vec<Recut> = Vec::new();
+    for (((id, input), rec), &(_, old_public, old_professional)) in
+        existing.iter().zip(&recognized).zip(&old)
+    {
         write_recognition(conn, *id, input, rec)?;
+        let (public, professional) = (rec.public.tenths(), rec.professional.tenths());
+        let changed = (old_public, old_professional) != (public, professional);
+        if let Some(except) = audited_except.filter(|_| changed && input.status.counts()) {
+            if !except.contains(id) {
+                recuts.push((*id, (old_public, old_professional), (public, professional)));
+            }
+        }
     }
+    audit_recuts(conn, &recuts)?;
     new.iter()
         .zip(&recognized[existing.len()..])
         .map(|(v, rec)| insert(conn, v, now, rec))
         .collect()
 }
 
-/// Recomputes every person-year of `year` (after a bulk status change).
+/// Recomputes every person-year of `year` after a bulk status change, without re-cut events: the
+/// caller (the sample generator) records a baseline of everything instead.
 pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
     let people: Vec<i64> = {
         let mut stmt = conn.prepare("SELECT DISTINCT staff_id FROM record WHERE year = ?1")?;
@@ -97,7 +155,7 @@ pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
         ids
     };
     for staff_id in people {
-        refresh(conn, staff_id, year)?;
+        store_person_year(conn, staff_id, year, &[], "", None)?;
     }
     Ok(())
 }

@@ -64,7 +64,7 @@ pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
     require_person(conn, input.staff_id)?;
     let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
     let tx = db::write_tx(conn)?;
-    let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local())?[0];
+    let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local(), Some(&[]))?[0];
     let after = get(&tx, id)?;
     audit::append(
         &tx,
@@ -117,9 +117,9 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
             v.plan_id
         ],
     )?;
-    refresh(&tx, old.staff_id, old.year)?;
+    refresh(&tx, old.staff_id, old.year, &[id])?;
     if v.year() != old.year {
-        refresh(&tx, old.staff_id, v.year())?;
+        refresh(&tx, old.staff_id, v.year(), &[id])?;
     }
     let after = get(&tx, id)?;
     // Correcting a rejected record sends it back to audit.
@@ -153,7 +153,7 @@ pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
         )));
     }
     tx.execute("DELETE FROM record WHERE id = ?1", [id])?;
-    refresh(&tx, old.staff_id, old.year)?;
+    refresh(&tx, old.staff_id, old.year, &[id])?;
     audit::append(
         &tx,
         &[record_event(
@@ -268,7 +268,14 @@ pub fn insert_batch(
     let mut ids = Vec::with_capacity(good.len());
     for (i, ((staff_id, year), new)) in groups.iter().enumerate() {
         on_person_year(i, groups.len());
-        ids.extend(store_person_year(&tx, *staff_id, *year, new, &now)?);
+        ids.extend(store_person_year(
+            &tx,
+            *staff_id,
+            *year,
+            new,
+            &now,
+            Some(&[]),
+        )?);
     }
     // One event names the whole import: the ids are consecutive within this transaction.
     let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
@@ -305,5 +312,5 @@ pub fn set_status(conn: &Connection, id: i64, status: Status) -> Result<()> {
         "UPDATE record SET status = ?1, updated_at = ?2 WHERE id = ?3",
         params![status.code(), now_local(), id],
     )?;
-    refresh(conn, r.staff_id, r.year)
+    refresh(conn, r.staff_id, r.year, &[id])
 }

@@ -1,0 +1,489 @@
+//! What the audit trail says the ledger holds. Every event that changes an audited row carries
+//! the row's state after the change (`audit_event.state`, covered by the event's hash), so
+//! `audit::verify` can replay the events and compare, field by field, with the tables: an edit
+//! made outside the program — a record flipped to 已通过 with the `sqlite3` shell — is named by
+//! row and field.
+//!
+//! States are read here, from the tables, by one query per kind of row: what a writer changed is
+//! what the event records, whichever path changed it.
+
+use crate::domain::codes::PlanStatus;
+use crate::domain::hours::Hours;
+use crate::domain::rules::{Category, Status, Subject};
+use crate::error::Result;
+use rusqlite::{types::ValueRef, Connection};
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// A row's audited fields as a JSON object in column order (label → value as stored): compared as
+/// text, parsed only to name the fields of a row that differs.
+pub type State = String;
+/// (kind, key) → the state, or `None` when the trail says the row was deleted.
+pub type Snapshot = Vec<(&'static str, String, Option<State>)>;
+
+/// One kind of audited row: its entity name in events, its label in messages, and the query
+/// that reads its states (`{where}` narrows it; the first column is the key). Column names are
+/// the field labels an officer reads.
+struct Kind {
+    entity: &'static str,
+    label: &'static str,
+    sql: &'static str,
+    /// The `{where}` for one key or a range of keys (numeric kinds).
+    by_range: &'static str,
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        entity: "record",
+        label: "记录",
+        sql: "SELECT r.id AS key, r.staff_id AS 人员, r.status AS 状态, r.category AS 类别,
+                COALESCE(r.subject, '') AS 科目, r.start_date AS 开始日期, r.end_date AS 结束日期,
+                r.claimed AS 申报学时, r.months AS 月数, COALESCE(r.situation, '') AS 情形,
+                (SELECT COALESCE(group_concat(sha256, ','), '') FROM
+                   (SELECT f.sha256 FROM record_evidence e JOIN evidence_file f ON f.id = e.file_id
+                    WHERE e.record_id = r.id ORDER BY f.sha256)) AS 证明材料摘要,
+                r.reviewer AS 审核人, r.rec_public AS 认定公需, r.rec_professional AS 认定专业,
+                r.plan_id AS 培训计划
+              FROM record r {where} ORDER BY r.id",
+        by_range: "WHERE r.id BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "staff",
+        label: "人员",
+        sql: "SELECT id AS key, name AS 姓名, id_number AS 身份证号摘要, department AS 部门,
+                employment AS 状态, archived AS 归档
+              FROM staff {where} ORDER BY id",
+        by_range: "WHERE id BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "unit",
+        label: "单位信息",
+        sql: "SELECT id AS key, name AS 单位名称, address AS 地址, leader AS 负责人, officer AS 专管员,
+                phone AS 联系电话, hr_office AS 主管人社部门
+              FROM unit_profile {where} ORDER BY id",
+        by_range: "WHERE id BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "policy",
+        label: "年度政策",
+        sql: "SELECT year AS key, public_required AS 公需要求, professional_required AS 专业要求,
+                total_required AS 合计要求, topics AS 公需专题, study_deadline AS 学习截止日期,
+                plan_deadline AS 计划报送截止日期
+              FROM year_policy {where} ORDER BY year",
+        by_range: "WHERE year BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "calendar",
+        label: "节假日调休",
+        sql: "SELECT CAST(substr(date, 1, 4) AS INTEGER) AS key,
+                COALESCE(group_concat(CASE kind WHEN 'off' THEN date END, ','), '') AS 放假,
+                COALESCE(group_concat(CASE kind WHEN 'work' THEN date END, ','), '') AS 调休上班
+              FROM (SELECT * FROM calendar_day ORDER BY date) {where} GROUP BY key ORDER BY key",
+        by_range: "WHERE CAST(substr(date, 1, 4) AS INTEGER) BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "applicant",
+        label: "拟申报职称",
+        sql: "SELECT staff_id AS key, group_concat(year || ':' || materials_date, ',') AS 材料报送日期
+              FROM (SELECT * FROM title_applicant ORDER BY year) {where} GROUP BY staff_id ORDER BY staff_id",
+        by_range: "WHERE staff_id BETWEEN ?1 AND ?2",
+    },
+    Kind {
+        entity: "plan",
+        label: "培训计划",
+        sql: "SELECT id AS key, year AS 年度, form AS 计划内容, status AS 状态,
+                COALESCE(submitted_date, '') AS 报送日期, COALESCE(filed_date, '') AS 备案日期,
+                COALESCE(filing_number, '') AS 备案编号
+              FROM plan {where} ORDER BY id",
+        by_range: "WHERE id BETWEEN ?1 AND ?2",
+    },
+];
+
+fn kind(entity: &str) -> Option<&'static Kind> {
+    KINDS.iter().find(|k| k.entity == entity)
+}
+
+/// Whether events about `entity` carry states.
+pub fn is_audited(entity: &str) -> bool {
+    kind(entity).is_some()
+}
+
+fn id_digest(id_number: &str) -> String {
+    crate::ledger::audit::hex(&Sha256::digest(id_number.as_bytes()))[..16].to_string()
+}
+
+fn read(conn: &Connection, k: &Kind, range: Option<(i64, i64)>) -> Result<Vec<(String, State)>> {
+    let sql = k
+        .sql
+        .replace("{where}", if range.is_some() { k.by_range } else { "" });
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    let quoted: Vec<String> = names
+        .iter()
+        .map(|n| Value::from(n.as_str()).to_string())
+        .collect();
+    let mut rows = match range {
+        Some((a, b)) => stmt.query([a, b])?,
+        None => stmt.query([])?,
+    };
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let key = match r.get_ref(0)? {
+            ValueRef::Integer(n) => n.to_string(),
+            other => String::from_utf8_lossy(other.as_bytes().unwrap_or_default()).into_owned(),
+        };
+        let mut state = String::with_capacity(256);
+        state.push('{');
+        for (i, name) in quoted.iter().enumerate().skip(1) {
+            if i > 1 {
+                state.push(',');
+            }
+            state.push_str(name);
+            state.push(':');
+            match r.get_ref(i)? {
+                ValueRef::Null => state.push_str("null"),
+                ValueRef::Integer(n) => state.push_str(&n.to_string()),
+                ValueRef::Real(f) => state.push_str(&Value::from(f).to_string()),
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    let text = String::from_utf8_lossy(t);
+                    // The trail never holds an ID number: a digest says whether it changed.
+                    let text = if names[i] == "身份证号摘要" {
+                        std::borrow::Cow::Owned(id_digest(&text))
+                    } else {
+                        text
+                    };
+                    state.push_str(&serde_json::to_string(text.as_ref()).unwrap_or_default());
+                }
+            }
+        }
+        state.push('}');
+        out.push((key, state));
+    }
+    Ok(out)
+}
+
+/// The states of `entity` rows `from..=to` as they are now; a key with no row is `None`
+/// (deleted). Used by `audit::append` for every event about an audited row.
+pub fn states(conn: &Connection, entity: &str, from: i64, to: i64) -> Result<Snapshot> {
+    let Some(k) = kind(entity) else {
+        return Ok(Vec::new());
+    };
+    let found: HashMap<String, State> = read(conn, k, Some((from, to)))?.into_iter().collect();
+    let mut out: Snapshot = Vec::new();
+    let mut found = found;
+    for key in from..=to {
+        let key = key.to_string();
+        let state = found.remove(&key);
+        out.push((k.entity, key, state));
+    }
+    Ok(out)
+}
+
+/// Every audited row as it is now: the baseline of a ledger, and what `verify` compares with.
+pub fn everything(conn: &Connection) -> Result<Snapshot> {
+    let mut out = Vec::new();
+    for k in KINDS {
+        for (key, state) in read(conn, k, None)? {
+            out.push((k.entity, key, Some(state)));
+        }
+    }
+    Ok(out)
+}
+
+/// A snapshot as the text stored in `audit_event.state`: a line per row, `entity<TAB>key<TAB>state`
+/// (state empty when the row is gone). JSON escapes every tab and newline inside a state, so
+/// reading it back is a split, not a parse: verify reads a million of them.
+pub fn to_text(s: &Snapshot) -> Option<String> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    for (entity, key, state) in s {
+        out.push_str(entity);
+        out.push('\t');
+        out.push_str(key);
+        out.push('\t');
+        out.push_str(state.as_deref().unwrap_or(""));
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Differences listed one by one; beyond this a count says how many more.
+pub const MAX_LISTED: usize = 500;
+
+/// What the trail says, replayed event by event.
+#[derive(Default)]
+pub struct Replay {
+    rows: HashMap<(String, String), Option<State>>,
+}
+
+impl Replay {
+    /// Applies one event's stored state; `Err` when the text is not what the program writes.
+    pub fn apply(&mut self, text: &str) -> std::result::Result<(), String> {
+        for line in text.lines() {
+            let mut parts = line.splitn(3, '\t');
+            let (Some(entity), Some(key), Some(state)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err("状态记录无法解析".to_string());
+            };
+            let state = (!state.is_empty()).then(|| state.to_string());
+            self.rows
+                .insert((entity.to_string(), key.to_string()), state);
+        }
+        Ok(())
+    }
+
+    /// Every difference between the trail and the ledger, as an officer reads it.
+    pub fn differences(self, now: Snapshot) -> Vec<String> {
+        let mut rows = self.rows;
+        let mut out = Vec::new();
+        for (entity, key, state) in now {
+            let label = kind(entity).map_or(entity, |k| k.label);
+            match (rows.remove(&(entity.to_string(), key.clone())), state) {
+                (None, Some(_)) => out.push(format!(
+                    "{label} {key}：审计记录中没有这一条（在程序之外添加）"
+                )),
+                (Some(None), Some(_)) => {
+                    out.push(format!("{label} {key}：审计记录显示已删除，台账中仍有"))
+                }
+                (Some(Some(audited)), Some(ledger)) if audited != ledger => {
+                    let fields = |text: &str| -> Map<String, Value> {
+                        serde_json::from_str(text).unwrap_or_default()
+                    };
+                    let (audited, ledger) = (fields(&audited), fields(&ledger));
+                    for (field, value) in &ledger {
+                        let trail = audited.get(field).unwrap_or(&Value::Null);
+                        if trail != value {
+                            out.push(format!(
+                                "{label} {key}：{field} 台账为“{}”，审计记录为“{}”",
+                                shown(field, value),
+                                shown(field, trail)
+                            ));
+                        }
+                    }
+                }
+                (Some(Some(_)), Some(_)) => {}
+                (_, None) => {}
+            }
+        }
+        let mut gone: Vec<(String, String)> = rows
+            .into_iter()
+            .filter(|(_, state)| state.is_some())
+            .map(|(k, _)| k)
+            .collect();
+        gone.sort_by(|a, b| (&a.0, a.1.len(), &a.1).cmp(&(&b.0, b.1.len(), &b.1)));
+        for (entity, key) in gone {
+            let label = kind(&entity).map_or(entity.as_str(), |k| k.label);
+            out.push(format!("{label} {key}：台账中已没有（在程序之外删除）"));
+        }
+        if out.len() > MAX_LISTED {
+            let more = out.len() - MAX_LISTED;
+            out.truncate(MAX_LISTED);
+            out.push(format!("……另有{more}处不一致"));
+        }
+        out
+    }
+}
+
+/// A stored value as an officer reads it: code lists by their labels, hours in hours. Cut short,
+/// and any ID-shaped run masked: the value may come from an outside edit.
+fn shown(field: &str, v: &Value) -> String {
+    let text = match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let label = match field {
+        // 已通过 / 已驳回, as the review page says them.
+        "状态" => Status::parse(&text)
+            .map(|s| match s.label() {
+                l if l.starts_with('待') || l.starts_with('已') => l.to_string(),
+                l => format!("已{l}"),
+            })
+            .or_else(|| PlanStatus::parse(&text).map(|p| p.label().to_string())),
+        "类别" => Category::parse(&text).map(|c| c.label().to_string()),
+        "科目" => Subject::parse(&text).map(|s| s.label().to_string()),
+        "申报学时" | "认定公需" | "认定专业" | "公需要求" | "专业要求" | "合计要求" => {
+            v.as_i64().map(|n| Hours(n).to_string())
+        }
+        _ => None,
+    };
+    let text = label.unwrap_or(text);
+    let cut: String = text.chars().filter(|c| !c.is_control()).take(40).collect();
+    crate::domain::idcard::mask_all(&cut)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::rules::Status;
+    use crate::ledger::audit::{self, Action};
+    use crate::ledger::records::tests::{input, person};
+    use crate::ledger::records::{self, get};
+    use crate::ledger::{db, review, unit};
+    use rusqlite::Connection;
+
+    fn differences(conn: &Connection) -> Vec<String> {
+        let v = audit::verify(conn).unwrap();
+        assert_eq!(v.broken, None, "the chain itself holds");
+        v.differences
+    }
+
+    /// The attacks of issue 12, made with plain SQL on the file as an outsider would: each is named
+    /// by row and field, and the program's own writes leave no difference.
+    #[test]
+    fn outside_edits_are_named_by_row_and_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let mut conn = db::open(&path).unwrap();
+        let p = person(&conn, 101);
+        let pending =
+            records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+        let rejected =
+            records::add(&mut conn, &input(p.id, "training", "2025-04-01", Some(6))).unwrap();
+        review::reject(&mut conn, rejected.id, "证书不清晰", "王敏").unwrap();
+        unit::save(
+            &conn,
+            &unit::UnitProfile {
+                name: "枣庄市立医院".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            differences(&conn),
+            Vec::<String>::new(),
+            "the program's writes are all in the trail"
+        );
+
+        let outsider = Connection::open(&path).unwrap();
+        outsider
+            .execute_batch(&format!(
+                "UPDATE record SET status = 'approved', rec_professional = 600 WHERE id = {};
+                 UPDATE record SET status = 'approved' WHERE id = {};
+                 UPDATE staff SET name = '王五' WHERE id = {};
+                 UPDATE unit_profile SET name = '别的单位';
+                 UPDATE year_policy SET public_required = 0 WHERE year = 2025;",
+                pending.id, rejected.id, p.id
+            ))
+            .unwrap();
+        let found = differences(&conn);
+        for expected in [
+            format!(
+                "记录 {}：状态 台账为“已通过”，审计记录为“待审核”",
+                pending.id
+            ),
+            format!("记录 {}：认定专业 台账为“60”，审计记录为“0”", pending.id),
+            format!(
+                "记录 {}：状态 台账为“已通过”，审计记录为“已驳回”",
+                rejected.id
+            ),
+            format!("人员 {}：姓名 台账为“王五”，审计记录为“员工101”", p.id),
+            "单位信息 1：单位名称 台账为“别的单位”，审计记录为“枣庄市立医院”".to_string(),
+            "年度政策 2025：公需要求 台账为“0”，审计记录为“30”".to_string(),
+        ] {
+            assert!(
+                found.contains(&expected),
+                "missing {expected}\nin {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), 6, "{found:#?}");
+
+        // Rows added or removed outside the program.
+        outsider
+            .execute_batch(&format!(
+                "DELETE FROM record WHERE id = {};
+                 INSERT INTO record (id, staff_id, year, category, title, start_date, end_date, claimed, status, created_at, updated_at)
+                   VALUES (99, {}, 2025, 'training', '补录', '2025-05-01', '2025-05-01', 80, 'approved', '', '');",
+                rejected.id, p.id
+            ))
+            .unwrap();
+        let found = differences(&conn);
+        assert!(
+            found.contains(&format!(
+                "记录 {}：台账中已没有（在程序之外删除）",
+                rejected.id
+            )),
+            "{found:#?}"
+        );
+        assert!(
+            found.contains(&"记录 99：审计记录中没有这一条（在程序之外添加）".to_string()),
+            "{found:#?}"
+        );
+        // The ID number never appears, only whether it changed.
+        outsider
+            .execute(
+                "UPDATE staff SET id_number = '370402199001019999' WHERE id = ?1",
+                [p.id],
+            )
+            .unwrap();
+        let found = differences(&conn);
+        let id_line = found
+            .iter()
+            .find(|d| d.contains("身份证号摘要"))
+            .expect("ID change named");
+        assert!(
+            crate::domain::idcard::find_id_like(&found.join("\n")).is_empty(),
+            "{id_line}"
+        );
+    }
+
+    /// Cutting off the newest events (triggers dropped first) leaves the rows they wrote without a
+    /// trail: named, although the shortened chain itself still links.
+    #[test]
+    fn a_cut_tail_with_the_triggers_dropped_is_found() {
+        let mut conn = db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let r = records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+        review::approve(&mut conn, &[r.id], "王敏").unwrap();
+        let last: i64 = conn
+            .query_row("SELECT MAX(id) FROM audit_event", [], |r| r.get(0))
+            .unwrap();
+        conn.execute_batch(&format!(
+            "DROP TRIGGER audit_no_delete; DELETE FROM audit_event WHERE id = {last};"
+        ))
+        .unwrap();
+        let mut found = differences(&conn);
+        found.sort();
+        let mut expected = vec![
+            format!("记录 {}：状态 台账为“已通过”，审计记录为“待审核”", r.id),
+            format!("记录 {}：审核人 台账为“王敏”，审计记录为“”", r.id),
+            format!("记录 {}：认定专业 台账为“6”，审计记录为“0”", r.id),
+        ];
+        expected.sort();
+        assert_eq!(found, expected);
+    }
+
+    /// Approving an earlier-dated record re-cuts one already approved: the re-cut is an event of
+    /// its own, with the hours before and after, and the ledger still matches its trail.
+    #[test]
+    fn a_re_cut_of_an_approved_record_is_audited() {
+        let mut conn = db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let ids: Vec<i64> = ["2025-06-01", "2025-01-01", "2025-02-01", "2025-03-01"]
+            .iter()
+            .map(|d| {
+                records::add(&mut conn, &input(p.id, "achievement", d, None))
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        review::approve(&mut conn, &ids[..1], "王敏").unwrap();
+        review::approve(&mut conn, &ids[1..], "王敏").unwrap();
+        let june = get(&conn, ids[0]).unwrap();
+        assert_eq!(
+            (june.status, june.recognized_hours.tenths()),
+            (Status::Approved, 0)
+        );
+        let recut = audit::log(&conn, Some(ids[0]))
+            .unwrap()
+            .into_iter()
+            .find(|e| e.action == Action::Recut.code())
+            .expect("the re-cut is in the trail");
+        assert_eq!(recut.after.unwrap()["认定专业"], "0");
+        assert_ne!(recut.before.unwrap()["认定专业"], "0");
+        assert!(recut.reason.contains("重新计算"));
+        assert_eq!(differences(&conn), Vec::<String>::new());
+    }
+}
