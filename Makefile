@@ -76,7 +76,7 @@ lint: ui lint-tools
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # Only the end-to-end tests (same cargo invocation as `make test`, so nothing is rebuilt).
-E2E_TESTS := $(patsubst tests/e2e/tests/%.rs,--test %,$(wildcard tests/e2e/tests/*.rs))
+E2E_TESTS := --test desktop
 e2e: deps-test ui
 	$(RUN_TESTS) $(E2E_TESTS) -- --test-threads=1
 

@@ -1,9 +1,8 @@
 //! Training plans end to end: the plan list, the appendix 2 form rendered for preview,
 //! and the draft marked as printed.
 
-mod support;
+use crate::support::App;
 use ce_ledger_core::ledger::{db, plan};
-use support::App;
 
 #[tokio::test]
 async fn plan_form_preview_marks_the_draft_printed() {

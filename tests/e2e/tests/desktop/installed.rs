@@ -2,15 +2,14 @@
 //! `tests/package/install-test` runs after `dpkg -i` (`make package-test`), with
 //! CE_LEDGER_APP=/usr/bin/ce-ledger-desktop and CE_LEDGER_INSTALLED_DB naming that ledger.
 
-mod support;
+use crate::support::{id_number, App};
 use ce_ledger_core::ledger::{db, plan, staff};
 use std::path::PathBuf;
-use support::{id_number, App};
 
 #[tokio::test]
 #[ignore = "needs the installed package: run by `make package-test`"]
 async fn the_installed_app_opens_the_ledger_adds_a_person_and_previews_a_plan() {
-    let app_path = support::app_binary();
+    let app_path = crate::support::app_binary();
     assert_eq!(
         app_path,
         PathBuf::from("/usr/bin/ce-ledger-desktop"),

@@ -1,8 +1,7 @@
 //! The walking skeleton end to end: add a person through the form, see a Chinese error
 //! for a bad ID number, restart the app and find the person still there.
 
-mod support;
-use support::{id_number, App};
+use crate::support::{id_number, App};
 
 #[tokio::test]
 async fn add_staff_through_the_form_and_survive_a_restart() {

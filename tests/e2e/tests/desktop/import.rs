@@ -1,8 +1,7 @@
 //! Importing through the UI: pick a file, see the preview with every error, nothing written;
 //! pick a corrected GBK file, import, and find the people in the roster.
 
-mod support;
-use support::{id_number, App};
+use crate::support::{id_number, App};
 
 #[tokio::test]
 async fn import_shows_preview_and_errors_then_imports() {

@@ -2,11 +2,10 @@
 //! in its history, batch-approve the rest, check the audit chain of the real ledger file, and see
 //! 校验审计链 name a decision changed outside the program.
 
-mod support;
+use crate::support::{id_number, App};
 use ce_ledger_core::io::record_import;
 use ce_ledger_core::ledger::{audit, db, progress, records, staff, unit};
 use chrono::Datelike;
-use support::{id_number, App};
 
 #[tokio::test]
 async fn reject_with_reason_then_batch_approve_the_rest() {

@@ -155,8 +155,7 @@ impl App {
         });
         let client = tokio::time::timeout(
             WAIT,
-            ClientBuilder::rustls()
-                .expect("tls")
+            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
                 .capabilities(caps.as_object().unwrap().clone())
                 .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
         )

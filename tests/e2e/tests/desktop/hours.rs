@@ -1,9 +1,8 @@
 //! The hours ledger end to end: open a person's page, enter records through the form with a
 //! live preview, and watch the person's progress change.
 
-mod support;
+use crate::support::{id_number, App};
 use ce_ledger_core::ledger::{db, staff};
-use support::{id_number, App};
 
 const TAB: &str = "\u{E004}";
 

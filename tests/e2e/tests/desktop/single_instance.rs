@@ -1,10 +1,9 @@
 //! A second launch of the desktop app hands over to the running window instead of opening the
 //! ledger as a second writer.
-mod support;
 
+use crate::support::{app_binary, App};
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{app_binary, App};
 
 #[tokio::test]
 async fn a_second_launch_brings_the_first_window_forward_and_exits_without_opening_a_ledger() {
@@ -43,7 +42,7 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits_without_openi
 
     // The CLI writes the same ledger while the window has it open; the window then shows it.
     let cli = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/ce-ledger");
-    let id = support::id_number("19850505", 7);
+    let id = crate::support::id_number("19850505", 7);
     let added = Command::new(&cli)
         .args([
             "--db",

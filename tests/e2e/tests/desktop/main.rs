@@ -1,0 +1,14 @@
+//! The end-to-end tests: the real desktop app in WebKitGTK under Xvfb, driven through
+//! tauri-driver. One test binary, so the WebDriver client and the helpers are compiled and linked
+//! once; run one test at a time (they share tauri-driver's port). `installed` is ignored unless
+//! `make package-test` runs it against the installed package.
+
+mod support;
+
+mod hours;
+mod import;
+mod installed;
+mod plans;
+mod review;
+mod roster;
+mod single_instance;
