@@ -27,9 +27,10 @@ deps-run:
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q nodejs npm; }
 	@command -v cargo >/dev/null || { echo "Rust (cargo) is required: https://rustup.rs"; exit 1; }
 
+# tauri-driver only relays WebDriver calls: a debug build is quick to compile and fast enough.
 deps-test: deps-run
 	$(call apt_install,$(APT_TEST))
-	@tauri-driver --help >/dev/null 2>&1 || cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked
+	@tauri-driver --help >/dev/null 2>&1 || cargo install tauri-driver --version $(TAURI_DRIVER_VERSION) --locked --debug
 
 ui-deps:
 	@if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then \
