@@ -102,8 +102,8 @@ fn reject_needs_a_reason_and_reopen_returns_to_pending() {
     assert!(l.ok(&["audit", "verify"]).contains("审计链完整"));
 }
 
-#[test]
-fn audit_verify_catches_an_edit_made_outside_the_program() {
+/// The pending ledger with record 2 (the paper) rejected for a missing contents page.
+fn with_paper_rejected() -> Ledger {
     let l = ledger_with_pending();
     l.ok(&[
         "review",
@@ -114,6 +114,12 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
         "--by",
         "王敏",
     ]);
+    l
+}
+
+#[test]
+fn audit_verify_catches_an_edit_made_outside_the_program() {
+    let l = with_paper_rejected();
     l.ok(&["review", "approve", "1", "--by", "王敏"]);
     let reject_event: i64 = {
         let c = rusqlite::Connection::open(&l.db).unwrap();
@@ -135,16 +141,7 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
 /// the trail untouched. `audit verify` names the record and each field, and fails.
 #[test]
 fn audit_verify_names_a_decision_changed_outside_the_program() {
-    let l = ledger_with_pending();
-    l.ok(&[
-        "review",
-        "reject",
-        "2",
-        "--reason",
-        "缺期刊目录页",
-        "--by",
-        "王敏",
-    ]);
+    let l = with_paper_rejected();
     assert!(l
         .ok(&["audit", "verify"])
         .contains("台账内容与审计记录一致"));
