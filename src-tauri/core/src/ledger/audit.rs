@@ -285,7 +285,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
             return broken("内容与其哈希不符（该事件在程序之外被修改）".into());
         }
         if let Some(state) = state {
-            if let Err(why) = replay.apply(state, id) {
+            if let Err(why) = replay.apply(state) {
                 return broken(why);
             }
         }
@@ -296,7 +296,7 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
     Ok(Verification {
         events: count,
         broken: None,
-        differences: replay.differences(conn)?,
+        differences: replay.differences(trail::everything(conn)?),
     })
 }
 

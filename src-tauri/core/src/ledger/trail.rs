@@ -15,7 +15,6 @@ use rusqlite::{types::ValueRef, Connection};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 /// A row's audited fields as a JSON object in column order (label → value as stored): compared as
 /// text, parsed only to name the fields of a row that differs.
@@ -114,14 +113,7 @@ fn id_digest(id_number: &str) -> String {
     crate::ledger::audit::hex(&Sha256::digest(id_number.as_bytes()))[..16].to_string()
 }
 
-/// Calls `each(key, state)` for every row of kind `k` (or those with keys in `range`), building
-/// each state in one reused buffer: verify reads every row of the ledger.
-fn each_state(
-    conn: &Connection,
-    k: &Kind,
-    range: Option<(i64, i64)>,
-    mut each: impl FnMut(i64, &str) -> Result<()>,
-) -> Result<()> {
+fn read(conn: &Connection, k: &Kind, range: Option<(i64, i64)>) -> Result<Vec<(String, State)>> {
     let sql = k
         .sql
         .replace("{where}", if range.is_some() { k.by_range } else { "" });
@@ -135,10 +127,13 @@ fn each_state(
         Some((a, b)) => stmt.query([a, b])?,
         None => stmt.query([])?,
     };
-    let mut state = String::with_capacity(512);
+    let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let key: i64 = r.get(0)?;
-        state.clear();
+        let key = match r.get_ref(0)? {
+            ValueRef::Integer(n) => n.to_string(),
+            other => String::from_utf8_lossy(other.as_bytes().unwrap_or_default()).into_owned(),
+        };
+        let mut state = String::with_capacity(256);
         state.push('{');
         for (i, name) in quoted.iter().enumerate().skip(1) {
             if i > 1 {
@@ -148,9 +143,7 @@ fn each_state(
             state.push(':');
             match r.get_ref(i)? {
                 ValueRef::Null => state.push_str("null"),
-                ValueRef::Integer(n) => {
-                    let _ = write!(state, "{n}");
-                }
+                ValueRef::Integer(n) => state.push_str(&n.to_string()),
                 ValueRef::Real(f) => state.push_str(&Value::from(f).to_string()),
                 ValueRef::Text(t) | ValueRef::Blob(t) => {
                     let text = String::from_utf8_lossy(t);
@@ -160,27 +153,14 @@ fn each_state(
                     } else {
                         text
                     };
-                    let _ = serde_json::to_writer(JsonInto(&mut state), text.as_ref());
+                    state.push_str(&serde_json::to_string(text.as_ref()).unwrap_or_default());
                 }
             }
         }
         state.push('}');
-        each(key, &state)?;
+        out.push((key, state));
     }
-    Ok(())
-}
-
-/// serde_json writes bytes; a state is UTF-8 text it escaped itself.
-struct JsonInto<'a>(&'a mut String);
-
-impl std::io::Write for JsonInto<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.push_str(&String::from_utf8_lossy(buf));
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
+    Ok(out)
 }
 
 /// The states of `entity` rows `from..=to` as they are now; a key with no row is `None`
@@ -189,24 +169,24 @@ pub fn states(conn: &Connection, entity: &str, from: i64, to: i64) -> Result<Sna
     let Some(k) = kind(entity) else {
         return Ok(Vec::new());
     };
-    let mut found: HashMap<i64, State> = HashMap::new();
-    each_state(conn, k, Some((from, to)), |key, state| {
-        found.insert(key, state.to_string());
-        Ok(())
-    })?;
-    Ok((from..=to)
-        .map(|key| (k.entity, key.to_string(), found.remove(&key)))
-        .collect())
+    let found: HashMap<String, State> = read(conn, k, Some((from, to)))?.into_iter().collect();
+    let mut out: Snapshot = Vec::new();
+    let mut found = found;
+    for key in from..=to {
+        let key = key.to_string();
+        let state = found.remove(&key);
+        out.push((k.entity, key, state));
+    }
+    Ok(out)
 }
 
-/// Every audited row as it is now: the baseline of a ledger.
+/// Every audited row as it is now: the baseline of a ledger, and what `verify` compares with.
 pub fn everything(conn: &Connection) -> Result<Snapshot> {
     let mut out = Vec::new();
     for k in KINDS {
-        each_state(conn, k, None, |key, state| {
-            out.push((k.entity, key.to_string(), Some(state.to_string())));
-            Ok(())
-        })?;
+        for (key, state) in read(conn, k, None)? {
+            out.push((k.entity, key, Some(state)));
+        }
     }
     Ok(out)
 }
@@ -233,74 +213,69 @@ pub fn to_text(s: &Snapshot) -> Option<String> {
 /// Differences listed one by one; beyond this a count says how many more.
 pub const MAX_LISTED: usize = 500;
 
-/// A state's fingerprint: equal text, equal fingerprint; verify keeps these, not the texts.
-fn fingerprint(state: &str) -> [u8; 16] {
-    let digest = Sha256::digest(state.as_bytes());
-    let mut out = [0u8; 16];
-    out.copy_from_slice(&digest[..16]);
-    out
-}
-
-/// What the trail says, replayed event by event: per row, the fingerprint of its latest state
-/// and the event that holds it (read again only to name the fields of a row that differs).
+/// What the trail says, replayed event by event.
 #[derive(Default)]
 pub struct Replay {
-    rows: HashMap<(&'static str, i64), Option<Latest>>,
+    rows: HashMap<(String, String), Option<State>>,
 }
 
-/// The fingerprint of a row's latest audited state and the event holding it.
-type Latest = ([u8; 16], i64);
-
 impl Replay {
-    /// Applies the states stored with event `event`; `Err` when the text is not what the
-    /// program writes.
-    pub fn apply(&mut self, text: &str, event: i64) -> std::result::Result<(), String> {
-        let unreadable = || "状态记录无法解析".to_string();
+    /// Applies one event's stored state; `Err` when the text is not what the program writes.
+    pub fn apply(&mut self, text: &str) -> std::result::Result<(), String> {
         for line in text.lines() {
             let mut parts = line.splitn(3, '\t');
             let (Some(entity), Some(key), Some(state)) = (parts.next(), parts.next(), parts.next())
             else {
-                return Err(unreadable());
+                return Err("状态记录无法解析".to_string());
             };
-            let entity = kind(entity).ok_or_else(unreadable)?.entity;
-            let key: i64 = key.parse().map_err(|_| unreadable())?;
-            let state = (!state.is_empty()).then(|| (fingerprint(state), event));
-            self.rows.insert((entity, key), state);
+            let state = (!state.is_empty()).then(|| state.to_string());
+            self.rows
+                .insert((entity.to_string(), key.to_string()), state);
         }
         Ok(())
     }
 
-    /// Every difference between the trail and the ledger's rows now, as an officer reads it.
-    pub fn differences(self, conn: &Connection) -> Result<Vec<String>> {
+    /// Every difference between the trail and the ledger, as an officer reads it.
+    pub fn differences(self, now: Snapshot) -> Vec<String> {
         let mut rows = self.rows;
         let mut out = Vec::new();
-        for k in KINDS {
-            let label = k.label;
-            each_state(conn, k, None, |key, ledger| {
-                match rows.remove(&(k.entity, key)) {
-                    None => out.push(format!(
-                        "{label} {key}：审计记录中没有这一条（在程序之外添加）"
-                    )),
-                    Some(None) => {
-                        out.push(format!("{label} {key}：审计记录显示已删除，台账中仍有"))
-                    }
-                    Some(Some((print, event))) if print != fingerprint(ledger) => {
-                        let audited = audited_state(conn, event, k.entity, key)?;
-                        out.extend(field_differences(label, key, &audited, ledger));
-                    }
-                    Some(Some(_)) => {}
+        for (entity, key, state) in now {
+            let label = kind(entity).map_or(entity, |k| k.label);
+            match (rows.remove(&(entity.to_string(), key.clone())), state) {
+                (None, Some(_)) => out.push(format!(
+                    "{label} {key}：审计记录中没有这一条（在程序之外添加）"
+                )),
+                (Some(None), Some(_)) => {
+                    out.push(format!("{label} {key}：审计记录显示已删除，台账中仍有"))
                 }
-                Ok(())
-            })?;
+                (Some(Some(audited)), Some(ledger)) if audited != ledger => {
+                    let fields = |text: &str| -> Map<String, Value> {
+                        serde_json::from_str(text).unwrap_or_default()
+                    };
+                    let (audited, ledger) = (fields(&audited), fields(&ledger));
+                    for (field, value) in &ledger {
+                        let trail = audited.get(field).unwrap_or(&Value::Null);
+                        if trail != value {
+                            out.push(format!(
+                                "{label} {key}：{field} 台账为“{}”，审计记录为“{}”",
+                                shown(field, value),
+                                shown(field, trail)
+                            ));
+                        }
+                    }
+                }
+                (Some(Some(_)), Some(_)) => {}
+                (_, None) => {}
+            }
         }
-        let mut gone: Vec<(&'static str, i64)> = rows
+        let mut gone: Vec<(String, String)> = rows
             .into_iter()
             .filter(|(_, state)| state.is_some())
             .map(|(k, _)| k)
             .collect();
-        gone.sort();
+        gone.sort_by(|a, b| (&a.0, a.1.len(), &a.1).cmp(&(&b.0, b.1.len(), &b.1)));
         for (entity, key) in gone {
-            let label = kind(entity).map_or(entity, |k| k.label);
+            let label = kind(&entity).map_or(entity.as_str(), |k| k.label);
             out.push(format!("{label} {key}：台账中已没有（在程序之外删除）"));
         }
         if out.len() > MAX_LISTED {
@@ -308,43 +283,8 @@ impl Replay {
             out.truncate(MAX_LISTED);
             out.push(format!("……另有{more}处不一致"));
         }
-        Ok(out)
+        out
     }
-}
-
-/// The state of one row as event `event` stored it (already checked by the chain walk).
-fn audited_state(conn: &Connection, event: i64, entity: &str, key: i64) -> Result<String> {
-    let text: String = conn.query_row(
-        "SELECT COALESCE(state, '') FROM audit_event WHERE id = ?1",
-        [event],
-        |r| r.get(0),
-    )?;
-    let prefix = format!("{entity}\t{key}\t");
-    Ok(text
-        .lines()
-        .find_map(|l| l.strip_prefix(&prefix))
-        .unwrap_or("")
-        .to_string())
-}
-
-/// 「记录 17：状态 台账为“已通过”，审计记录为“已驳回”」 for each field that differs.
-fn field_differences(label: &str, key: i64, audited: &str, ledger: &str) -> Vec<String> {
-    let fields =
-        |text: &str| -> Map<String, Value> { serde_json::from_str(text).unwrap_or_default() };
-    let (audited, ledger) = (fields(audited), fields(ledger));
-    ledger
-        .iter()
-        .filter_map(|(field, value)| {
-            let trail = audited.get(field).unwrap_or(&Value::Null);
-            (trail != value).then(|| {
-                format!(
-                    "{label} {key}：{field} 台账为“{}”，审计记录为“{}”",
-                    shown(field, value),
-                    shown(field, trail)
-                )
-            })
-        })
-        .collect()
 }
 
 /// A stored value as an officer reads it: code lists by their labels, hours in hours. Cut short,
