@@ -191,12 +191,26 @@ pub fn create_at_version(path: &Path, version: i64) -> Result<Connection> {
     let conn = Connection::open(path)?;
     harden(&conn)?;
     let tx = rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
-    for m in MIGRATIONS.iter().take(version.max(0) as usize) {
-        tx.execute_batch(m.sql)?; // no seeds: the rows come from the backup
-    }
-    tx.pragma_update(None, "user_version", version)?;
+    apply_migrations(&tx, 0, version, false)?; // no seeds: the rows come from the backup
     tx.commit()?;
     Ok(conn)
+}
+
+/// Runs migrations `from+1..=to` in the caller's transaction, with their seed data or without.
+fn apply_migrations(tx: &Connection, from: i64, to: i64, seeds: bool) -> Result<()> {
+    for (i, m) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(to.max(0) as usize)
+        .skip(from.max(0) as usize)
+    {
+        tx.execute_batch(m.sql)?;
+        if let Some(seed) = m.seed.filter(|_| seeds) {
+            seed(tx)?;
+        }
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    Ok(())
 }
 
 fn configure(conn: &Connection) -> Result<()> {
@@ -228,18 +242,7 @@ pub(crate) fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (i, m) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .take(target as usize)
-        .skip(current as usize)
-    {
-        tx.execute_batch(m.sql)?;
-        if let Some(seed) = m.seed {
-            seed(&tx)?;
-        }
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-    }
+    apply_migrations(&tx, current, target, true)?;
     tx.commit()?;
     Ok(())
 }

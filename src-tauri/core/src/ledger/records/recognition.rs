@@ -9,15 +9,20 @@ use crate::error::Result;
 use crate::ledger::{audit, db};
 use rusqlite::{params, Connection};
 
-/// The rule inputs of one person-year in entry order, with their record ids.
+/// A stored record's id, rule input and recognised (public, professional) tenths.
+pub(super) type StoredRecord = (i64, RuleInput, (i64, i64));
+
+/// The rule inputs of one person-year in entry order, with their record ids and the recognised
+/// (public, professional) tenths stored now.
 pub(super) fn person_year_inputs(
     conn: &Connection,
     staff_id: i64,
     year: i32,
-) -> Result<Vec<(i64, RuleInput)>> {
+) -> Result<Vec<StoredRecord>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, category, subject, start_date, end_date, claimed, months, situation, status,
-                (SELECT p.status = 'filed' FROM plan p WHERE p.id = record.plan_id)
+                (SELECT p.status = 'filed' FROM plan p WHERE p.id = record.plan_id),
+                rec_public, rec_professional
          FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![staff_id, year], |r| {
@@ -34,6 +39,7 @@ pub(super) fn person_year_inputs(
                 status: db::code_col(r, 8)?,
                 own_plan_filed: r.get(9)?,
             },
+            (r.get(10)?, r.get(11)?),
         ))
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -46,19 +52,6 @@ pub(super) fn person_year_inputs(
 pub fn refresh(conn: &Connection, staff_id: i64, year: i32, subjects: &[i64]) -> Result<()> {
     store_person_year(conn, staff_id, year, &[], "", Some(subjects))?;
     Ok(())
-}
-
-/// Old recognised hours (public, professional) of the existing records, by id.
-fn recognised_now(conn: &Connection, staff_id: i64, year: i32) -> Result<Vec<(i64, i64, i64)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, rec_public, rec_professional FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
-    )?;
-    let rows = stmt
-        .query_map(params![staff_id, year], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
 }
 
 /// A record whose recognised (public, professional) tenths moved: id, before, after.
@@ -117,23 +110,24 @@ pub(super) fn store_person_year(
     audited_except: Option<&[i64]>,
 ) -> Result<Vec<i64>> {
     let existing = person_year_inputs(conn, staff_id, year)?;
-    let old = recognised_now(conn, staff_id, year)?;
     let all: Vec<RuleInput> = existing
         .iter()
-        .map(|(_, r)| r.clone())
+        .map(|(_, r, _)| r.clone())
         .chain(new.iter().map(|v| v.rule.clone()))
         .collect();
     let recognized = rules::recognize(&all);
     let mut recuts: Vec<Recut> = Vec::new();
-    for (((id, input), rec), &(_, old_public, old_professional)) in
-        existing.iter().zip(&recognized).zip(&old)
-    {
+    for ((id, input, (old_public, old_professional)), rec) in existing.iter().zip(&recognized) {
         write_recognition(conn, *id, input, rec)?;
         let (public, professional) = (rec.public.tenths(), rec.professional.tenths());
-        let changed = (old_public, old_professional) != (public, professional);
+        let changed = (*old_public, *old_professional) != (public, professional);
         if let Some(except) = audited_except.filter(|_| changed && input.status.counts()) {
             if !except.contains(id) {
-                recuts.push((*id, (old_public, old_professional), (public, professional)));
+                recuts.push((
+                    *id,
+                    (*old_public, *old_professional),
+                    (public, professional),
+                ));
             }
         }
     }

@@ -179,8 +179,8 @@ pub fn preview(
     let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
     let mut inputs: Vec<RuleInput> = person_year_inputs(conn, v.staff_id, v.year())?
         .into_iter()
-        .filter(|(id, _)| Some(*id) != editing)
-        .map(|(_, r)| r)
+        .filter(|(id, _, _)| Some(*id) != editing)
+        .map(|(_, r, _)| r)
         .collect();
     let status = if v.rule.status == Status::Synced {
         Status::Synced
