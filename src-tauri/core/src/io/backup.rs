@@ -239,6 +239,13 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
                 from.display()
             )));
         }
+        if !chain.differences.is_empty() {
+            return Err(Error::invalid(format!(
+                "{} 不能恢复：其内容与其审计记录不一致（备份在程序之外被改动过）：{}",
+                from.display(),
+                chain.differences.join("；")
+            )));
+        }
     }
     let safety = dir.join(format!(
         "before-restore-{}.sqlite3",
@@ -391,6 +398,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("表“staff”的定义不同"), "{err}");
+    }
+
+    /// A backup whose schema is ours but whose rows were edited outside the program.
+    #[test]
+    fn restore_refuses_a_backup_whose_rows_disagree_with_its_trail() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = ledger(dir.path());
+        let edited = dir.path().join("edited.sqlite3");
+        backup(&conn, &edited).unwrap();
+        Connection::open(&edited)
+            .unwrap()
+            .execute_batch("UPDATE staff SET name = '王五';")
+            .unwrap();
+        let err = restore(&mut conn, &edited, "王敏").unwrap_err().to_string();
+        assert!(err.contains("姓名 台账为“王五”"), "{err}");
+        assert_eq!(
+            staff::list(&conn, &Default::default()).unwrap().1[0].name,
+            "员工101"
+        );
     }
 
     #[test]
