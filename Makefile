@@ -58,7 +58,9 @@ run: deps-run desktop
 TEST_CRATES := -p ce-ledger-core -p ce-ledger-cli -p ce-ledger-desktop -p ce-ledger-e2e
 LINTED := RUSTC_WORKSPACE_WRAPPER="$$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)" \
           CLIPPY_ARGS=-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__
-RUN_TESTS := NO_AT_BRIDGE=1 $(LINTED) timeout 1800 dbus-run-session -- $(XVFB) cargo test $(TEST_CRATES)
+# Audit keys of the test ledgers go to a folder of their own, never the developer's keyring.
+RUN_TESTS := NO_AT_BRIDGE=1 CE_LEDGER_KEY_DIR=$(CURDIR)/target/test-keys $(LINTED) timeout 1800 \
+             dbus-run-session -- $(XVFB) cargo test $(TEST_CRATES)
 
 test: deps-test ui lint-tools
 	cargo fmt --all -- --check
@@ -105,7 +107,7 @@ package-test: deps-test package
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
 bench: deps-run
-	cargo bench -p ce-ledger-core
+	CE_LEDGER_KEY_DIR=$(CURDIR)/target/bench-keys cargo bench -p ce-ledger-core
 
 # Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
 # unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in

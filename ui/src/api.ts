@@ -117,7 +117,7 @@ export interface AuditEvent {
 }
 export interface Skipped { id: number; name: string; title: string; reason: string }
 export interface BatchOutcome { approved: number[]; skipped: Skipped[] }
-export interface Verification { events: number; broken: [number, string] | null; differences: string[] }
+export interface Verification { events: number; broken: [number, string] | null; differences: string[]; problems: string[]; anchors: string[] }
 export interface Attachment { file_id: number; name: string; size: number; mime: string; sha256: string }
 export interface NoticeInput { date: string; channel: string; content: string; recipients: number[] }
 export interface Notice { id: number; date: string; channel: string; content: string; recipients: number; created_at: string }

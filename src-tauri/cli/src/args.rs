@@ -189,8 +189,22 @@ pub enum AuditCmd {
         #[arg(long)]
         json: bool,
     },
-    /// Check the hash chain; exits non-zero naming the first broken event
-    Verify,
+    /// Check the chain (hashes, signatures under the ledger's key), the ledger against its trail,
+    /// and every anchor (the file beside the ledger, backups, --anchor); exits non-zero on any
+    /// difference
+    Verify {
+        /// An export (CSV/XLSX), anchor file or backup whose anchor the chain must pass through
+        #[arg(long)]
+        anchor: Vec<PathBuf>,
+    },
+    /// Where this ledger's audit key is kept; --export writes it to FILE for safe keeping,
+    /// --import takes it back (e.g. on a new computer)
+    Key {
+        #[arg(long, conflicts_with = "import")]
+        export: Option<PathBuf>,
+        #[arg(long)]
+        import: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

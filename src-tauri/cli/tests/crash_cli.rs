@@ -90,6 +90,7 @@ fn cli(db: &Path, args: &[String]) -> Command {
         .arg(db)
         .args(args)
         .env_remove("CE_LEDGER_DB")
+        .env("CE_LEDGER_KEY_DIR", db.with_file_name("keys"))
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
     c
@@ -253,108 +254,173 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
     eprintln!(
         "crash test seed {seed} ({kills_each} kills per operation; CRASH_SEED={seed} replays)"
     );
-    let mut rng = Rng(seed);
-    let ledger = work.path().join("ledger.sqlite3");
-    let mut total_kills = 0;
+    let base = Base {
+        path: &base,
+        state: base_state,
+        hash: base_hash,
+    };
+    // Two operations at a time, each on a ledger of its own: the runs are single-threaded, and
+    // this machine class has two cores.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let total_kills: usize = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut kills = 0;
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        let Some(op) = operations.get(i) else {
+                            return kills;
+                        };
+                        let mut rng =
+                            Rng(seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                        kills +=
+                            kill_repeatedly(op, &base, work.path(), &mut rng, seed, kills_each);
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    });
+    assert!(total_kills >= 50, "only {total_kills} kills");
+}
 
-    for op in &operations {
-        // The uninterrupted run: how long it takes and what "all" looks like.
-        std::fs::copy(&base, &ledger).unwrap();
-        let started = Instant::now();
-        let finished = cli(&ledger, &op.args).output().unwrap();
-        let took = started.elapsed();
+/// The ledger every run starts from.
+struct Base<'a> {
+    path: &'a Path,
+    state: State,
+    hash: String,
+}
+
+/// Copies the base ledger, and the anchor beside it, to `ledger`, leaving nothing of a run before.
+fn fresh_copy(base: &Path, ledger: &Path) {
+    std::fs::copy(base, ledger).unwrap();
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", ledger.display()));
+    }
+    std::fs::copy(
+        ce_ledger_core::ledger::anchor::file_beside(base),
+        ce_ledger_core::ledger::anchor::file_beside(ledger),
+    )
+    .unwrap();
+}
+
+/// Runs `op` once whole, then kills it at random moments until `kills_each` kills, checking the
+/// ledger after each. Returns the number of kills.
+fn kill_repeatedly(
+    op: &Operation,
+    base: &Base<'_>,
+    work: &Path,
+    rng: &mut Rng,
+    seed: u64,
+    kills_each: usize,
+) -> usize {
+    let ledger = work.join(format!("ledger-{}.sqlite3", op.name));
+    // The uninterrupted run: how long it takes and what "all" looks like.
+    fresh_copy(base.path, &ledger);
+    let started = Instant::now();
+    let finished = cli(&ledger, &op.args).output().unwrap();
+    let took = started.elapsed();
+    assert!(
+        finished.status.success(),
+        "{}: {}",
+        op.name,
+        String::from_utf8_lossy(&finished.stderr)
+    );
+    let done_state = state(&ledger);
+    let reference = op.output.as_ref().map(|o| {
+        let keep = o.with_file_name(format!(
+            "reference-{}",
+            o.file_name().unwrap().to_str().unwrap()
+        ));
+        std::fs::rename(o, &keep).unwrap();
+        keep
+    });
+    // A backup reads the ledger; everything else changes it.
+    assert_eq!(done_state == base.state, op.name == "backup", "{}", op.name);
+
+    let mut kills = 0;
+    let mut attempts = 0;
+    let mut left_all = 0;
+    while kills < kills_each {
+        attempts += 1;
         assert!(
-            finished.status.success(),
-            "{}: {}",
-            op.name,
-            String::from_utf8_lossy(&finished.stderr)
-        );
-        let done_state = state(&ledger);
-        let reference = op.output.as_ref().map(|o| {
-            let keep = o.with_file_name(format!(
-                "reference-{}",
-                o.file_name().unwrap().to_str().unwrap()
-            ));
-            std::fs::rename(o, &keep).unwrap();
-            keep
-        });
-        // A backup reads the ledger; everything else changes it.
-        assert_eq!(done_state == base_state, op.name == "backup", "{}", op.name);
-
-        let mut kills = 0;
-        let mut attempts = 0;
-        let mut left_all = 0;
-        while kills < kills_each {
-            attempts += 1;
-            assert!(
-                attempts < kills_each * 4,
-                "{}: too few runs were still going when killed",
-                op.name
-            );
-            std::fs::copy(&base, &ledger).unwrap();
-            for side in ["-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{}{side}", ledger.display()));
-            }
-            if let Some(o) = &op.output {
-                let _ = std::fs::remove_file(o);
-            }
-            // Mostly past start-up, where the work and its one transaction happen.
-            let micros = took.as_micros() as u64;
-            let after = Duration::from_micros(micros / 5 + rng.below(micros * 4 / 5));
-            let status = run_or_kill(cli(&ledger, &op.args), after);
-            let killed = status.is_none();
-            if killed {
-                kills += 1;
-            }
-            // The next start opens the killed ledger as it is, and its audit chain holds.
-            let verify = cli(&ledger, &["audit".into(), "verify".into()])
-                .output()
-                .unwrap();
-            assert!(
-                verify.status.success(),
-                "{} killed after {after:?} (seed {seed}): audit verify failed: {}",
-                op.name,
-                String::from_utf8_lossy(&verify.stderr)
-            );
-            let now = state(&ledger);
-            assert_eq!(
-                hash_of_event(&ledger, base_state.events),
-                base_hash,
-                "the trail before the kill changed"
-            );
-            let whole = now == base_state || now == done_state;
-            // An export is recorded in the trail; the file and the event belong together.
-            assert!(
-                whole,
-                "{} killed after {after:?} (seed {seed}) left a partial change: {now:?}\nnone: {base_state:?}\nall: {done_state:?}",
-                op.name
-            );
-            if killed
-                && now == done_state
-                && (op.output.is_none() || op.output.as_ref().is_some_and(|o| o.exists()))
-            {
-                left_all += 1;
-            }
-            if let (Some(o), Some(r)) = (&op.output, &reference) {
-                check_output(o, r);
-                if op.name.starts_with("export") && now == done_state {
-                    assert!(o.exists(), "export recorded but no file (seed {seed})");
-                }
-            }
-        }
-        total_kills += kills;
-        eprintln!(
-            "{}: {kills} kills in {attempts} runs ({left_all} after the work was whole), uninterrupted run {took:?}",
+            attempts < kills_each * 4,
+            "{}: too few runs were still going when killed",
             op.name
         );
+        fresh_copy(base.path, &ledger);
+        if let Some(o) = &op.output {
+            let _ = std::fs::remove_file(o);
+        }
+        // Mostly past start-up, where the work and its one transaction happen.
+        let micros = took.as_micros() as u64;
+        let after = Duration::from_micros(micros / 5 + rng.below(micros * 4 / 5));
+        let status = run_or_kill(cli(&ledger, &op.args), after);
+        let killed = status.is_none();
+        if killed {
+            kills += 1;
+        }
+        // The next start opens the killed ledger as it is, and its audit chain holds, signed, and
+        // passes through the anchor beside it (written after each commit, so never ahead of it).
+        let verify = cli(&ledger, &["audit".into(), "verify".into()])
+            .output()
+            .unwrap();
+        assert!(
+            verify.status.success(),
+            "{} killed after {after:?} (seed {seed}): audit verify failed: {}",
+            op.name,
+            String::from_utf8_lossy(&verify.stderr)
+        );
+        let anchor = ce_ledger_core::ledger::anchor::read_text_or_backup(
+            &ce_ledger_core::ledger::anchor::file_beside(&ledger),
+        )
+        .expect("the anchor file is whole after a kill");
+        let now = state(&ledger);
+        assert!(
+            anchor.events >= base.state.events && anchor.events <= now.events,
+            "{} killed after {after:?} (seed {seed}): anchor at {} outside {}..={}",
+            op.name,
+            anchor.events,
+            base.state.events,
+            now.events
+        );
+        assert_eq!(
+            hash_of_event(&ledger, base.state.events),
+            base.hash,
+            "the trail before the kill changed"
+        );
+        let whole = now == base.state || now == done_state;
+        // An export is recorded in the trail; the file and the event belong together.
+        assert!(
+            whole,
+            "{} killed after {after:?} (seed {seed}) left a partial change: {now:?}\nnone: {:?}\nall: {done_state:?}",
+            op.name, base.state
+        );
+        if killed
+            && now == done_state
+            && (op.output.is_none() || op.output.as_ref().is_some_and(|o| o.exists()))
+        {
+            left_all += 1;
+        }
+        if let (Some(o), Some(r)) = (&op.output, &reference) {
+            check_output(o, r);
+            if op.name.starts_with("export") && now == done_state {
+                assert!(o.exists(), "export recorded but no file (seed {seed})");
+            }
+        }
     }
-    assert!(total_kills >= 50, "only {total_kills} kills");
+    eprintln!(
+        "{}: {kills} kills in {attempts} runs ({left_all} after the work was whole), uninterrupted run {took:?}",
+        op.name
+    );
+    kills
 }
 
 #[test]
 fn a_cli_write_waits_while_another_program_writes_then_succeeds() {
     let ledger = common::Ledger::new();
-    ledger.ok(&["where"]);
+    ledger.ok(&["staff", "list"]); // the CLI makes the ledger and its key
     let mut holder = ce_ledger_core::ledger::db::open(&ledger.db).unwrap();
     let (locked_tx, locked_rx) = std::sync::mpsc::channel();
     let hold = std::thread::spawn(move || {

@@ -207,3 +207,73 @@ fn evidence_file_makes_a_record_approvable_and_reminders_export() {
         "{text}"
     );
 }
+
+/// Issue 12, item 2: the trail cannot be cut off unseen once an inspector holds an export, and a
+/// ledger carried to a computer without its key reads but does not write until the key comes back.
+#[test]
+fn audit_verify_checks_an_inspectors_export_and_the_key_travels_by_export() {
+    let l = with_paper_rejected();
+    let upload = l.dir.path().join("上传 2025.xlsx");
+    l.ok(&["export", "--year", "2025", "--out", path_str(&upload)]);
+    let checked = l.ok(&["audit", "verify", "--anchor", path_str(&upload)]);
+    assert!(
+        checked.contains("锚点 上传 2025.xlsx：第") && checked.contains("一致"),
+        "{checked}"
+    );
+    assert!(
+        checked.contains("锚点文件 ledger.sqlite3.anchor"),
+        "{checked}"
+    );
+
+    // The key, saved for safe keeping, then the ledger opened where the key is not.
+    let saved = l.dir.path().join("密钥.txt");
+    l.ok(&["audit", "key", "--export", path_str(&saved)]);
+    let elsewhere = l.dir.path().join("other-computer-keys");
+    let refused = l.run_with_keys(&elsewhere, &["review", "approve", "1", "--by", "王敏"]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8(refused.stderr).unwrap();
+    assert!(
+        said.contains("找不到本台账") && said.contains("audit key --import"),
+        "{said}"
+    );
+    assert!(!l
+        .run_with_keys(&elsewhere, &["audit", "verify"])
+        .status
+        .success());
+    assert!(
+        l.run_with_keys(&elsewhere, &["records", "list", "--year", "2025"])
+            .status
+            .success(),
+        "reading needs no key"
+    );
+    assert!(l
+        .run_with_keys(&elsewhere, &["audit", "key", "--import", path_str(&saved)])
+        .status
+        .success());
+    assert!(l
+        .run_with_keys(&elsewhere, &["review", "approve", "1", "--by", "王敏"])
+        .status
+        .success());
+
+    // Someone with the file cuts the trail back to before the export: every event left checks,
+    // but the inspector's copy and the anchor file do not.
+    let head: i64 =
+        String::from_utf8_lossy(&std::fs::read(l.db.with_extension("sqlite3.anchor")).unwrap())
+            .split(';')
+            .find_map(|f| f.strip_prefix("事件数=")?.parse().ok())
+            .unwrap();
+    {
+        let c = rusqlite::Connection::open(&l.db).unwrap();
+        c.execute_batch("DROP TRIGGER audit_no_delete;").unwrap();
+        c.execute("DELETE FROM audit_event WHERE id >= ?1", [head - 2])
+            .unwrap();
+    }
+    let out = l.run(&["audit", "verify", "--anchor", path_str(&upload)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("锚点 上传 2025.xlsx：锚点记录审计链有"),
+        "{err}"
+    );
+    assert!(err.contains("尾部被删除"), "{err}");
+}

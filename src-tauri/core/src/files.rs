@@ -52,6 +52,26 @@ impl Staged {
     }
 }
 
+/// A whole file read from disk, refused past `max_bytes` (a key file, an anchor, an export).
+pub fn read_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let label = display_name(&path.to_string_lossy());
+    let io = |e: std::io::Error| Error::Io {
+        path: label.clone(),
+        reason: e.to_string(),
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(Error::invalid(format!("{label} 太大，不是预期的文件")));
+    }
+    Ok(bytes)
+}
+
 /// Writes `target` through `write`, which receives the path to fill.
 pub fn write_with(target: &Path, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
     let staged = Staged::beside(target)?;

@@ -100,3 +100,90 @@ pub fn install_panic_hook(program: &'static str) {
         );
     }));
 }
+
+/// Names a folder for audit keys instead of the keyring and the config folder (a portable setup,
+/// or tests that must not touch the user's keyring).
+pub const KEY_DIR_ENV: &str = "CE_LEDGER_KEY_DIR";
+
+/// The keyring service the audit keys are filed under, one entry per ledger id.
+const KEYRING_SERVICE: &str = "cn.celedger.desktop";
+
+/// Where a secret was found or put.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretPlace {
+    /// The desktop's keyring: Secret Service (GNOME Keyring, KWallet) on Linux, Credential
+    /// Manager on Windows.
+    Keyring,
+    /// A file the owner alone can read (0600 in a 0700 folder).
+    File(PathBuf),
+}
+
+impl std::fmt::Display for SecretPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretPlace::Keyring => write!(f, "系统密钥环（{KEYRING_SERVICE}）"),
+            SecretPlace::File(p) => write!(f, "密钥文件 {}", p.display()),
+        }
+    }
+}
+
+fn explicit_key_dir() -> Option<PathBuf> {
+    std::env::var_os(KEY_DIR_ENV)
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+}
+
+/// The folder of key files: `CE_LEDGER_KEY_DIR`, else the per-user config folder
+/// (`~/.config/cn.celedger.desktop/keys` on Linux, `%APPDATA%` on Windows), never the data folder
+/// the ledger lives in, so a copy of that folder carries no key.
+pub fn key_dir() -> PathBuf {
+    explicit_key_dir().unwrap_or_else(|| {
+        dirs::config_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(KEYRING_SERVICE)
+            .join("keys")
+    })
+}
+
+/// The keyring entry for `name`, unless keys are sent to a folder; `None` also when no keyring
+/// answers (a desktop without one, a headless session).
+fn keyring_entry(name: &str) -> Option<keyring::Entry> {
+    if explicit_key_dir().is_some() {
+        return None;
+    }
+    keyring::Entry::new(KEYRING_SERVICE, name).ok()
+}
+
+/// Reads the secret `name` (ASCII text) from the keyring, else from its key file.
+pub fn read_secret(name: &str) -> std::io::Result<Option<(String, SecretPlace)>> {
+    if let Some(entry) = keyring_entry(name) {
+        if let Ok(secret) = entry.get_password() {
+            return Ok(Some((secret, SecretPlace::Keyring)));
+        }
+    }
+    let file = key_dir().join(format!("{name}.key"));
+    match std::fs::read_to_string(&file) {
+        Ok(text) => Ok(Some((text.trim().to_string(), SecretPlace::File(file)))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Keeps the secret `name` in the keyring where one takes it, else in a new key file of the
+/// owner's alone. An existing key file is never overwritten.
+pub fn store_secret(name: &str, secret: &str) -> std::io::Result<SecretPlace> {
+    if let Some(entry) = keyring_entry(name) {
+        if entry.set_password(secret).is_ok()
+            && entry.get_password().ok().as_deref() == Some(secret)
+        {
+            return Ok(SecretPlace::Keyring);
+        }
+    }
+    let dir = key_dir();
+    create_private_dir(&dir)?;
+    let file = dir.join(format!("{name}.key"));
+    let mut out = create_private_file(&file)?;
+    std::io::Write::write_all(&mut out, format!("{secret}\n").as_bytes())?;
+    out.sync_all()?;
+    Ok(SecretPlace::File(file))
+}

@@ -2,7 +2,7 @@
 
 use crate::args::AuditCmd;
 use crate::context::{print_json, Context};
-use ce_ledger_core::ledger::audit;
+use ce_ledger_core::ledger::{audit, key};
 use ce_ledger_core::{Error, Result};
 
 pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
@@ -26,26 +26,66 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
             }
             Ok(())
         }
-        AuditCmd::Verify => {
-            let v = audit::verify(conn)?;
-            match v.broken {
-                None if v.differences.is_empty() => {
-                    println!(
-                        "审计链完整：共 {} 个事件，均未被改动；台账内容与审计记录一致",
-                        v.events
-                    );
-                    Ok(())
-                }
-                None => Err(Error::invalid(format!(
-                    "台账内容与审计记录不一致（审计链本身完好，共 {} 个事件），以下内容在程序之外被改动：\n{}",
-                    v.events,
-                    v.differences.join("\n")
-                ))),
-                Some((id, why)) => Err(Error::invalid(format!(
+        AuditCmd::Verify { anchor } => {
+            let outside = anchor
+                .iter()
+                .map(|path| {
+                    let a = ce_ledger_core::io::anchor::read(path)?;
+                    Ok((
+                        format!("锚点 {}", ce_ledger_core::io::table::file_label(path)),
+                        a,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let v = audit::verify_with(conn, outside)?;
+            for line in &v.anchors {
+                println!("{line}");
+            }
+            if v.holds() {
+                println!(
+                    "审计链完整：共 {} 个事件，均未被改动，签名与本台账密钥相符；台账内容与审计记录一致",
+                    v.events
+                );
+                return Ok(());
+            }
+            let mut report = Vec::new();
+            if let Some((id, why)) = &v.broken {
+                report.push(format!(
                     "审计链在第{id}号事件处断开：{why}（此前 {} 个事件完好）",
                     v.events
-                ))),
+                ));
             }
+            report.extend(v.problems.iter().cloned());
+            if !v.differences.is_empty() {
+                report.push(format!(
+                    "台账内容与审计记录不一致，以下内容在程序之外被改动：\n{}",
+                    v.differences.join("\n")
+                ));
+            }
+            Err(Error::invalid(report.join("\n")))
+        }
+        AuditCmd::Key { export, import } => {
+            if let Some(out) = export {
+                key::export(conn, &out)?;
+                println!(
+                    "已将本台账的审计密钥写入 {}（仅本人可读）。请与备份分开妥善保管",
+                    out.display()
+                );
+                return Ok(());
+            }
+            if let Some(from) = import {
+                let place = key::import(conn, &from)?;
+                println!("已导入审计密钥，保存在{place}");
+                return Ok(());
+            }
+            match key::place(conn)? {
+                Some(place) => println!(
+                    "台账编号 {}；审计密钥保存在{place}",
+                    key::ledger_id(conn)?.unwrap_or_default()
+                ),
+                None => return Err(Error::invalid(key::missing_message(conn)?)),
+            }
+            Ok(())
         }
     }
 }

@@ -7,21 +7,30 @@ use std::process::{Command, Output};
 pub struct Ledger {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
+    /// Where this test's audit keys go (never the user's keyring or config folder).
+    pub keys: PathBuf,
 }
 
 impl Ledger {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ledger.sqlite3");
-        Ledger { dir, db }
+        let keys = dir.path().join("keys");
+        Ledger { dir, db, keys }
     }
 
     pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_keys(&self.keys, args)
+    }
+
+    /// As on a computer whose audit keys are in `keys`.
+    pub fn run_with_keys(&self, keys: &Path, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_ce-ledger"))
             .arg("--db")
             .arg(&self.db)
             .args(args)
             .env_remove("CE_LEDGER_DB")
+            .env("CE_LEDGER_KEY_DIR", keys)
             .output()
             .unwrap()
     }

@@ -169,7 +169,7 @@ pub fn populate(
     records::refresh_year(&tx, year)?;
     // The bulk approval above is not a review: the trail records the result as its new baseline.
     crate::ledger::audit::baseline(&tx)?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(())
 }
 

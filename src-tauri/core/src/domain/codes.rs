@@ -148,6 +148,7 @@ codes! {
         Restore = "restore", "从备份恢复";
         Recut = "recut", "重新认定";
         Baseline = "baseline", "建立审计基线";
+        Seal = "seal", "启用密钥签名";
     }
 }
 

@@ -232,7 +232,14 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
         let mut fresh = db::create_at_version(rebuilt.path(), version)?;
         copy_rows(&mut fresh, from)?;
         db::migrate(&mut fresh)?;
+        db::attach_key(&fresh)?;
         let chain = audit::verify(&fresh)?;
+        if let Some(problem) = chain.problems.first() {
+            return Err(Error::invalid(format!(
+                "{} 不能恢复：{problem}",
+                from.display()
+            )));
+        }
         if let Some((id, why)) = chain.broken {
             return Err(Error::invalid(format!(
                 "{} 不能恢复：其审计链在事件{id}处断开（{why}）",
@@ -257,7 +264,11 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
         rebuilt.path(),
         None::<fn(rusqlite::backup::Progress)>,
     )?;
+    let _ = std::fs::remove_file(crate::ledger::anchor::file_beside(rebuilt.path()));
     drop(rebuilt);
+    // The restored rows may name another key (a ledger older than its key got one just now).
+    conn.execute_batch("DROP TABLE IF EXISTS temp.audit_key")?;
+    db::attach_key(conn)?;
     let tx = db::write_tx(conn)?;
     audit::append(
         &tx,
@@ -274,7 +285,7 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
             reason: "",
         }],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(BackupInfo {
         path: safety.display().to_string(),
         bytes: 0,
@@ -315,7 +326,23 @@ mod tests {
         assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 2);
         restore(&mut conn, &out, "王敏").unwrap();
         assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 1);
-        assert!(audit::verify(&conn).unwrap().broken.is_none());
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.holds(), "{v:?}");
+        // The safety copy holds the history the restore replaced: named as such, not as tampering.
+        assert!(
+            v.anchors
+                .iter()
+                .any(|a| a.starts_with("备份 before-restore-") && a.contains("被恢复操作替换")),
+            "{v:?}"
+        );
+        let beside =
+            crate::ledger::anchor::read_text_or_backup(&dir.path().join("ledger.sqlite3.anchor"))
+                .unwrap();
+        assert_eq!(
+            Some(beside),
+            crate::ledger::anchor::head(&conn).unwrap(),
+            "the anchor moved with the restore"
+        );
         assert!(
             list(&conn).unwrap().is_empty(),
             "the safety copy is not a start-up backup"

@@ -5,6 +5,7 @@ use crate::domain::hours::Hours;
 use crate::domain::rules::{Category, Subject};
 use crate::error::{Error, Result};
 use crate::io::cells::{plain_record, plain_text};
+use crate::ledger::anchor::Anchor;
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
 use crate::ledger::progress;
@@ -101,7 +102,8 @@ fn cells(i: usize, r: &ExportRow) -> [String; 12] {
     ]
 }
 
-pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<()> {
+/// The upload rows, then (when given) the audit anchor as the file's last line.
+pub fn write_csv(path: &Path, rows: &[ExportRow], anchor: Option<&Anchor>) -> Result<()> {
     let io = |e: String| Error::Io {
         path: path.display().to_string(),
         reason: e,
@@ -109,16 +111,28 @@ pub fn write_csv(path: &Path, rows: &[ExportRow]) -> Result<()> {
     let file = std::fs::File::create(path).map_err(|e| io(e.to_string()))?;
     let mut buf = std::io::BufWriter::new(file);
     std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF").map_err(|e| io(e.to_string()))?;
-    let mut w = csv::Writer::from_writer(buf);
+    // Flexible: the anchor line is one field.
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(buf);
     w.write_record(COLUMNS).map_err(|e| io(e.to_string()))?;
     for (i, r) in rows.iter().enumerate() {
         w.write_record(plain_record(&cells(i, r)))
             .map_err(|e| io(e.to_string()))?;
     }
+    if let Some(a) = anchor {
+        w.write_record([a.to_line()])
+            .map_err(|e| io(e.to_string()))?;
+    }
     w.flush().map_err(|e| io(e.to_string()))
 }
 
-pub fn write_xlsx(conn: &Connection, path: &Path, year: i32, rows: &[ExportRow]) -> Result<()> {
+/// The upload sheet, the per-person summary and (when given) the sheet 「审计锚点」.
+pub fn write_xlsx(
+    conn: &Connection,
+    path: &Path,
+    year: i32,
+    rows: &[ExportRow],
+    anchor: Option<&Anchor>,
+) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| Error::Io {
         path: path.display().to_string(),
@@ -235,6 +249,32 @@ pub fn write_xlsx(conn: &Connection, path: &Path, year: i32, rows: &[ExportRow])
     {
         summary.set_column_width(c as u16, *w).map_err(err)?;
     }
+    if let Some(a) = anchor {
+        let sheet = book.add_worksheet();
+        sheet.set_name(crate::ledger::anchor::LABEL).map_err(err)?;
+        sheet
+            .write_string_with_format(0, 0, "项目", &bold)
+            .map_err(err)?;
+        sheet
+            .write_string_with_format(0, 1, "值", &bold)
+            .map_err(err)?;
+        for (i, (k, v)) in a.fields().into_iter().enumerate() {
+            sheet.write_string(i as u32 + 1, 0, k).map_err(err)?;
+            sheet.write_string(i as u32 + 1, 1, v).map_err(err)?;
+        }
+        let last = a.fields().len() as u32 + 1;
+        sheet.write_string(last, 0, "锚点").map_err(err)?;
+        sheet.write_string(last, 1, a.to_line()).map_err(err)?;
+        sheet
+            .write_string(
+                last + 2,
+                0,
+                "审计锚点记录导出时台账审计链的末端；检查时运行：ce-ledger audit verify --anchor 本文件",
+            )
+            .map_err(err)?;
+        sheet.set_column_width(0, 10.0).map_err(err)?;
+        sheet.set_column_width(1, 70.0).map_err(err)?;
+    }
     book.save(path).map_err(err)
 }
 
@@ -251,10 +291,13 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
     let rows = rows(conn, year)?;
+    // The chain's head as it stands: an inspector keeping this file can later check that the
+    // trail still passes through it.
+    let head = crate::ledger::anchor::head(conn)?;
     let staged = crate::files::Staged::beside(path)?;
     match ext.as_deref() {
-        Some("csv") => write_csv(staged.path(), &rows)?,
-        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows)?,
+        Some("csv") => write_csv(staged.path(), &rows, head.as_ref())?,
+        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows, head.as_ref())?,
         _ => return Err(Error::invalid("导出文件须为 .csv 或 .xlsx")),
     }
     let tx = db::write_tx(conn)?;
@@ -275,9 +318,9 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
     )?;
     // The file appears and the export is recorded together; a failed commit takes the file back.
     staged.publish()?;
-    if let Err(e) = tx.commit() {
+    if let Err(e) = crate::ledger::anchor::commit(tx) {
         let _ = std::fs::remove_file(path);
-        return Err(e.into());
+        return Err(e);
     }
     Ok(ExportSummary {
         rows: rows.len(),
@@ -296,11 +339,11 @@ pub fn history(conn: &Connection) -> Result<Vec<audit::Event>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::ledger::records::tests::{input, person};
 
-    fn ledger() -> (tempfile::TempDir, Connection, String) {
+    pub(crate) fn ledger() -> (tempfile::TempDir, Connection, String) {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = db::open(&dir.path().join("l.sqlite3")).unwrap();
         let p = person(&conn, 101);
@@ -354,7 +397,11 @@ mod tests {
         let mut book = calamine::open_workbook_auto(&xlsx).unwrap();
         assert_eq!(
             book.sheet_names(),
-            vec!["2025年度认定学时".to_string(), "人员汇总".to_string()]
+            vec![
+                "2025年度认定学时".to_string(),
+                "人员汇总".to_string(),
+                "审计锚点".to_string()
+            ]
         );
         let sheet = book.worksheet_range("2025年度认定学时").unwrap();
         assert_eq!(

@@ -253,8 +253,12 @@ mod tests {
             .collect();
         assert_eq!(
             trail,
-            [("baseline", "ledger"), ("import", "staff")]
-                .map(|(a, e)| (a.to_string(), e.to_string())),
+            [
+                ("baseline", "ledger"),
+                ("seal", "ledger"),
+                ("import", "staff")
+            ]
+            .map(|(a, e)| (a.to_string(), e.to_string())),
             "the preview left nothing, the import one event"
         );
     }

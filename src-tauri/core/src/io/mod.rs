@@ -3,6 +3,7 @@
 //! the upload export, the reminder list, JSON files, backup and restore, and the appendix 2
 //! PDF. Every file here is treated as hostile. May use `ledger`, `domain`, `error`, `files`.
 
+pub mod anchor;
 pub mod backup;
 pub mod cells;
 pub mod export;

@@ -134,7 +134,7 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
 }
 
 /// Raw rows with their line (CSV) or sheet row (workbook) numbers, header = 1; blank rows left out.
-type RawRows = Vec<(usize, Vec<String>)>;
+pub type RawRows = Vec<(usize, Vec<String>)>;
 
 fn csv_rows(text: &str, file: &str) -> Result<RawRows> {
     // Excel's "Unicode text" export is tab-separated.
@@ -275,7 +275,7 @@ fn check_zip(bytes: &[u8], file: &str) -> Result<()> {
 
 /// The first sheet of an .xlsx/.xlsm, read cell by cell as stored: the dimension a sheet declares
 /// is never trusted (a 5 KB file may declare A1:XFD1048576), and reading stops at the caps.
-fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
+fn workbook_rows(bytes: &[u8], file: &str, sheet: Option<&str>) -> Result<RawRows> {
     use calamine::Reader;
     let extension = Path::new(file)
         .extension()
@@ -306,11 +306,18 @@ fn workbook_rows(bytes: &[u8], file: &str) -> Result<RawRows> {
             format!("无法打开工作簿（文件损坏，或不是Excel文件）：{e}"),
         )
     })?;
-    let sheet = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| one_error(file, 1, "工作簿中没有工作表"))?;
+    let names = book.sheet_names();
+    let sheet = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .cloned()
+            .ok_or_else(|| one_error(file, 1, format!("工作簿中没有名为“{wanted}”的工作表")))?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| one_error(file, 1, "工作簿中没有工作表"))?,
+    };
     let unreadable =
         |e: calamine::XlsxError| one_error(file, 1, format!("无法读取工作表“{sheet}”：{e}"));
     let mut cells = book.worksheet_cells_reader(&sheet).map_err(unreadable)?;
@@ -370,7 +377,7 @@ pub fn is_workbook(path: &Path) -> bool {
 /// The raw rows of a CSV (any encoding above) or the first sheet of a workbook, by its name and bytes.
 pub fn raw_rows(name: &str, bytes: &[u8]) -> Result<RawRows> {
     if is_workbook(Path::new(name)) {
-        return workbook_rows(bytes, name);
+        return workbook_rows(bytes, name, None);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(one_error(
@@ -380,6 +387,11 @@ pub fn raw_rows(name: &str, bytes: &[u8]) -> Result<RawRows> {
         ));
     }
     csv_rows(&decode_text(bytes, name)?, name)
+}
+
+/// The raw rows of the sheet named `sheet` of an .xlsx workbook.
+pub fn sheet_rows(name: &str, bytes: &[u8], sheet: &str) -> Result<RawRows> {
+    workbook_rows(bytes, name, Some(sheet))
 }
 
 /// Where each requested column sits in a header row, if it does.

@@ -2,7 +2,7 @@
 //! deletion made outside the program is detected by `verify`.
 
 use crate::error::{Error, Result};
-use crate::ledger::trail;
+use crate::ledger::{anchor, key, trail};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -51,7 +51,7 @@ pub struct Event {
 
 /// The canonical bytes an event's hash covers: every stored field and the previous hash.
 #[allow(clippy::too_many_arguments)]
-fn digest(
+pub(crate) fn digest(
     prev: &str,
     id: i64,
     at: &str,
@@ -114,10 +114,22 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
         .optional()?
         .unwrap_or((0, GENESIS.to_string()));
     let at = crate::ledger::db::now_local();
-    let mut stmt = conn.prepare_cached(
+    // From the seal on every event is signed; a sealed ledger whose key is not here takes none.
+    let key = key::installed(conn)?;
+    if key.is_none() && key::ledger_id(conn)?.is_some() {
+        return Err(Error::invalid(format!(
+            "{}；本次操作没有做任何修改",
+            key::missing_message(conn)?
+        )));
+    }
+    let mut stmt = conn.prepare_cached(if key.is_some() {
+        "INSERT INTO audit_event (id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state, mac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    } else {
+        // Migration 5's baseline, written before the column exists.
         "INSERT INTO audit_event (id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+    })?;
     for e in events {
         if e.actor.trim().is_empty() {
             return Err(Error::invalid("操作人不能为空"));
@@ -150,7 +162,7 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             e.reason,
             state.as_deref(),
         );
-        stmt.execute(params![
+        let row = params![
             last_id,
             at,
             e.actor,
@@ -164,7 +176,16 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             prev,
             hash,
             state
-        ])?;
+        ];
+        match &key {
+            Some(key) => {
+                let mac = key.mac(last_id, &hash);
+                let mut signed = row.to_vec();
+                signed.push(&mac);
+                stmt.execute(signed.as_slice())?
+            }
+            None => stmt.execute(row)?,
+        };
         prev = hash;
     }
     Ok(last_id)
@@ -220,11 +241,15 @@ pub struct Verification {
     pub broken: Option<(i64, String)>,
     /// Where the ledger's rows differ from what the trail says they are, by row and field.
     pub differences: Vec<String>,
+    /// What else does not hold: a missing key or seal, an anchor the chain no longer passes through.
+    pub problems: Vec<String>,
+    /// Each anchor checked, and what was found.
+    pub anchors: Vec<String>,
 }
 
 impl Verification {
     pub fn holds(&self) -> bool {
-        self.broken.is_none() && self.differences.is_empty()
+        self.broken.is_none() && self.differences.is_empty() && self.problems.is_empty()
     }
 }
 
@@ -239,11 +264,21 @@ fn text<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
 /// each hash matching its content — replaying the states the events carry, then compares that
 /// replay with the ledger's rows.
 pub fn verify(conn: &Connection) -> Result<Verification> {
-    let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state FROM audit_event ORDER BY id")?;
+    verify_with(conn, Vec::new())
+}
+
+/// `verify`, also checking the chain against anchors from outside (an export an inspector holds).
+pub fn verify_with(
+    conn: &Connection,
+    outside: Vec<(String, anchor::Anchor)>,
+) -> Result<Verification> {
+    let key = key::installed(conn)?;
+    let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state, mac FROM audit_event ORDER BY id")?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_string();
     let mut expected_id = 1i64;
     let mut count = 0u64;
+    let mut sealed = false;
     let mut replay = trail::Replay::default();
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -252,6 +287,8 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
                 events: count,
                 broken: Some((id, why)),
                 differences: Vec::new(),
+                problems: Vec::new(),
+                anchors: Vec::new(),
             })
         };
         if id != expected_id {
@@ -284,6 +321,16 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         if actual != stored {
             return broken("内容与其哈希不符（该事件在程序之外被修改）".into());
         }
+        sealed |= text(r, 3)? == Action::Seal.code();
+        if let (true, Some(key)) = (sealed, &key) {
+            let mac: Option<&str> = r.get_ref(13)?.as_str_or_null().ok().flatten();
+            if mac != Some(key.mac(id, stored).as_str()) {
+                return broken(
+                    "签名与本台账的密钥不符（该事件不是本程序写入的：审计链在程序之外被重建）"
+                        .into(),
+                );
+            }
+        }
         if let Some(state) = state {
             if let Err(why) = replay.apply(state) {
                 return broken(why);
@@ -293,11 +340,65 @@ pub fn verify(conn: &Connection) -> Result<Verification> {
         expected_id += 1;
         count += 1;
     }
+    drop(rows);
+    let mut problems = Vec::new();
+    if !sealed && key::ledger_id(conn)?.is_some() {
+        problems.push("审计链中没有“启用密钥签名”事件：审计链在程序之外被重建".to_string());
+    } else if sealed && key.is_none() {
+        problems.push(format!(
+            "{}；在此之前无法确认审计链未被重建",
+            key::missing_message(conn)?
+        ));
+    }
+    let anchors = check_anchors(conn, outside, &mut problems)?;
     Ok(Verification {
         events: count,
         broken: None,
         differences: replay.differences(trail::everything(conn)?),
+        problems,
+        anchors,
     })
+}
+
+/// Checks the chain against every anchor found beside the ledger, in its backups and given from
+/// outside. An anchor from before the ledger was last restored from a backup may belong to the
+/// history the restore replaced: a mismatch there is reported as such, not as tampering.
+fn check_anchors(
+    conn: &Connection,
+    outside: Vec<(String, anchor::Anchor)>,
+    problems: &mut Vec<String>,
+) -> Result<Vec<String>> {
+    let last_restore: Option<String> = conn.query_row(
+        "SELECT MAX(at) FROM audit_event WHERE action = ?1",
+        [Action::Restore.code()],
+        |r| r.get(0),
+    )?;
+    let mut checked = Vec::new();
+    let found = anchor::found(conn)
+        .into_iter()
+        .filter_map(|(source, read)| match read {
+            Ok(a) => Some((source, a)),
+            Err(e) => {
+                checked.push(format!("{source}：无法读取（{e}），未核对"));
+                None
+            }
+        });
+    let explicit = outside.len();
+    let all: Vec<_> = outside.into_iter().chain(found).collect();
+    for (i, (source, a)) in all.into_iter().enumerate() {
+        match anchor::check(conn, &a)? {
+            None => checked.push(format!("{source}：第{}个事件（{}），一致", a.events, a.at)),
+            Some(why) if why.starts_with("属于另一本台账") && i >= explicit => {
+                checked.push(format!("{source}：{why}，未核对"))
+            }
+            Some(why) if last_restore.as_deref().is_some_and(|r| a.at.as_str() <= r) => checked
+                .push(format!(
+                    "{source}：{why}（该锚点早于最近一次从备份恢复，属于被恢复操作替换的记录）"
+                )),
+            Some(why) => problems.push(format!("{source}：{why}")),
+        }
+    }
+    Ok(checked)
 }
 
 /// The first event of a ledger's trail that carries states: everything the ledger holds at that
@@ -388,8 +489,8 @@ mod tests {
         let v = verify(&conn).unwrap();
         assert_eq!(
             (v.events, v.broken.clone()),
-            (1 + 3, None),
-            "the baseline, then ours"
+            (2 + 3, None),
+            "the baseline and the seal, then ours"
         );
         assert!(v.holds(), "{v:?}");
 

@@ -34,6 +34,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0005_trail.sql"),
         seed: Some(crate::ledger::audit::baseline),
     },
+    Migration {
+        sql: include_str!("migrations/0006_key.sql"),
+        seed: Some(crate::ledger::key::seal),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -66,7 +70,16 @@ pub fn open(path: &Path) -> Result<Connection> {
     configure(&conn)?;
     back_up_before_upgrade(&conn, path)?;
     migrate(&mut conn)?;
+    attach_key(&conn)?;
     Ok(conn)
+}
+
+/// The ledger's audit key, unless the migration that sealed it already installed it.
+pub fn attach_key(conn: &Connection) -> Result<()> {
+    if crate::ledger::key::installed(conn)?.is_none() {
+        crate::ledger::key::attach(conn)?;
+    }
+    Ok(())
 }
 
 /// The ledger and its `-wal`/`-shm` are the owner's alone (0600; SQLite gives the side files the
@@ -243,8 +256,7 @@ pub(crate) fn migrate_up_to(conn: &mut Connection, target: i64) -> Result<()> {
     // Re-read inside the write lock: another process may have migrated meanwhile.
     let current: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
     apply_migrations(&tx, current, target, true)?;
-    tx.commit()?;
-    Ok(())
+    crate::ledger::anchor::commit(tx)
 }
 
 /// A write transaction that takes the lock up front, so concurrent writers wait (busy timeout)
@@ -264,7 +276,7 @@ pub fn in_write_tx<T>(
     }
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let done = write(&tx)?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(done)
 }
 

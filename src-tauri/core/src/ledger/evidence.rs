@@ -143,7 +143,7 @@ pub fn attach(
             reason: "",
         }],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(Attachment {
         file_id,
         name,
@@ -234,7 +234,7 @@ pub fn collect_garbage(conn: &mut Connection) -> Result<usize> {
             .collect::<rusqlite::Result<_>>()?;
         rows
     };
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     if orphans.is_empty() {
         return Ok(0);
     }

@@ -4,9 +4,11 @@
 //! A write opens its transaction, changes rows, appends its audit events and commits here.
 //! May use `domain`, `error` and `files`; never `io` or `dev`.
 
+pub mod anchor;
 pub mod audit;
 pub mod db;
 pub mod evidence;
+pub mod key;
 pub mod notice;
 pub mod plan;
 pub mod policy;

@@ -78,7 +78,7 @@ pub fn add(conn: &mut Connection, input: &NoticeInput, by: &str) -> Result<Notic
             reason: "",
         }],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(Notice {
         id,
         date,

@@ -210,7 +210,7 @@ pub fn add(conn: &mut Connection, form: &PlanForm, by: &str) -> Result<Plan> {
     )?;
     let plan = get(&tx, tx.last_insert_rowid())?;
     audit::append(&tx, &[event(by, Action::Create, None, &plan, "")])?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(plan)
 }
 
@@ -235,7 +235,7 @@ pub fn update(conn: &mut Connection, id: i64, form: &PlanForm, by: &str) -> Resu
     )?;
     let after = get(&tx, id)?;
     audit::append(&tx, &[event(by, Action::Edit, Some(&before), &after, "")])?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -322,7 +322,7 @@ pub fn transition(conn: &mut Connection, id: i64, t: &Transition, by: &str) -> R
         &tx,
         &[event(by, Action::Edit, Some(&before), &after, &reason)],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -494,7 +494,11 @@ pub(crate) mod tests {
         );
         assert_eq!(unfiled_count(&conn, 2025).unwrap(), 0);
         let v = audit::verify(&conn).unwrap();
-        assert_eq!(v.events, 1 + 4, "the baseline, then four plan events");
+        assert_eq!(
+            v.events,
+            2 + 4,
+            "the baseline and the seal, then four plan events"
+        );
         assert!(v.holds(), "{v:?}");
     }
 }

@@ -361,7 +361,7 @@ pub fn set_calendar_year(conn: &mut Connection, c: &CalendarYear) -> Result<()> 
     }
     let year = i64::from(c.year);
     crate::ledger::audit::rows_changed(&tx, Action::Edit, "calendar", year, year, "")?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(())
 }
 

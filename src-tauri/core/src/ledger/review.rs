@@ -107,7 +107,7 @@ pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Recor
         )));
     }
     let after = decide(&tx, &found, Status::Approved, by, Action::Approve, "")?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -141,7 +141,7 @@ pub fn approve_eligible(
         },
     )?;
     let outcome = approve_those_eligible(&tx, pending, by)?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
 
@@ -156,7 +156,7 @@ pub fn approve_selected(conn: &mut Connection, ids: &[i64], by: &str) -> Result<
         .map(|id| records::get(&tx, *id))
         .collect::<Result<Vec<_>>>()?;
     let outcome = approve_those_eligible(&tx, picked, by)?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
 
@@ -216,7 +216,7 @@ fn single(
         )));
     }
     let after = decide(&tx, &[r], to, by, action, reason)?.remove(0);
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -396,7 +396,7 @@ mod tests {
         assert!(again.approved.is_empty());
         let v = audit::verify(&conn).unwrap();
         assert!(v.holds(), "{v:?}");
-        // The baseline, the person added, four records, three approvals.
-        assert_eq!(v.events, 1 + 1 + 4 + 3);
+        // The baseline and the seal, the person added, four records, three approvals.
+        assert_eq!(v.events, 2 + 1 + 4 + 3);
     }
 }

@@ -399,7 +399,7 @@ pub fn insert_all(
         audit::rows_changed(&tx, Action::Import, "staff", first, last, "")?;
     }
     if !dry_run {
-        tx.commit()?;
+        crate::ledger::anchor::commit(tx)?;
     }
     Ok(())
 }

@@ -140,8 +140,8 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     let v = audit::verify(&conn).unwrap();
     assert_eq!(
         (v.events, v.broken),
-        (7, None),
-        "baseline, unit, person, import, reject, two approvals"
+        (8, None),
+        "baseline, seal, unit, person, import, reject, two approvals"
     );
     assert_eq!(v.differences.len(), 1, "{:?}", v.differences);
 }

@@ -76,7 +76,7 @@ pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
             "",
         )],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -138,7 +138,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
             "",
         )],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
 
@@ -164,7 +164,7 @@ pub fn delete(conn: &mut Connection, id: i64) -> Result<()> {
             "",
         )],
     )?;
-    tx.commit()?;
+    crate::ledger::anchor::commit(tx)?;
     crate::ledger::evidence::collect_garbage(conn)?;
     Ok(())
 }
@@ -294,7 +294,7 @@ pub fn insert_batch(
         }],
     )?;
     if !dry_run {
-        tx.commit()?;
+        crate::ledger::anchor::commit(tx)?;
     }
     let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
     Ok(RecordImportSummary {

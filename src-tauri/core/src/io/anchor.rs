@@ -1,0 +1,119 @@
+//! Reading the anchor an inspector holds: in an export workbook, a CSV export, an anchor file or
+//! a backup.
+
+use crate::error::{Error, Result};
+use crate::ledger::anchor::{self, Anchor};
+use std::path::Path;
+
+/// The anchor `path` carries, whatever kind of file it is.
+pub fn read(path: &Path) -> Result<Anchor> {
+    let label = crate::io::table::file_label(path);
+    let mut magic = [0u8; 4];
+    let is_zip = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"PK\x03\x04";
+    if !is_zip {
+        return anchor::read_text_or_backup(path);
+    }
+    const MAX_WORKBOOK_BYTES: u64 = 512 * 1024 * 1024;
+    let bytes = crate::files::read_capped(path, MAX_WORKBOOK_BYTES)?;
+    let rows = crate::io::table::sheet_rows(&label, &bytes, anchor::LABEL)?;
+    let text: String = rows
+        .iter()
+        .flat_map(|(_, cells)| cells.iter().map(|c| format!("{c}\n")))
+        .collect();
+    Anchor::find_in(&text).ok_or_else(|| Error::invalid(format!("{label} 中没有审计锚点")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::export::{export, tests::ledger};
+    use crate::ledger::{anchor, audit, db};
+    use rusqlite::Connection;
+
+    fn outsider(conn: &Connection) -> Connection {
+        let c = Connection::open(conn.path().unwrap()).unwrap();
+        c.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
+            .unwrap();
+        c
+    }
+
+    #[test]
+    fn exports_carry_the_chain_head_and_verify_checks_an_inspectors_copy() {
+        let (dir, mut conn, _) = ledger();
+        let head = anchor::head(&conn).unwrap().unwrap();
+        let csv = dir.path().join("上传.csv");
+        let xlsx = dir.path().join("上传.xlsx");
+        export(&mut conn, 2025, &csv, "王敏").unwrap();
+        assert_eq!(read(&csv).unwrap(), head, "the CSV's last line");
+        export(&mut conn, 2025, &xlsx, "王敏").unwrap();
+        let second = read(&xlsx).unwrap();
+        assert_eq!(
+            second.events,
+            head.events + 1,
+            "after the CSV's export event"
+        );
+        assert!(second.mac.is_some() && second.ledger.is_some());
+        let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
+        assert!(text
+            .trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("审计锚点;台账="));
+
+        let held = vec![("锚点 上传.csv".to_string(), read(&csv).unwrap())];
+        let v = audit::verify_with(&conn, held.clone()).unwrap();
+        assert!(v.holds(), "{v:?}");
+        assert!(
+            v.anchors
+                .iter()
+                .any(|a| a.starts_with("锚点 上传.csv：") && a.ends_with("一致")),
+            "{v:?}"
+        );
+        assert!(
+            v.anchors
+                .iter()
+                .any(|a| a.starts_with("锚点文件 l.sqlite3.anchor")),
+            "{v:?}"
+        );
+
+        // Cut off the tail after the inspector's copy: every remaining event still checks.
+        outsider(&conn)
+            .execute("DELETE FROM audit_event WHERE id >= ?1", [head.events])
+            .unwrap();
+        let v = audit::verify_with(&conn, held).unwrap();
+        assert!(v.broken.is_none(), "a cut prefix is itself intact: {v:?}");
+        let said = v.problems.join("\n");
+        assert!(said.contains("锚点 上传.csv：锚点记录审计链有"), "{said}");
+        assert!(said.contains("锚点文件 l.sqlite3.anchor："), "{said}");
+        assert!(said.contains("尾部被删除"), "{said}");
+        assert!(!v.holds());
+    }
+
+    #[test]
+    fn an_anchor_is_read_from_a_backup_and_a_foreign_or_empty_file_is_named() {
+        let (dir, conn, _) = ledger();
+        let backup = dir.path().join("备份.sqlite3");
+        db::copy_to(&conn, &backup).unwrap();
+        assert_eq!(
+            read(&backup).unwrap(),
+            anchor::head(&conn).unwrap().unwrap()
+        );
+        let other = dir.path().join("别的.csv");
+        std::fs::write(&other, "姓名\n王敏\n").unwrap();
+        assert!(read(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("别的.csv 中没有审计锚点"));
+        let other_ledger = db::open(&dir.path().join("另一本.sqlite3")).unwrap();
+        let foreign = anchor::head(&other_ledger).unwrap().unwrap();
+        let v = audit::verify_with(&conn, vec![("锚点 另一本".into(), foreign)]).unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.contains("属于另一本台账")),
+            "{v:?}"
+        );
+    }
+}

@@ -1,0 +1,468 @@
+//! The audit key: a random per-ledger secret kept outside the ledger file (the desktop's keyring,
+//! else a 0600 key file in the user's config folder). Every event from the ledger's seal onward
+//! carries an HMAC-SHA-256 of its hash under this key, so a trail rebuilt by someone holding the
+//! file but not the key is found, however consistent its hashes.
+
+use crate::error::{Error, Result};
+use crate::ledger::audit::{self, Action, NewEvent};
+use crate::platform::{self, SecretPlace};
+use hmac::{Hmac, Mac};
+use rusqlite::{Connection, OptionalExtension};
+use sha2::Sha256;
+
+/// 32 random bytes.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LedgerKey([u8; 32]);
+
+impl std::fmt::Debug for LedgerKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LedgerKey(…)") // never printed
+    }
+}
+
+/// What a key export file starts with, so an import can tell one from any other file.
+const EXPORT_HEADER: &str = "学时台账审计密钥";
+
+impl LedgerKey {
+    fn random() -> Result<LedgerKey> {
+        let mut bytes = [0u8; 32];
+        getrandom::fill(&mut bytes)
+            .map_err(|e| Error::invalid(format!("无法生成随机密钥：{e}")))?;
+        Ok(LedgerKey(bytes))
+    }
+
+    fn to_hex(&self) -> String {
+        audit::hex(&self.0)
+    }
+
+    fn from_hex(text: &str) -> Option<LedgerKey> {
+        let text = text.trim();
+        if text.len() != 64 || !text.is_ascii() {
+            return None;
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+        }
+        Some(LedgerKey(bytes))
+    }
+
+    /// The MAC an event carries: over its id and its hash (which already covers every field and
+    /// the previous hash, so the MACs chain too).
+    pub fn mac(&self, id: i64, hash: &str) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(b"ce-ledger audit event\0");
+        mac.update(&id.to_le_bytes());
+        mac.update(hash.as_bytes());
+        audit::hex(&mac.finalize().into_bytes())
+    }
+}
+
+/// The id that names this ledger's key (and its anchors); none before migration 6.
+pub fn ledger_id(conn: &Connection) -> Result<Option<String>> {
+    let has_table: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_identity')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has_table {
+        return Ok(None);
+    }
+    Ok(conn
+        .query_row("SELECT id FROM ledger_identity", [], |r| r.get(0))
+        .optional()?)
+}
+
+fn is_file_backed(conn: &Connection) -> bool {
+    conn.path().is_some_and(|p| !p.is_empty())
+}
+
+/// The key the connection signs with, held in a table of the connection's own (TEMP: never in
+/// the file, gone when the connection closes).
+pub fn installed(conn: &Connection) -> Result<Option<LedgerKey>> {
+    let has: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_temp_master WHERE name = 'audit_key')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !has {
+        return Ok(None);
+    }
+    let hex: Option<String> = conn
+        .query_row("SELECT key FROM temp.audit_key", [], |r| r.get(0))
+        .optional()?;
+    Ok(hex.as_deref().and_then(LedgerKey::from_hex))
+}
+
+fn install(conn: &Connection, key: &LedgerKey) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS audit_key (key TEXT NOT NULL); DELETE FROM temp.audit_key;",
+    )?;
+    conn.execute(
+        "INSERT INTO temp.audit_key (key) VALUES (?1)",
+        [key.to_hex()],
+    )?;
+    Ok(())
+}
+
+fn store_error(e: std::io::Error) -> Error {
+    Error::invalid(format!("无法保存台账的审计密钥：{e}"))
+}
+
+/// Where this ledger's key is kept, if it can be found.
+pub fn place(conn: &Connection) -> Result<Option<SecretPlace>> {
+    let Some(id) = ledger_id(conn)? else {
+        return Ok(None);
+    };
+    Ok(platform::read_secret(&id)
+        .map_err(store_error)?
+        .map(|(_, place)| place))
+}
+
+/// Migration 6: the ledger gets an id and a key of its own, and the trail a first signed event.
+/// An in-memory ledger keeps its key in memory only.
+pub fn seal(conn: &Connection) -> Result<()> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|e| Error::invalid(format!("无法生成台账编号：{e}")))?;
+    let id = audit::hex(&id);
+    conn.execute("INSERT INTO ledger_identity (id) VALUES (?1)", [&id])?;
+    let key = LedgerKey::random()?;
+    if is_file_backed(conn) {
+        platform::store_secret(&id, &key.to_hex()).map_err(store_error)?;
+    }
+    install(conn, &key)?;
+    audit::append(
+        conn,
+        &[NewEvent {
+            actor: "学时台账程序",
+            action: Action::Seal,
+            entity: "ledger",
+            entity_id: None,
+            entity_id_to: None,
+            before: None,
+            after: None,
+            reason: "此后每个审计事件都带有以本台账密钥计算的签名；密钥保存在台账文件之外",
+        }],
+    )?;
+    Ok(())
+}
+
+/// After opening: the key of this ledger's id, if this machine has it. Without it the ledger
+/// still reads, but refuses to write (see `audit::append`) and `audit verify` says so.
+pub fn attach(conn: &Connection) -> Result<()> {
+    let Some(id) = ledger_id(conn)? else {
+        return Ok(());
+    };
+    let stored = platform::read_secret(&id).map_err(store_error)?;
+    match stored.and_then(|(hex, _)| LedgerKey::from_hex(&hex)) {
+        Some(key) => install(conn, &key),
+        None => Ok(()),
+    }
+}
+
+/// The message for a ledger whose key is not on this machine.
+pub fn missing_message(conn: &Connection) -> Result<String> {
+    let id = ledger_id(conn)?.unwrap_or_default();
+    Ok(format!(
+        "找不到本台账（编号 {id}）的审计密钥：既不在系统密钥环中，也不在 {} 中。请用“ce-ledger audit key --import 文件”导入该台账的密钥备份",
+        platform::key_dir().display()
+    ))
+}
+
+/// Writes the key to `out` (the owner's alone) so it can be kept with the backups, or moved to
+/// another computer together with the ledger.
+pub fn export(conn: &Connection, out: &std::path::Path) -> Result<()> {
+    let id = ledger_id(conn)?.ok_or_else(|| Error::invalid("台账尚无审计密钥"))?;
+    let key = installed(conn)?
+        .ok_or_else(|| Error::invalid(missing_message(conn).unwrap_or_default()))?;
+    crate::files::write_with(out, |staged| {
+        std::fs::write(
+            staged,
+            format!("{EXPORT_HEADER}\n台账={id}\n密钥={}\n", key.to_hex()),
+        )
+        .map_err(|e| Error::Write {
+            path: out.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        crate::platform::restrict_to_owner(staged, false).map_err(|e| Error::Write {
+            path: out.display().to_string(),
+            reason: e.to_string(),
+        })
+    })
+}
+
+/// Takes a key written by `export` for this ledger and keeps it on this machine.
+pub fn import(conn: &Connection, from: &std::path::Path) -> Result<SecretPlace> {
+    let label = crate::files::display_name(&from.to_string_lossy());
+    let text = String::from_utf8_lossy(&crate::files::read_capped(from, 4096)?).into_owned();
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.trim().strip_prefix(name).map(str::to_string))
+    };
+    let (Some(true), Some(for_ledger), Some(key)) = (
+        text.lines().next().map(|l| l.trim() == EXPORT_HEADER),
+        field("台账="),
+        field("密钥=").as_deref().and_then(LedgerKey::from_hex),
+    ) else {
+        return Err(Error::invalid(format!(
+            "{label} 不是学时台账的审计密钥文件"
+        )));
+    };
+    let id = ledger_id(conn)?.unwrap_or_default();
+    if for_ledger != id {
+        return Err(Error::invalid(format!(
+            "{label} 是另一本台账（编号 {for_ledger}）的密钥，本台账编号为 {id}"
+        )));
+    }
+    if let Some(current) = installed(conn)? {
+        if current != key {
+            return Err(Error::invalid(format!(
+                "本台账已有审计密钥，且与 {label} 中的不同；未做任何修改"
+            )));
+        }
+        return place(conn)?.ok_or_else(|| Error::invalid("台账尚无审计密钥"));
+    }
+    // A chain this key did not sign is not taken: the first signed event must check.
+    let sealed: Option<(i64, String, Option<String>)> = conn
+        .query_row(
+            "SELECT id, hash, mac FROM audit_event WHERE mac IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((event, hash, mac)) = sealed {
+        if mac.as_deref() != Some(key.mac(event, &hash).as_str()) {
+            return Err(Error::invalid(format!(
+                "{label} 中的密钥与本台账审计记录的签名不符；未做任何修改"
+            )));
+        }
+    }
+    let place = match platform::read_secret(&id).map_err(store_error)? {
+        Some((kept, place)) if LedgerKey::from_hex(&kept).as_ref() == Some(&key) => place,
+        Some(_) => {
+            return Err(Error::invalid(
+                "本机已为本台账保存了另一把审计密钥；未做任何修改",
+            ))
+        }
+        None => platform::store_secret(&id, &key.to_hex()).map_err(store_error)?,
+    };
+    install(conn, &key)?;
+    Ok(place)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_mac_depends_on_key_id_and_hash() {
+        let a = LedgerKey([1; 32]);
+        let b = LedgerKey([2; 32]);
+        assert_eq!(a.mac(1, "ab"), a.mac(1, "ab"));
+        assert_ne!(a.mac(1, "ab"), b.mac(1, "ab"));
+        assert_ne!(a.mac(1, "ab"), a.mac(2, "ab"));
+        assert_ne!(a.mac(1, "ab"), a.mac(1, "ac"));
+        assert_eq!(a.mac(1, "ab").len(), 64);
+        assert_eq!(LedgerKey::from_hex(&a.to_hex()), Some(a.clone()));
+        assert_eq!(LedgerKey::from_hex("zz"), None);
+        assert_eq!(format!("{a:?}"), "LedgerKey(…)");
+    }
+}
+
+#[cfg(test)]
+mod rebuild_tests {
+    use super::*;
+    use crate::ledger::{db, records::tests::person};
+
+    /// What someone holding the file but not the key can do: change an event and recompute every
+    /// hash from there on, signing with a key of their own (or with none).
+    fn rebuild_from(path: &std::path::Path, from: i64, forged_key: Option<&LedgerKey>) {
+        let c = Connection::open(path).unwrap();
+        c.execute_batch(
+            "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;",
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE audit_event SET reason = '改过' WHERE id = ?1",
+            [from],
+        )
+        .unwrap();
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+        );
+        let rows: Vec<Row> = c
+            .prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, state FROM audit_event WHERE id >= ?1 ORDER BY id")
+            .unwrap()
+            .query_map([from], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut prev: String = c
+            .query_row(
+                "SELECT hash FROM audit_event WHERE id = ?1",
+                [from - 1],
+                |r| r.get(0),
+            )
+            .unwrap();
+        for (id, at, actor, action, entity, eid, eto, before, after, reason, state) in rows {
+            let hash = audit::digest(
+                &prev,
+                id,
+                &at,
+                &actor,
+                &action,
+                &entity,
+                eid,
+                eto,
+                before.as_deref(),
+                after.as_deref(),
+                &reason,
+                state.as_deref(),
+            );
+            let mac = forged_key.map(|k| k.mac(id, &hash));
+            c.execute(
+                "UPDATE audit_event SET prev_hash = ?1, hash = ?2, mac = ?3 WHERE id = ?4",
+                rusqlite::params![prev, hash, mac, id],
+            )
+            .unwrap();
+            prev = hash;
+        }
+    }
+
+    fn ledger(dir: &std::path::Path) -> (std::path::PathBuf, Connection) {
+        let path = dir.join("台账.sqlite3");
+        let conn = db::open(&path).unwrap();
+        person(&conn, 101);
+        person(&conn, 102);
+        (path, conn)
+    }
+
+    #[test]
+    fn a_chain_rebuilt_without_the_key_or_under_another_is_found() {
+        for forged in [None, Some(LedgerKey([7; 32]))] {
+            let dir = tempfile::tempdir().unwrap();
+            let (path, conn) = ledger(dir.path());
+            let last: i64 = conn
+                .query_row("SELECT MAX(id) FROM audit_event", [], |r| r.get(0))
+                .unwrap();
+            assert!(audit::verify(&conn).unwrap().holds());
+            rebuild_from(&path, last, forged.as_ref());
+            let v = audit::verify(&conn).unwrap();
+            let (at, why) = v.broken.clone().expect("found");
+            assert_eq!(at, last, "{v:?}");
+            assert!(why.contains("签名与本台账的密钥不符"), "{why}");
+        }
+    }
+
+    #[test]
+    fn a_chain_rebuilt_without_its_seal_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = ledger(dir.path());
+        // Turn the seal into an ordinary event and rebuild from there, unsigned.
+        let seal: i64 = conn
+            .query_row(
+                "SELECT id FROM audit_event WHERE action = 'seal'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
+            c.execute(
+                "UPDATE audit_event SET action = 'baseline' WHERE id = ?1",
+                [seal],
+            )
+            .unwrap();
+        }
+        rebuild_from(&path, seal, None);
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.broken.is_none(), "{v:?}");
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.contains("没有“启用密钥签名”事件")),
+            "{v:?}"
+        );
+    }
+
+    #[test]
+    fn without_its_key_a_ledger_reads_refuses_writes_and_takes_an_exported_key_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_path, conn) = ledger(dir.path());
+        let saved = dir.path().join("密钥备份.txt");
+        export(&conn, &saved).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&saved).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+            if let Some(SecretPlace::File(file)) = place(&conn).unwrap() {
+                let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+                assert_eq!(mode, 0o600, "{}", file.display());
+                assert!(
+                    !file.starts_with(dir.path()),
+                    "the key is not beside the ledger"
+                );
+            }
+        }
+        // As on a computer without the key.
+        conn.execute_batch("DROP TABLE temp.audit_key").unwrap();
+        let someone = crate::ledger::staff::StaffInput {
+            name: "新人".into(),
+            id_number: crate::domain::idcard::tests::make_id("370402", "19900101", "201"),
+            ..Default::default()
+        };
+        let refused = crate::ledger::staff::add(&conn, &someone)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            crate::ledger::staff::list(&conn, &Default::default())
+                .unwrap()
+                .0,
+            2
+        );
+        assert!(
+            refused.contains("找不到本台账") && refused.contains("没有做任何修改"),
+            "{refused}"
+        );
+        let v = audit::verify(&conn).unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.contains("找不到本台账")),
+            "{v:?}"
+        );
+
+        let other = tempfile::tempdir().unwrap();
+        let (_, other_conn) = ledger(other.path());
+        let wrong = other.path().join("别的密钥.txt");
+        export(&other_conn, &wrong).unwrap();
+        assert!(import(&conn, &wrong)
+            .unwrap_err()
+            .to_string()
+            .contains("另一本台账"));
+        let junk = other.path().join("junk.txt");
+        std::fs::write(&junk, "hello").unwrap();
+        assert!(import(&conn, &junk)
+            .unwrap_err()
+            .to_string()
+            .contains("不是学时台账的审计密钥文件"));
+
+        import(&conn, &saved).unwrap();
+        assert!(audit::verify(&conn).unwrap().holds());
+        crate::ledger::staff::add(&conn, &someone).unwrap();
+        assert!(audit::verify(&conn).unwrap().holds());
+    }
+}
