@@ -6,7 +6,7 @@ SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_RUN := build-essential pkg-config file curl xauth libwebkit2gtk-4.1-dev libxdo-dev fonts-noto-cjk \
            libssl-dev librsvg2-dev libayatana-appindicator3-dev
-APT_TEST := xvfb webkit2gtk-driver poppler-utils imagemagick dbus-daemon
+APT_TEST := xvfb webkit2gtk-driver poppler-utils imagemagick dbus-daemon gnome-keyring
 TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)

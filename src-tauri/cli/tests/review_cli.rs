@@ -277,3 +277,45 @@ fn audit_verify_checks_an_inspectors_export_and_the_key_travels_by_export() {
     );
     assert!(err.contains("尾部被删除"), "{err}");
 }
+
+/// Where the desktop has a keyring (GNOME Keyring here, on a session bus of its own), the audit
+/// key goes there and no key file is written; the ledger then writes and verifies through it.
+#[test]
+fn the_audit_key_goes_to_the_desktop_keyring_where_there_is_one() {
+    let home = tempfile::tempdir().unwrap();
+    let db = home.path().join("ledger.sqlite3");
+    let cli = env!("CARGO_BIN_EXE_ce-ledger");
+    let script = format!(
+        r#"set -e
+eval "$(printf 'unlock\n' | gnome-keyring-daemon --unlock --components=secrets)"
+eval "$(gnome-keyring-daemon --start --components=secrets)"
+"{cli}" --db "{db}" staff list >/dev/null
+"{cli}" --db "{db}" audit key
+"{cli}" --db "{db}" audit verify
+"#,
+        db = db.display()
+    );
+    let out = std::process::Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("HOME", home.path())
+        .env_remove("CE_LEDGER_KEY_DIR")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .output()
+        .expect("dbus-run-session and gnome-keyring are installed by `make test`");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("审计密钥保存在系统密钥环"), "{said}");
+    assert!(said.contains("签名与本台账密钥相符"), "{said}");
+    assert!(
+        !home
+            .path()
+            .join(".config/cn.celedger.desktop/keys")
+            .exists(),
+        "no key file beside a keyring"
+    );
+}
