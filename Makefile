@@ -81,6 +81,7 @@ lint: ui lint-tools
 # Only the end-to-end tests (same cargo invocation as `make test`, so nothing is rebuilt).
 E2E_TESTS := --test desktop
 e2e: deps-test ui
+	$(LINTED) cargo test $(TEST_CRATES) --all-targets --no-run # the desktop binary the tests drive
 	$(RUN_TESTS) $(E2E_TESTS) -- --test-threads=1
 
 # The .deb officers install: release binaries (LTO), the font once under /usr/share/ce-ledger,

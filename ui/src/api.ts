@@ -76,9 +76,12 @@ export interface PersonProgress {
   public: number; professional: number; total: number; pending: number; compliant: boolean
   short_public: number; short_professional: number; title_applicant: boolean
   materials_date: string | null; deadline: string; days_left: number; last_notified: string | null
+  /** Title applicants only: counted hours of records that ended by the deadline. */
+  public_by_deadline?: number; professional_by_deadline?: number
 }
 export interface PersonPage {
   staff: StaffRow; year: number; policy: YearPolicy; progress: PersonProgress; records: LedgerRecord[]
+  after_deadline: number[]
 }
 export interface DepartmentStat { department: string; done: number; short: number }
 export interface Dashboard {

@@ -101,7 +101,10 @@ fn bad_record_rows_refuse_the_whole_file() {
              {a},training,professional,ok,2025-03-01,2025-03-01,8,,,cert\n\
              {a},special,,出国进修,2025-01-01,2025-12-31,,5,出国,批件\n\
              {a},training,,bad,2025-03-05,2025-03-01,8,,,\n\
-             {a},holiday,,bad,2025-03-05,2025-03-05,8,,,\n"
+             {a},holiday,,bad,2025-03-05,2025-03-05,8,,,\n\
+             {a},training,,跨年培训,2025-12-29,2026-01-02,8,,,cert\n\
+             {a},city_platform,,平台课程,2025-04-01,2025-04-01,6,,,\n\
+             {a},posting,,援派,2025-01-01,2025-03-31,,4,,派遣文件\n"
         ),
     );
     let out = l.run(&["records", "import", path_str(&csv)]);
@@ -113,6 +116,16 @@ fn bad_record_rows_refuse_the_whole_file() {
         "{err}"
     );
     assert!(err.contains("第5行，类别：类别“holiday”无效"), "{err}");
+    // Issue 13 items 6, 3 and 4.
+    assert!(
+        err.contains("第6行，结束日期：记录不能跨年度，请按年度拆成两条"),
+        "{err}"
+    );
+    assert!(err.contains("第7行，科目：市平台学习须注明科目"), "{err}");
+    assert!(
+        err.contains("第8行，月数：月数4超过起止日期所跨的整月数"),
+        "{err}"
+    );
     assert!(l
         .json(&["records", "list", "--json"])
         .as_array()
@@ -151,4 +164,29 @@ fn policy_and_title_applicant_commands() {
         zhang["deadline"], "2025-09-29",
         "5 working days before, across National Day"
     );
+
+    // Issue 13 item 1: hours that ended after the deadline do not make the applicant compliant.
+    let recs = l.write(
+        "late.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {a},city_platform,公需,公需课,2025-03-01,2025-03-01,30,,,\n\
+             {a},city_platform,专业,专业课上,2025-04-01,2025-04-01,30,,,\n\
+             {a},city_platform,专业,专业课下,2025-10-20,2025-10-20,30,,,\n"
+        ),
+    );
+    l.ok(&["records", "import", path_str(&recs)]);
+    let prog = l.json(&["progress", "--year", "2025", "--json"]);
+    let staff = prog["staff"].as_array().unwrap();
+    let zhang = staff.iter().find(|s| s["id_number"] == a).unwrap();
+    assert_eq!(
+        (zhang["public"].as_f64(), zhang["professional"].as_f64()),
+        (Some(30.0), Some(60.0))
+    );
+    assert_eq!(zhang["public_by_deadline"], 30.0);
+    assert_eq!(zhang["professional_by_deadline"], 30.0);
+    assert_eq!(zhang["compliant"], false);
+    assert_eq!(zhang["short_professional"], 30.0);
+    let li = staff.iter().find(|s| s["id_number"] != a).unwrap();
+    assert!(li.get("public_by_deadline").is_none(), "{li}");
 }

@@ -3,7 +3,7 @@
 
 use crate::domain::codes::codes;
 use crate::domain::hours::Hours;
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 codes! {
@@ -179,6 +179,18 @@ pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
     if r.end < r.start {
         return Err(("结束日期", "结束日期早于开始日期".into()));
     }
+    // Hours are earned and checked per calendar year (notice 二): a record spanning two years
+    // would put all its hours in the first.
+    if r.end.year() != r.start.year() {
+        return Err(("结束日期", "记录不能跨年度，请按年度拆成两条".into()));
+    }
+    // The platform carries both kinds of course; its export states which (issue 13 item 3).
+    if r.category == Category::CityPlatform && r.subject.is_none() {
+        return Err((
+            "科目",
+            "市平台学习须注明科目（公需或专业）：见市平台导出文件的“科目类别”列".into(),
+        ));
+    }
     if let Some(h) = r.claimed {
         if h < Hours::ZERO {
             return Err(("学时", "学时不能为负数".into()));
@@ -199,6 +211,18 @@ pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
             return Err((
                 "科目",
                 format!("{}同时计公需和专业学时，科目请留空", r.category.label()),
+            ));
+        }
+        let spanned = whole_months(r.start, r.end);
+        if r.months.unwrap_or(0) > spanned {
+            return Err((
+                "月数",
+                format!(
+                    "月数{}超过起止日期所跨的整月数（{}至{}为{spanned}个整月）",
+                    r.months.unwrap_or(0),
+                    r.start,
+                    r.end
+                ),
             ));
         }
     } else if r.months.is_some() {
@@ -232,6 +256,21 @@ pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
         return Err(("科目", format!("{}只能计入专业科目", r.category.label())));
     }
     Ok(())
+}
+
+/// How many whole months `start..=end` covers: 2025-01-01..2025-12-31 is 12, 2025-03-15..2025-06-14 is 3.
+pub fn whole_months(start: NaiveDate, end: NaiveDate) -> u32 {
+    let mut n = 0;
+    while n < 12 {
+        let next = start
+            .checked_add_months(chrono::Months::new(n + 1))
+            .and_then(|d| d.pred_opt());
+        match next {
+            Some(last_day) if last_day <= end => n += 1,
+            _ => break,
+        }
+    }
+    n
 }
 
 fn days(r: &RuleInput) -> i64 {
@@ -759,6 +798,30 @@ mod tests {
                 "科目",
                 "留空",
             ),
+            // Issue 13 item 4: months no more than the dates span.
+            (
+                RuleInput {
+                    end: d("2025-03-31"),
+                    ..months(Posting, 4, None)
+                },
+                "月数",
+                "3个整月",
+            ),
+            // Issue 13 item 6: one calendar year per record.
+            (
+                rec(Training, "2025-12-29", "2026-01-02", Some(8.0)),
+                "结束日期",
+                "不能跨年度",
+            ),
+            // Issue 13 item 3: a city-platform row states its subject.
+            (
+                RuleInput {
+                    subject: None,
+                    ..rec(CityPlatform, "2025-03-01", "2025-03-01", Some(8.0))
+                },
+                "科目",
+                "科目类别",
+            ),
         ];
         for (r, field, fragment) in cases {
             let (f, msg) = check(&r).expect_err(&format!("{r:?} should be refused"));
@@ -770,6 +833,19 @@ mod tests {
             "maternity has no 6-month bar"
         );
         assert!(check(&months(Special, 7, Some(Situation::Abroad))).is_ok());
+    }
+
+    #[test]
+    fn whole_months_count_complete_months_only() {
+        for (start, end, n) in [
+            ("2025-01-01", "2025-12-31", 12),
+            ("2025-03-15", "2025-06-14", 3),
+            ("2025-03-15", "2025-06-13", 2),
+            ("2025-02-01", "2025-02-28", 1),
+            ("2025-06-01", "2025-06-01", 0),
+        ] {
+            assert_eq!(whole_months(d(start), d(end)), n, "{start}..{end}");
+        }
     }
 
     #[test]

@@ -276,7 +276,7 @@ mod tests {
             },
         )
         .unwrap();
-        let file = format!("证件,名称,时间,得分\n{a},数字技术,2025-04-01,12\n");
+        let file = format!("证件,名称,类,时间,得分\n{a},数字技术,公需,2025-04-01,12\n");
         assert!(
             preview(
                 &mut conn,
@@ -291,7 +291,7 @@ mod tests {
         );
         let mapping = Mapping {
             header_index: 0,
-            positions: vec![Some(0), Some(1), None, Some(2), Some(3)],
+            positions: vec![Some(0), Some(1), Some(2), Some(3), Some(4)],
         };
         let p = preview(
             &mut conn,

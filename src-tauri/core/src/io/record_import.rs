@@ -91,7 +91,7 @@ pub const CITY_COLUMNS: [Column; 5] = [
     Column {
         label: "科目",
         aliases: &["subject", "科目类别", "课程类别"],
-        required: false,
+        required: true,
     },
     Column {
         label: "学习日期",

@@ -5,13 +5,15 @@ use crate::io::cells::{plain_record, plain_text};
 use crate::ledger::progress::PersonProgress;
 use std::path::Path;
 
-const HEADERS: [&str; 13] = [
+const HEADERS: [&str; 15] = [
     "序号",
     "姓名",
     "部门",
     "身份证号",
     "公需已认定",
     "专业已认定",
+    "截止日前公需",
+    "截止日前专业",
     "还差公需",
     "还差专业",
     "待审核",
@@ -21,7 +23,10 @@ const HEADERS: [&str; 13] = [
     "最近通知",
 ];
 
-fn row_cells(i: usize, p: &PersonProgress) -> [String; 13] {
+fn row_cells(i: usize, p: &PersonProgress) -> [String; 15] {
+    // Title applicants only: what ended by their deadline, which their shortfall follows.
+    let by_deadline =
+        |h: Option<crate::domain::hours::Hours>| h.map(|h| h.to_string()).unwrap_or_default();
     [
         (i + 1).to_string(),
         p.name.clone(),
@@ -29,6 +34,8 @@ fn row_cells(i: usize, p: &PersonProgress) -> [String; 13] {
         p.id_number.clone(),
         p.public.to_string(),
         p.professional.to_string(),
+        by_deadline(p.public_by_deadline),
+        by_deadline(p.professional_by_deadline),
         p.short_public.to_string(),
         p.short_professional.to_string(),
         p.pending.to_string(),

@@ -158,13 +158,29 @@ mod tests {
             r.iter().find(|p| p.staff_id == b.id).unwrap().last_notified,
             None
         );
+        // Issue 13 item 10: a notice of 2026 is no proof for 2025, nor one of 2025 for 2026.
+        add(
+            &mut conn,
+            &NoticeInput {
+                date: "2026-01-05".into(),
+                ..ok.clone()
+            },
+            "王敏",
+        )
+        .unwrap();
+        let r = reminders(&conn, 2025, today).unwrap();
+        let ra = r.iter().find(|p| p.staff_id == a.id).unwrap();
+        assert_eq!(ra.last_notified, NaiveDate::from_ymd_opt(2025, 9, 1));
+        let next = reminders(&conn, 2026, NaiveDate::from_ymd_opt(2026, 2, 1).unwrap()).unwrap();
+        let na = next.iter().find(|p| p.staff_id == a.id).unwrap();
+        assert_eq!(na.last_notified, NaiveDate::from_ymd_opt(2026, 1, 5));
         assert_eq!(
             audit::log(&conn, None)
                 .unwrap()
                 .iter()
                 .filter(|e| e.action == "notice")
                 .count(),
-            2
+            3
         );
     }
 }

@@ -35,8 +35,14 @@ pub struct PersonProgress {
     /// The study deadline, or for a title applicant the 5th working day before the materials date.
     pub deadline: NaiveDate,
     pub days_left: i64,
-    /// When the unit last told this person about their hours (any notice naming them).
+    /// When the unit last told this person about their hours (a notice of this year naming them).
     pub last_notified: Option<NaiveDate>,
+    /// A title applicant's counted hours from records that ended by the deadline: what the
+    /// title application can use, and what `compliant` and the shortfalls follow for them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_by_deadline: Option<Hours>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub professional_by_deadline: Option<Hours>,
 }
 
 impl PersonProgress {
@@ -107,7 +113,8 @@ fn standings(
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.id_number, s.name, s.department,
                 COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0),
-                (SELECT MAX(n.date) FROM notice_recipient nr JOIN notice n ON n.id = nr.notice_id WHERE nr.staff_id = s.id)
+                (SELECT MAX(n.date) FROM notice_recipient nr JOIN notice n ON n.id = nr.notice_id
+                  WHERE nr.staff_id = s.id AND substr(n.date, 1, 4) = printf('%04d', ?1))
          FROM staff s
          LEFT JOIN (SELECT staff_id, SUM(rec_public) AS public, SUM(rec_professional) AS professional,
                            SUM(CASE WHEN status = 'pending' THEN COALESCE(claimed, expected) ELSE 0 END) AS pending
@@ -131,13 +138,21 @@ fn standings(
     for row in rows {
         let (staff_id, id_number, name, department, public, professional, pending, notified) = row?;
         let last_notified = notified.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
-        let (compliant, short_public, short_professional) = assess(&policy, public, professional);
         let materials_date = applicants.get(&staff_id).copied();
         let deadline = match materials_date {
             Some(d) => policy::working_days_before(d, policy::TITLE_APPLICANT_WORKING_DAYS, &cal)
                 .min(policy.study_deadline),
             None => policy.study_deadline,
         };
+        // Issue 13 item 1: an applicant is judged by what was done by their deadline. Caps ran over
+        // the whole year in date order (the stored recognised hours); only the ending date decides.
+        let by_deadline = match materials_date {
+            Some(_) => Some(counted_by(conn, staff_id, year, deadline)?),
+            None => None,
+        };
+        let (judged_public, judged_professional) = by_deadline.unwrap_or((public, professional));
+        let (compliant, short_public, short_professional) =
+            assess(&policy, judged_public, judged_professional);
         staff.push(PersonProgress {
             staff_id,
             id_number,
@@ -155,9 +170,30 @@ fn standings(
             deadline,
             days_left: (deadline - today).num_days(),
             last_notified,
+            public_by_deadline: by_deadline.map(|(p, _)| p),
+            professional_by_deadline: by_deadline.map(|(_, p)| p),
         });
     }
     Ok(staff)
+}
+
+/// Counted (approved or synced) recognised hours of one person-year from records that ended on or
+/// before `deadline`: (public, professional).
+pub fn counted_by(
+    conn: &Connection,
+    staff_id: i64,
+    year: i32,
+    deadline: NaiveDate,
+) -> Result<(Hours, Hours)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT COALESCE(SUM(rec_public), 0), COALESCE(SUM(rec_professional), 0) FROM record
+         WHERE staff_id = ?1 AND year = ?2 AND status IN ('approved', 'synced') AND end_date <= ?3",
+    )?;
+    Ok(
+        stmt.query_row(params![staff_id, year, deadline.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?,
+    )
 }
 
 /// Marks (or with `None` unmarks) a person as applying for a title this year (拟申报职称).
@@ -202,6 +238,9 @@ pub struct PersonPage {
     pub policy: YearPolicy,
     pub progress: PersonProgress,
     pub records: Vec<Record>,
+    /// For a title applicant: the records that ended after their deadline, which the title
+    /// application cannot use (「截止日后完成，不计入职称申报」).
+    pub after_deadline: Vec<i64>,
 }
 
 /// One person's year: standing, and every record with its recognised hours and reason (IDs masked).
@@ -227,13 +266,22 @@ pub fn person_page(
     )?
     .into_iter()
     .map(Record::masked)
-    .collect();
+    .collect::<Vec<_>>();
+    let after_deadline = match standing.title_applicant {
+        true => records
+            .iter()
+            .filter(|r| r.end > standing.deadline)
+            .map(|r| r.id)
+            .collect(),
+        false => Vec::new(),
+    };
     Ok(PersonPage {
         staff: person.into(),
         year,
         policy,
         progress: standing,
         records,
+        after_deadline,
     })
 }
 
@@ -418,6 +466,61 @@ mod tests {
                 .unwrap()
                 .applicants_at_risk,
             0
+        );
+    }
+
+    /// Issue 13 item 1: a title applicant whose 90 hours are complete only after the deadline is
+    /// not compliant; the year's figures stay what they are.
+    #[test]
+    fn an_applicant_is_judged_by_hours_finished_by_their_deadline() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = person(&conn, 101);
+        let mut posting = input(a.id, "posting", "2025-01-01", None);
+        posting.end = "2025-06-30".into();
+        posting.months = Some(6); // 15 public + 30 professional, ended 2025-06-30
+        let mut late = input(a.id, "posting", "2025-07-01", None);
+        late.end = "2025-12-31".into();
+        late.months = Some(6); // the other half, ended 2025-12-31
+        for r in [posting, late] {
+            let id = add(&mut conn, &r).unwrap().id;
+            set_status(&conn, id, Status::Approved).unwrap();
+        }
+        let year = |conn: &Connection| {
+            progress(conn, 2025, d("2025-09-01"))
+                .unwrap()
+                .staff
+                .pop()
+                .unwrap()
+        };
+        let before = year(&conn);
+        assert!(before.compliant && before.public_by_deadline.is_none());
+        set_title_applicant(&conn, a.id, 2025, Some(d("2025-10-13"))).unwrap();
+        let p = year(&conn);
+        assert_eq!(p.deadline, d("2025-09-29"));
+        assert_eq!(
+            (p.public, p.professional),
+            (Hours::from_whole(30), Hours::from_whole(60))
+        );
+        assert_eq!(
+            (p.public_by_deadline, p.professional_by_deadline),
+            (Some(Hours::from_whole(15)), Some(Hours::from_whole(30)))
+        );
+        assert!(
+            !p.compliant,
+            "half the year's hours ended after the deadline"
+        );
+        assert_eq!(
+            (p.short_public, p.short_professional),
+            (Hours::from_whole(15), Hours::from_whole(30))
+        );
+        let page = person_page(&conn, a.id, 2025, d("2025-09-01")).unwrap();
+        assert_eq!(page.after_deadline.len(), 1);
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["public_by_deadline"], 15.0);
+        let other = serde_json::to_value(&before).unwrap();
+        assert!(
+            other.get("public_by_deadline").is_none(),
+            "only applicants carry it"
         );
     }
 

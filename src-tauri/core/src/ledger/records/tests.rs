@@ -27,6 +27,12 @@ pub fn input(staff_id: i64, category: &str, start: &str, claimed: Option<i64>) -
         end: start.into(),
         claimed: claimed.map(Hours::from_whole),
         evidence: "证书扫描件".into(),
+        // The platform states each course's subject; these tests study public courses there.
+        subject: if matches!(category, "city_platform" | "市平台学习") {
+            "公需".into()
+        } else {
+            String::new()
+        },
         ..Default::default()
     }
 }

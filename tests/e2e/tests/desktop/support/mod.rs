@@ -153,15 +153,28 @@ impl App {
             "browserName": "wry",
             "tauri:options": { "application": app_binary() }
         });
-        let client = tokio::time::timeout(
-            WAIT,
-            ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-                .capabilities(caps.as_object().unwrap().clone())
-                .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
-        )
-        .await
-        .expect("WebDriver session did not start in time")
-        .expect("WebDriver session");
+        // tauri-driver answers before the WebKitWebDriver it starts is listening; on a loaded
+        // machine the first session request can find nobody there, so it is asked again.
+        let mut attempts = 0;
+        let client = loop {
+            attempts += 1;
+            let started = tokio::time::timeout(
+                WAIT,
+                ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                    .capabilities(caps.as_object().unwrap().clone())
+                    .connect(&format!("http://127.0.0.1:{DRIVER_PORT}")),
+            )
+            .await
+            .expect("WebDriver session did not start in time");
+            match started {
+                Ok(client) => break client,
+                Err(e) if attempts < 3 => {
+                    eprintln!("WebDriver session, attempt {attempts}: {e:?}; trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => panic!("WebDriver session: {e:?}"),
+            }
+        };
         let app = App {
             driver,
             client,
