@@ -249,7 +249,7 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
     let kills_each: usize = std::env::var("CRASH_KILLS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(11)
+        .unwrap_or(10)
         .max(10);
     eprintln!(
         "crash test seed {seed} ({kills_each} kills per operation; CRASH_SEED={seed} replays)"
