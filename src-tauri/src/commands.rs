@@ -567,7 +567,7 @@ pub async fn export_approved(
 }
 
 #[tauri::command]
-pub fn export_history(ledger: State<'_, Ledger>) -> Result<Vec<audit::Event>, String> {
+pub fn export_history(ledger: State<'_, Ledger>) -> Result<Vec<export::PastExport>, String> {
     ledger.with(|c| export::history(c))
 }
 

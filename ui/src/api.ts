@@ -44,6 +44,8 @@ export function errorText(e: unknown): string {
 export interface CategoryInfo {
   code: string; label: string; uses_months: boolean; fixed_hours: boolean
   daily_capped: boolean; professional_only: boolean; needs_audit: boolean
+  /** 援派月数 / 离岗月数: what the months field means, where the category has one. */
+  months_label: string | null
 }
 /** One entry of a code list the core declares (value stored, label shown). */
 export interface CodeOption { code: string; label: string }
@@ -185,7 +187,7 @@ export const dataApi = {
   commit: (kind: ImportKind, name: string, data: string, mapping: Mapping | null) =>
     invoke<ImportOutcome>('import_commit', { kind, name, data, mapping }),
   exportApproved: (year: number, path: string) => invoke<{ rows: number; path: string }>('export_approved', { year, path }),
-  exportHistory: () => invoke<AuditEvent[]>('export_history'),
+  exportHistory: () => invoke<(AuditEvent & { stale: string | null })[]>('export_history'),
   backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),
   backups: () => invoke<string[]>('backups_list'),
   restore: (path: string) => invoke<BackupInfo>('restore_from', { path }),

@@ -122,8 +122,11 @@ pub enum PlanCmd {
         /// Fill 年 月 日 under 申报单位意见 (YYYY-MM-DD)
         #[arg(long)]
         date: Option<String>,
-        /// Print both copies the notice asks for (two pages)
-        #[arg(long)]
+        /// How many copies: the notice asks for 一式二份 (two pages), the default; 1 for one
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=2))]
+        copies: u8,
+        /// Accepted for scripts written before --copies; two copies are the default
+        #[arg(long, hide = true)]
         two_copies: bool,
     },
     /// Move a plan along 草稿 → 已打印 → 已报送 → 已备案 / 退回

@@ -94,7 +94,6 @@ fn form_from_json_has_every_label_and_value_as_text_in_an_embedded_subset_font()
         path_str(&out),
         "--seal",
         path_str(&seal),
-        "--two-copies",
     ]);
     let bytes = std::fs::read(&out).unwrap();
     assert!(
@@ -104,7 +103,36 @@ fn form_from_json_has_every_label_and_value_as_text_in_an_embedded_subset_font()
     assert!(bytes.len() < 600 * 1024, "{} bytes", bytes.len());
 
     let info = poppler("pdfinfo", &[path_str(&out)]);
-    assert!(info.contains("Pages:           2"), "{info}");
+    assert!(
+        info.contains("Pages:           2"),
+        "一式二份 by default: {info}"
+    );
+    // Issue 13 item 13: `--copies 1` prints one; anything else is refused.
+    let one = l.dir.path().join("one.pdf");
+    l.ok(&[
+        "plan",
+        "pdf",
+        "--from",
+        path_str(&plan),
+        "--out",
+        path_str(&one),
+        "--copies",
+        "1",
+    ]);
+    assert!(poppler("pdfinfo", &[path_str(&one)]).contains("Pages:           1"));
+    assert!(!l
+        .run(&[
+            "plan",
+            "pdf",
+            "--from",
+            path_str(&plan),
+            "--out",
+            path_str(&one),
+            "--copies",
+            "3"
+        ])
+        .status
+        .success());
     assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
     let fonts = poppler("pdffonts", &[path_str(&out)]);
     let row = fonts

@@ -4,7 +4,7 @@ import { cleanInput, emptyRecordInput, fmtHours, formFields, percent } from './l
 
 const cat = (over: Partial<CategoryInfo>): CategoryInfo => ({
   code: 'training', label: '培训进修', uses_months: false, fixed_hours: false, daily_capped: true,
-  professional_only: false, needs_audit: true, ...over,
+  professional_only: false, needs_audit: true, months_label: null, ...over,
 })
 
 describe('formFields', () => {

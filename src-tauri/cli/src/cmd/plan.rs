@@ -40,6 +40,7 @@ pub fn run(ctx: &mut Context, cmd: PlanCmd) -> Result<()> {
             out,
             seal,
             date,
+            copies,
             two_copies,
         } => {
             let opts = pdf::FormOptions {
@@ -49,7 +50,7 @@ pub fn run(ctx: &mut Context, cmd: PlanCmd) -> Result<()> {
                     .map(parse_date)
                     .transpose()
                     .map_err(|m| Error::invalid(format!("--date：{m}")))?,
-                two_copies,
+                two_copies: copies == 2 || two_copies,
             };
             // clap gives exactly one of ID and --from; a form from a file needs no ledger.
             match (id, from) {

@@ -68,6 +68,8 @@ pub struct CategoryInfo {
     pub daily_capped: bool,
     pub professional_only: bool,
     pub needs_audit: bool,
+    /// What the months field means for this category (援派月数 / 离岗月数), where it has one.
+    pub months_label: Option<&'static str>,
 }
 
 pub fn category_infos() -> Vec<CategoryInfo> {
@@ -81,6 +83,11 @@ pub fn category_infos() -> Vec<CategoryInfo> {
             daily_capped: c.daily_capped(),
             professional_only: c.professional_only(),
             needs_audit: c != Category::CityPlatform,
+            months_label: match c {
+                Category::Posting => Some("援派月数"),
+                Category::Special => Some("离岗月数"),
+                _ => None,
+            },
         })
         .collect()
 }
@@ -846,6 +853,19 @@ mod tests {
         ] {
             assert_eq!(whole_months(d(start), d(end)), n, "{start}..{end}");
         }
+    }
+
+    #[test]
+    fn the_months_field_is_labelled_for_what_it_means() {
+        let label = |c: Category| {
+            category_infos()
+                .into_iter()
+                .find(|i| i.code == c.code())
+                .and_then(|i| i.months_label)
+        };
+        assert_eq!(label(Posting), Some("援派月数"));
+        assert_eq!(label(Special), Some("离岗月数"));
+        assert_eq!(label(Training), None);
     }
 
     #[test]

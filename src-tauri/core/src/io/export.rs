@@ -328,12 +328,40 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
     })
 }
 
+/// One past export, and whether hours it carried have moved since.
+#[derive(Debug, Clone, Serialize)]
+pub struct PastExport {
+    #[serde(flatten)]
+    pub event: audit::Event,
+    /// 「此后已有记录的认定学时变化，请重新导出」 when a re-cut of that year's records came after it.
+    pub stale: Option<String>,
+}
+
 /// Past exports, newest first, from the audit trail.
-pub fn history(conn: &Connection) -> Result<Vec<audit::Event>> {
-    let mut all: Vec<audit::Event> = audit::log(conn, None)?
+pub fn history(conn: &Connection) -> Result<Vec<PastExport>> {
+    let mut recut_after = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM audit_event a JOIN record r ON r.id = a.entity_id
+                        WHERE a.action = ?1 AND a.id > ?2 AND r.year = ?3)",
+    )?;
+    let mut all = Vec::new();
+    for event in audit::log(conn, None)?
         .into_iter()
-        .filter(|e| e.action == "export")
-        .collect();
+        .filter(|e| e.action == Action::Export.code())
+    {
+        let year = event
+            .after
+            .as_ref()
+            .and_then(|a| a["year"].as_i64())
+            .unwrap_or_default();
+        let moved: bool = recut_after.query_row(
+            rusqlite::params![Action::Recut.code(), event.id, year],
+            |r| r.get(0),
+        )?;
+        all.push(PastExport {
+            event,
+            stale: moved.then(|| "此后已有记录的认定学时变化，请重新导出".to_string()),
+        });
+    }
     all.reverse();
     Ok(all)
 }
@@ -382,6 +410,39 @@ pub(crate) mod tests {
         assert_eq!(rows[0].reviewer, "王敏");
     }
 
+    /// Issue 13 item 11: an export whose hours a later re-cut moved is marked in the history.
+    #[test]
+    fn an_export_before_a_recut_is_marked_stale() {
+        let (dir, mut conn, _) = ledger();
+        let p = crate::ledger::staff::list(&conn, &Default::default())
+            .unwrap()
+            .1[0]
+            .id;
+        let later =
+            crate::ledger::records::add(&mut conn, &input(p, "study", "2025-09-01", Some(40)))
+                .unwrap()
+                .id;
+        crate::ledger::review::approve(&mut conn, &[later], "王敏").unwrap();
+        export(&mut conn, 2025, &dir.path().join("a.csv"), "王敏").unwrap();
+        assert_eq!(history(&conn).unwrap()[0].stale, None);
+        // An earlier study record takes the 40-hour cap first: the later one is re-cut.
+        let earlier =
+            crate::ledger::records::add(&mut conn, &input(p, "study", "2025-02-01", Some(30)))
+                .unwrap()
+                .id;
+        crate::ledger::review::approve(&mut conn, &[earlier], "王敏").unwrap();
+        let past = history(&conn).unwrap();
+        assert_eq!(
+            past[0].stale.as_deref(),
+            Some("此后已有记录的认定学时变化，请重新导出")
+        );
+        let json = serde_json::to_value(&past[0]).unwrap();
+        assert_eq!(
+            json["action"], "export",
+            "the event's fields stay at the top level"
+        );
+    }
+
     #[test]
     fn csv_has_a_bom_and_xlsx_reads_back_with_ids_as_text() {
         let (dir, mut conn, id) = ledger();
@@ -413,6 +474,7 @@ pub(crate) mod tests {
         let summary = book.worksheet_range("人员汇总").unwrap();
         assert_eq!(summary.get((1, 6)), Some(&Data::String("未达标".into())));
         assert_eq!(history(&conn).unwrap().len(), 2);
+        assert!(history(&conn).unwrap().iter().all(|e| e.stale.is_none()));
         assert!(export(&mut conn, 2025, &dir.path().join("x.txt"), "王敏").is_err());
     }
 }

@@ -59,40 +59,39 @@ impl LedgerKey {
     }
 }
 
-/// The id that names this ledger's key (and its anchors); none before migration 6.
-pub fn ledger_id(conn: &Connection) -> Result<Option<String>> {
-    let has_table: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ledger_identity')",
-        [],
+/// The one value of a one-row table of `schema` ("main" or "temp"), if the table exists.
+fn single_value(
+    conn: &Connection,
+    schema: &str,
+    table: &str,
+    column: &str,
+) -> Result<Option<String>> {
+    let exists: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {schema}.sqlite_master WHERE type = 'table' AND name = ?1)"),
+        [table],
         |r| r.get(0),
     )?;
-    if !has_table {
+    if !exists {
         return Ok(None);
     }
     Ok(conn
-        .query_row("SELECT id FROM ledger_identity", [], |r| r.get(0))
+        .query_row(&format!("SELECT {column} FROM {schema}.{table}"), [], |r| {
+            r.get(0)
+        })
         .optional()?)
 }
 
-fn is_file_backed(conn: &Connection) -> bool {
-    conn.path().is_some_and(|p| !p.is_empty())
+/// The id that names this ledger's key (and its anchors); none before migration 6.
+pub fn ledger_id(conn: &Connection) -> Result<Option<String>> {
+    single_value(conn, "main", "ledger_identity", "id")
 }
 
 /// The key the connection signs with, held in a table of the connection's own (TEMP: never in
 /// the file, gone when the connection closes).
 pub fn installed(conn: &Connection) -> Result<Option<LedgerKey>> {
-    let has: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_temp_master WHERE name = 'audit_key')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has {
-        return Ok(None);
-    }
-    let hex: Option<String> = conn
-        .query_row("SELECT key FROM temp.audit_key", [], |r| r.get(0))
-        .optional()?;
-    Ok(hex.as_deref().and_then(LedgerKey::from_hex))
+    Ok(single_value(conn, "temp", "audit_key", "key")?
+        .as_deref()
+        .and_then(LedgerKey::from_hex))
 }
 
 fn install(conn: &Connection, key: &LedgerKey) -> Result<()> {
@@ -128,7 +127,7 @@ pub fn seal(conn: &Connection) -> Result<()> {
     let id = audit::hex(&id);
     conn.execute("INSERT INTO ledger_identity (id) VALUES (?1)", [&id])?;
     let key = LedgerKey::random()?;
-    if is_file_backed(conn) {
+    if crate::ledger::anchor::ledger_path(conn).is_some() {
         platform::store_secret(&id, &key.to_hex()).map_err(store_error)?;
     }
     install(conn, &key)?;

@@ -225,10 +225,12 @@ impl App {
     /// still sliding in can miss, as it can for a person, who then clicks again.
     pub async fn open(&self, button: &str, expected: &str) {
         // A closed dialog stays in the DOM, hidden: wait for it to be rendered, not merely present.
+        // A second click lands on the overlay of a dialog still animating in, which closes it (and
+        // the drawer under it): click again only after a long wait, when the first surely missed.
         let deadline = Instant::now() + WAIT;
         loop {
             self.click(button).await;
-            if self.visible_within(expected, Duration::from_secs(3)).await {
+            if self.visible_within(expected, Duration::from_secs(10)).await {
                 return;
             }
             if Instant::now() > deadline {
@@ -352,7 +354,7 @@ impl App {
         let deadline = Instant::now() + WAIT;
         loop {
             self.click_containing(css, text).await;
-            if self.visible_within(expected, Duration::from_secs(3)).await {
+            if self.visible_within(expected, Duration::from_secs(10)).await {
                 return;
             }
             if Instant::now() > deadline {
