@@ -190,3 +190,50 @@ fn policy_and_title_applicant_commands() {
     let li = staff.iter().find(|s| s["id_number"] != a).unwrap();
     assert!(li.get("public_by_deadline").is_none(), "{li}");
 }
+
+/// Issue 13 item 5: a training day and an expert-panel day on the same date count 8 hours, not 16.
+#[test]
+fn one_eight_hour_pool_per_day_across_training_and_expert_work() {
+    let (l, a, _) = ledger_with_two_people();
+    let csv = l.write(
+        "same-day.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {a},培训进修,专业,急救培训,2025-03-01,2025-03-01,8,,,证书\n\
+             {a},受邀专家,专业,评审专家,2025-03-01,2025-03-01,8,,,聘书\n"
+        ),
+    );
+    l.ok(&["records", "import", path_str(&csv)]);
+    l.ok(&[
+        "review",
+        "approve",
+        "--all-pending",
+        "--year",
+        "2025",
+        "--by",
+        "王敏",
+    ]);
+    let list = l.json(&["records", "list", "--year", "2025", "--json"]);
+    let expert = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "评审专家")
+        .unwrap();
+    assert_eq!(expert["recognized_professional"], 0.0, "{expert}");
+    assert!(
+        expert["reason"]
+            .as_str()
+            .unwrap()
+            .contains("2025-03-01已由培训进修（2025-03-01）计入"),
+        "{expert}"
+    );
+    let prog = l.json(&["progress", "--year", "2025", "--json"]);
+    let zhang = prog["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id_number"] == a)
+        .unwrap();
+    assert_eq!(zhang["professional"], 8.0);
+}

@@ -416,10 +416,61 @@ fn pool(c: Category) -> Option<(Hours, &'static str)> {
 /// Recognises every record of one person-year. `records` are given in entry order;
 /// caps are applied to counting records in order of start date, then entry order.
 /// Records that do not count (pending, rejected) get 0 with a reason that previews their hours.
+/// Per calendar day: the hours already counted, and the first record that counted some.
+type DaysUsed = std::collections::HashMap<NaiveDate, (Hours, usize)>;
+
+/// Issue 13 item 5: training, invited-expert and filed-training hours of one person share one
+/// 8-hour pool per calendar day. A record takes its hours from its own days in date order, as
+/// much as each day has left; what finds no room is not counted, and the reason names the record
+/// that used the day.
+fn take_from_days(
+    days_used: &mut DaysUsed,
+    records: &[RuleInput],
+    i: usize,
+    rec: &mut Recognition,
+) {
+    let r = &records[i];
+    let want = rec.total();
+    let mut left = want;
+    let mut blocker: Option<(NaiveDate, usize)> = None;
+    let mut day = r.start;
+    while day <= r.end && left > Hours::ZERO {
+        let (spent, first) = days_used.entry(day).or_insert((Hours::ZERO, i));
+        let room = DAILY_CAP.saturating_sub(*spent);
+        let take = room.min(left);
+        if take < left && *first != i && blocker.is_none() {
+            blocker = Some((day, *first));
+        }
+        *spent += take;
+        left = left.saturating_sub(take);
+        match day.succ_opt() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    if left == Hours::ZERO {
+        return;
+    }
+    let granted = want.saturating_sub(left);
+    let (date, other) = blocker.unwrap_or((r.start, i));
+    let other = &records[other];
+    rec.reason = format!(
+        "附件1第1条：每人每天的培训进修、受邀专家、备案培训合计最多8学时，{date}已由{}（{}）计入，本条由{want}学时核减为{granted}学时",
+        other.category.label(),
+        other.start
+    );
+    if rec.public > Hours::ZERO {
+        rec.public = granted;
+    } else {
+        rec.professional = granted;
+    }
+}
+
 pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| (records[i].start, i));
     let mut used: std::collections::HashMap<Category, Hours> = std::collections::HashMap::new();
+    let mut days_used: DaysUsed = std::collections::HashMap::new();
     let mut out: Vec<Option<Recognition>> = vec![None; records.len()];
     for i in order {
         let r = &records[i];
@@ -436,6 +487,9 @@ pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
                 reason: format!("{what}（按规则预计{}学时：{}）", rec.total(), rec.reason),
             });
             continue;
+        }
+        if r.category.daily_capped() {
+            take_from_days(&mut days_used, records, i, &mut rec);
         }
         if let Some((cap, rule)) = pool(r.category) {
             let spent = used.entry(r.category).or_default();
@@ -853,6 +907,49 @@ mod tests {
         ] {
             assert_eq!(whole_months(d(start), d(end)), n, "{start}..{end}");
         }
+    }
+
+    #[test]
+    fn training_expert_and_filed_training_share_eight_hours_a_day() {
+        // A training day and an expert-panel day on the same date: 8 in all, not 16.
+        let got = recognize(&[
+            rec(Training, "2025-03-01", "2025-03-01", Some(8.0)),
+            rec(Expert, "2025-03-01", "2025-03-01", Some(8.0)),
+        ]);
+        assert_eq!((got[0].total(), got[1].total()), (h(8.0), h(0.0)));
+        assert!(
+            got[1]
+                .reason
+                .contains("2025-03-01已由培训进修（2025-03-01）计入"),
+            "{}",
+            got[1].reason
+        );
+        assert!(
+            got[1].reason.contains("由8学时核减为0学时"),
+            "{}",
+            got[1].reason
+        );
+        // Two days of training claiming 10 fill day 1 and take 2 of day 2; the expert gets 6.
+        let got = recognize(&[
+            rec(Training, "2025-03-01", "2025-03-02", Some(10.0)),
+            rec(Expert, "2025-03-02", "2025-03-02", Some(8.0)),
+        ]);
+        assert_eq!((got[0].total(), got[1].total()), (h(10.0), h(6.0)));
+        // Date order decides, not entry order; pending records take nothing.
+        let mut pending = rec(FiledTraining, "2025-03-01", "2025-03-01", Some(8.0));
+        pending.status = Status::Pending;
+        let got = recognize(&[
+            rec(Expert, "2025-03-02", "2025-03-02", Some(5.0)),
+            rec(Training, "2025-03-01", "2025-03-02", Some(12.0)),
+            pending,
+        ]);
+        assert_eq!((got[0].total(), got[1].total()), (h(4.0), h(12.0)));
+        // Other categories have no daily pool.
+        let got = recognize(&[
+            rec(Training, "2025-03-01", "2025-03-01", Some(8.0)),
+            rec(ExamService, "2025-03-01", "2025-03-01", Some(8.0)),
+        ]);
+        assert_eq!(got[1].total(), h(8.0));
     }
 
     #[test]
