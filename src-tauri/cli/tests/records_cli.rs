@@ -237,3 +237,43 @@ fn one_eight_hour_pool_per_day_across_training_and_expert_work() {
         .unwrap();
     assert_eq!(zhang["professional"], 8.0);
 }
+
+/// Issue 13 item 4: posting and special months of one person-year beyond 12 are refused, naming
+/// the rows of the file and what the ledger already holds; 产假 on a man's record is refused.
+#[test]
+fn months_beyond_twelve_and_maternity_for_a_man_are_refused_by_row() {
+    let (l, a, b) = ledger_with_two_people();
+    let first = l.write(
+        "posting.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {b},援派支教等,,援疆,2025-01-01,2025-12-31,,5,,派遣文件\n"
+        ),
+    );
+    l.ok(&["records", "import", path_str(&first)]);
+    let csv = l.write(
+        "more.csv",
+        format!(
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+             {b},援派支教等,,援藏,2025-01-01,2025-12-31,,4,,派遣文件\n\
+             {a},特殊情况,,产假,2025-01-01,2025-12-31,,6,产假,证明\n\
+             {b},特殊情况,,病休,2025-01-01,2025-12-31,,7,病假,证明\n"
+        ),
+    );
+    let out = l.run(&["records", "import", path_str(&csv)]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("第2行，月数：援派和特殊情况的月数同一人同一年度合计不能超过12个月：2025年本文件第2行、第4行共11个月，台账中已有5个月，合计16个月"),
+        "{err}"
+    );
+    assert!(err.contains("第4行，月数："), "{err}");
+    assert!(err.contains("第3行，情形：产假只适用于女职工"), "{err}");
+    assert_eq!(
+        l.json(&["records", "list", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -147,6 +147,7 @@ pub fn import_rows(
     let people = staff::ids_by_number(conn)?;
     let mut errors = Vec::new();
     let mut good = Vec::with_capacity(rows.len());
+    let mut good_lines = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         table::report(progress, i, rows.len(), 10, 60, "检查数据");
         let mut row_errs: FieldErrors = Vec::new();
@@ -193,7 +194,10 @@ pub fn import_rows(
         // A field that failed to parse is reported once, not again by the validator.
         let parse_failed: Vec<&str> = row_errs.iter().map(|(c, _)| *c).collect();
         match validate(&input) {
-            Ok(v) if row_errs.is_empty() => good.push(v),
+            Ok(v) if row_errs.is_empty() => {
+                good.push(v);
+                good_lines.push(row.line);
+            }
             Ok(_) => {}
             Err(errs) => {
                 row_errs.extend(errs.into_iter().filter(|(c, _)| !parse_failed.contains(c)))
@@ -205,6 +209,15 @@ pub fn import_rows(
             message: m,
         }));
     }
+    let batch: Vec<&records::ValidRecord> = good.iter().collect();
+    for (i, column, message) in records::person_year_problems(conn, &batch, &good_lines, None)? {
+        errors.push(RowError {
+            line: good_lines[i],
+            column: column.into(),
+            message,
+        });
+    }
+    errors.sort_by_key(|e| e.line);
     let good = table::all_or_nothing(file, errors, good)?;
     records::insert_batch(conn, file, good, dry_run, &|i, n| {
         table::report(progress, i, n, 70, 30, "写入台账")

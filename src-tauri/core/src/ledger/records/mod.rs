@@ -12,7 +12,9 @@ pub use recognition::{refresh, refresh_year};
 pub(crate) use write::record_event;
 #[cfg(test)]
 pub use write::set_status;
-pub use write::{add, delete, insert_batch, preview, update, RecordImportSummary};
+pub use write::{
+    add, delete, insert_batch, person_year_problems, preview, update, RecordImportSummary,
+};
 
 #[cfg(test)]
 pub(crate) mod tests;

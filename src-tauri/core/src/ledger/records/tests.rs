@@ -295,3 +295,35 @@ fn a_record_approved_by_another_program_meanwhile_is_not_edited_deleted_or_attac
         );
     }
 }
+
+/// Issue 13 item 4: 产假 is for women only, and posting and special months of one person-year
+/// add up to at most 12, counting what the ledger already holds.
+#[test]
+fn maternity_needs_a_woman_and_months_share_one_year() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let man = person(&conn, 101); // the 17th digit is odd
+    let woman = person(&conn, 102);
+    let leave = |staff_id: i64, months: u32| RecordInput {
+        end: "2025-12-31".into(),
+        months: Some(months),
+        situation: "产假".into(),
+        ..input(staff_id, "special", "2025-01-01", None)
+    };
+    let err = add(&mut conn, &leave(man.id, 4)).unwrap_err().to_string();
+    assert!(err.contains("情形：产假只适用于女职工"), "{err}");
+    add(&mut conn, &leave(woman.id, 4)).unwrap();
+    let posting = |months: u32| RecordInput {
+        end: "2025-12-31".into(),
+        months: Some(months),
+        ..input(woman.id, "posting", "2025-01-01", None)
+    };
+    let id = add(&mut conn, &posting(8)).unwrap().id;
+    let err = add(&mut conn, &posting(1)).unwrap_err().to_string();
+    assert!(
+        err.contains("月数：援派和特殊情况的月数同一人同一年度合计不能超过12个月：2025年本条1个月，台账中已有12个月，合计13个月"),
+        "{err}"
+    );
+    // Editing a record does not count it twice.
+    update(&mut conn, id, &posting(7)).unwrap();
+    add(&mut conn, &posting(1)).unwrap();
+}

@@ -60,9 +60,94 @@ fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
         .map_err(|_| Error::invalid(format!("人员（编号{staff_id}）不在台账中")))
 }
 
+/// The most months of posting and special records one person-year can hold.
+const MONTHS_PER_YEAR: u32 = 12;
+
+/// What a record may hold only in view of its person and their year (issue 13 item 4): 产假 only
+/// for women (the ID number's gender digit), and the months of posting and special records of
+/// one person-year at most 12 in all, counting the ledger's other records (`except`: the record
+/// being edited). `lines` are the batch's file lines, named in the message (empty for the form).
+/// Returns (batch index, column, message).
+pub fn person_year_problems(
+    conn: &Connection,
+    batch: &[&ValidRecord],
+    lines: &[usize],
+    except: Option<i64>,
+) -> Result<Vec<(usize, &'static str, String)>> {
+    use crate::domain::rules::Situation;
+    let mut problems = Vec::new();
+    let mut groups: std::collections::BTreeMap<(i64, i32), Vec<usize>> = Default::default();
+    for (i, v) in batch.iter().enumerate() {
+        if v.rule.situation == Some(Situation::Maternity) {
+            let id_number: String = conn.query_row(
+                "SELECT id_number FROM staff WHERE id = ?1",
+                [v.staff_id],
+                |r| r.get(0),
+            )?;
+            if crate::domain::idcard::gender_of(&id_number)
+                == Some(crate::domain::idcard::Gender::Male)
+            {
+                problems.push((
+                    i,
+                    "情形",
+                    "产假只适用于女职工（按身份证号第17位，此人为男性）".to_string(),
+                ));
+            }
+        }
+        if v.rule.category.uses_months() {
+            groups.entry((v.staff_id, v.year())).or_default().push(i);
+        }
+    }
+    for ((staff_id, year), members) in groups {
+        let in_ledger: u32 = conn.query_row(
+            "SELECT COALESCE(SUM(months), 0) FROM record WHERE staff_id = ?1 AND year = ?2
+             AND category IN ('posting', 'special') AND status <> 'rejected' AND id <> COALESCE(?3, -1)",
+            params![staff_id, year, except],
+            |r| r.get(0),
+        )?;
+        let here: u32 = members
+            .iter()
+            .map(|&i| batch[i].rule.months.unwrap_or(0))
+            .sum();
+        if in_ledger + here <= MONTHS_PER_YEAR {
+            continue;
+        }
+        let named: Vec<String> = members
+            .iter()
+            .filter_map(|&i| lines.get(i).map(|l| format!("第{l}行")))
+            .collect();
+        let this = if named.is_empty() {
+            format!("本条{here}个月")
+        } else {
+            format!("本文件{}共{here}个月", named.join("、"))
+        };
+        let message = format!(
+            "援派和特殊情况的月数同一人同一年度合计不能超过12个月：{year}年{this}，台账中已有{in_ledger}个月，合计{}个月",
+            in_ledger + here
+        );
+        problems.extend(members.into_iter().map(|i| (i, "月数", message.clone())));
+    }
+    Ok(problems)
+}
+
+fn refuse_person_year_problems(
+    conn: &Connection,
+    v: &ValidRecord,
+    except: Option<i64>,
+) -> Result<()> {
+    let problems = person_year_problems(conn, &[v], &[], except)?;
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(joined(
+        problems.into_iter().map(|(_, c, m)| (c, m)).collect(),
+    ))
+}
+
 pub fn add(conn: &mut Connection, input: &RecordInput) -> Result<Record> {
     require_person(conn, input.staff_id)?;
     let v = with_plan_state(conn, validate(input).map_err(joined)?)?;
+    refuse_person_year_problems(conn, &v, None)?;
     let tx = db::write_tx(conn)?;
     let id = store_person_year(&tx, v.staff_id, v.year(), &[&v], &now_local(), Some(&[]))?[0];
     let after = get(&tx, id)?;
@@ -96,6 +181,7 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
         ..input.clone()
     };
     let v = with_plan_state(&tx, validate(&input).map_err(joined)?)?;
+    refuse_person_year_problems(&tx, &v, Some(id))?;
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
