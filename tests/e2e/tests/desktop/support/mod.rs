@@ -256,8 +256,27 @@ impl App {
         }
     }
 
+    /// Waits until the element stops moving: a click aimed at a button of a drawer still sliding
+    /// in lands beside it, on the overlay, and closes the drawer.
+    async fn settle(&self, css: &str) {
+        let script = "const e = document.querySelector(arguments[0]);
+            if (!e) return null;
+            const r = e.getBoundingClientRect();
+            return [r.x, r.y, r.width, r.height];";
+        let mut last = None;
+        for _ in 0..30 {
+            let now = self.client.execute(script, vec![css.into()]).await.ok();
+            if now.is_some() && now == last {
+                return;
+            }
+            last = now;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Clicks like a person; retries while the element is still animating in or covered.
     pub async fn click(&self, css: &str) {
+        self.settle(css).await;
         let deadline = Instant::now() + WAIT;
         loop {
             match self.find(css).await.click().await {
