@@ -327,3 +327,34 @@ fn maternity_needs_a_woman_and_months_share_one_year() {
     update(&mut conn, id, &posting(7)).unwrap();
     add(&mut conn, &posting(1)).unwrap();
 }
+
+/// Issue 13 item 7: a 备案培训 record under the unit's own plan lies inside the plan's dates and
+/// year, and claims no more than its 拟计算学时.
+#[test]
+fn training_under_an_own_plan_stays_within_the_plan() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let plan =
+        crate::ledger::plan::add(&mut conn, &crate::ledger::plan::tests::sample(), "王敏").unwrap();
+    let under = |start: &str, end: &str, hours: i64| RecordInput {
+        end: end.into(),
+        plan_id: Some(plan.id),
+        ..input(p.id, "filed_training", start, Some(hours))
+    };
+    let refused = |conn: &mut Connection, r: RecordInput| add(conn, &r).unwrap_err().to_string();
+    let err = refused(&mut conn, under("2025-06-09", "2025-06-10", 8));
+    assert!(
+        err.contains(
+            "不在计划“基层医师急危重症救治能力提升培训”的培训日期2025-06-10至2025-06-12之内"
+        ),
+        "{err}"
+    );
+    let err = refused(&mut conn, under("2025-06-10", "2025-06-12", 25));
+    assert!(
+        err.contains("超过计划“基层医师急危重症救治能力提升培训”的拟计算学时24"),
+        "{err}"
+    );
+    let err = refused(&mut conn, under("2026-06-10", "2026-06-10", 8));
+    assert!(err.contains("属于2025年度，本记录在2026年度"), "{err}");
+    add(&mut conn, &under("2025-06-10", "2025-06-12", 24)).unwrap();
+}

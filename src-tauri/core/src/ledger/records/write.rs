@@ -49,6 +49,33 @@ fn with_plan_state(conn: &Connection, mut v: ValidRecord) -> Result<ValidRecord>
     if let Some(id) = v.plan_id {
         let plan = crate::ledger::plan::get(conn, id)
             .map_err(|_| Error::invalid(format!("培训计划（编号{id}）不存在")))?;
+        // Issue 13 item 7: training under the unit's own plan lies within it.
+        let project = &plan.form.project;
+        if plan.year != v.year() {
+            return Err(Error::invalid(format!(
+                "培训计划：计划“{project}”属于{}年度，本记录在{}年度",
+                plan.year,
+                v.year()
+            )));
+        }
+        let dates = (
+            plan.form.start_date(),
+            crate::domain::dates::parse_date(&plan.form.end).ok(),
+        );
+        if let (Some(from), Some(to)) = dates {
+            if v.rule.start < from || v.rule.end > to {
+                return Err(Error::invalid(format!(
+                    "培训计划：记录日期{}至{}不在计划“{project}”的培训日期{from}至{to}之内",
+                    v.rule.start, v.rule.end
+                )));
+            }
+        }
+        if let Some(claimed) = v.rule.claimed.filter(|h| *h > plan.form.hours) {
+            return Err(Error::invalid(format!(
+                "学时：申报{claimed}学时超过计划“{project}”的拟计算学时{}",
+                plan.form.hours
+            )));
+        }
         v.rule.own_plan_filed = Some(plan.status == crate::ledger::plan::PlanStatus::Filed);
     }
     Ok(v)
