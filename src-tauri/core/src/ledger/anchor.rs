@@ -139,34 +139,25 @@ pub fn commit(tx: rusqlite::Transaction<'_>) -> Result<()> {
 /// Reads the anchor a backup (its last event), a CSV export or an anchor file (the line) carries;
 /// `io::anchor::read` adds workbooks.
 pub fn read_text_or_backup(path: &Path) -> Result<Anchor> {
-    let label = crate::files::display_name(&path.to_string_lossy());
+    use std::io::{Read, Seek, SeekFrom};
+    let label = label(path);
+    let io = |e: std::io::Error| Error::Io {
+        path: label.clone(),
+        reason: e.to_string(),
+    };
     let none = || Error::invalid(format!("{label} 中没有审计锚点"));
+    let mut file = std::fs::File::open(path).map_err(io)?;
     let mut magic = [0u8; 16];
-    let read = std::fs::File::open(path)
-        .and_then(|mut f| std::io::Read::read(&mut f, &mut magic))
-        .map_err(|e| Error::Io {
-            path: label.clone(),
-            reason: e.to_string(),
-        })?;
+    let read = file.read(&mut magic).map_err(io)?;
     if read == 16 && &magic == b"SQLite format 3\0" {
         return head(&db::open_untrusted(path)?)?.ok_or_else(none);
     }
     // The line is the file's last: only the end is read, so a large CSV is not decoded whole.
-    let mut file = std::fs::File::open(path).map_err(|e| Error::Io {
-        path: label.clone(),
-        reason: e.to_string(),
-    })?;
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let len = file.metadata().map_err(io)?.len();
     let mut tail = Vec::new();
-    std::io::Seek::seek(
-        &mut file,
-        std::io::SeekFrom::Start(len.saturating_sub(4096)),
-    )
-    .and_then(|_| std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, 4096), &mut tail))
-    .map_err(|e| Error::Io {
-        path: label.clone(),
-        reason: e.to_string(),
-    })?;
+    file.seek(SeekFrom::Start(len.saturating_sub(4096)))
+        .and_then(|_| file.take(4096).read_to_end(&mut tail))
+        .map_err(io)?;
     Anchor::find_in(&String::from_utf8_lossy(&tail)).ok_or_else(none)
 }
 
@@ -185,12 +176,15 @@ pub fn check(conn: &Connection, anchor: &Anchor) -> Result<Option<String>> {
             |r| r.get(0),
         )
         .optional()?;
-    let count: i64 = conn.query_row("SELECT COUNT(*) FROM audit_event", [], |r| r.get(0))?;
     Ok(match at {
-        None => Some(format!(
-            "锚点记录审计链有{}个事件（{}），台账中只有{count}个：审计链的尾部被删除",
-            anchor.events, anchor.at
-        )),
+        None => {
+            let count: i64 =
+                conn.query_row("SELECT COUNT(*) FROM audit_event", [], |r| r.get(0))?;
+            Some(format!(
+                "锚点记录审计链有{}个事件（{}），台账中只有{count}个：审计链的尾部被删除",
+                anchor.events, anchor.at
+            ))
+        }
         Some(hash) if hash != anchor.hash => Some(format!(
             "第{}个事件（{}）与锚点不符：此后的审计链在程序之外被重建",
             anchor.events, anchor.at
