@@ -98,7 +98,7 @@ fn run_measured(cwd: &Path, db: &Path, args: &[String]) -> (i32, String, i64) {
 /// Makes the inputs too large to commit.
 fn generate(name: &str, at: &Path, ledger: &Ledger) {
     use std::io::Write;
-    const HEADER: &str = "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n";
+    const HEADER: &str = common::RECORDS_HEADER;
     let mut f = std::io::BufWriter::new(std::fs::File::create(at).unwrap());
     match name {
         "million-empty-rows.csv" => {

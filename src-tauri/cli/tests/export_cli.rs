@@ -1,5 +1,5 @@
 mod common;
-use common::{id_number, path_str, status_of, Ledger};
+use common::{id_number, path_str, status_of, Ledger, RECORDS_HEADER};
 
 fn approved_ledger() -> (Ledger, String) {
     let l = Ledger::new();
@@ -9,7 +9,7 @@ fn approved_ledger() -> (Ledger, String) {
     let recs = l.write(
         "records.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {a},posting,,援疆,2025-01-01,2025-12-31,,12,,派遣文件\n\
              {a},city_platform,公需,数字技术,2025-04-01,2025-04-01,12,,,\n\
              {a},training,,培训,2025-03-01,2025-03-01,8,,,证书\n"
@@ -103,7 +103,7 @@ fn formula_text_is_written_as_plain_text_in_every_spreadsheet_file() {
     let recs = l.write(
         "records.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {a},training,,\"{}\",2025-03-01,2025-03-01,8,,,@SUM(1)\n",
             title.replace('"', "\"\"")
         ),

@@ -1,5 +1,5 @@
 mod common;
-use common::{id_number, path_str, Ledger};
+use common::{id_number, path_str, progress_of, Ledger, RECORDS_HEADER};
 
 fn ledger_with_two_people() -> (Ledger, String, String) {
     let l = Ledger::new();
@@ -65,12 +65,7 @@ fn records_import_list_and_progress_follow_the_contract() {
 
     let p = l.json(&["progress", "--year", "2025", "--json"]);
     assert_eq!(p["year"], 2025);
-    let zhang = p["staff"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id_number"] == a)
-        .unwrap();
+    let zhang = progress_of(&l, "2025", &a);
     assert_eq!(zhang["name"], "张三");
     assert_eq!(zhang["public"], 30.0);
     assert_eq!(zhang["professional"], 0.0);
@@ -79,12 +74,7 @@ fn records_import_list_and_progress_follow_the_contract() {
     assert_eq!(zhang["compliant"], false);
     assert_eq!(zhang["short_public"], 0.0);
     assert_eq!(zhang["short_professional"], 60.0);
-    let li = p["staff"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id_number"] == b)
-        .unwrap();
+    let li = progress_of(&l, "2025", &b);
     assert_eq!(
         li["pending"], 100.0,
         "posting 90 + achievement 10 awaiting audit"
@@ -152,13 +142,7 @@ fn policy_and_title_applicant_commands() {
         "--materials-date",
         "2025-10-13",
     ]);
-    let prog = l.json(&["progress", "--year", "2025", "--json"]);
-    let zhang = prog["staff"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id_number"] == a)
-        .unwrap();
+    let zhang = progress_of(&l, "2025", &a);
     assert_eq!(zhang["title_applicant"], true);
     assert_eq!(
         zhang["deadline"], "2025-09-29",
@@ -169,7 +153,7 @@ fn policy_and_title_applicant_commands() {
     let recs = l.write(
         "late.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {a},city_platform,公需,公需课,2025-03-01,2025-03-01,30,,,\n\
              {a},city_platform,专业,专业课上,2025-04-01,2025-04-01,30,,,\n\
              {a},city_platform,专业,专业课下,2025-10-20,2025-10-20,30,,,\n"
@@ -198,7 +182,7 @@ fn one_eight_hour_pool_per_day_across_training_and_expert_work() {
     let csv = l.write(
         "same-day.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {a},培训进修,专业,急救培训,2025-03-01,2025-03-01,8,,,证书\n\
              {a},受邀专家,专业,评审专家,2025-03-01,2025-03-01,8,,,聘书\n"
         ),
@@ -228,14 +212,7 @@ fn one_eight_hour_pool_per_day_across_training_and_expert_work() {
             .contains("2025-03-01已由培训进修（2025-03-01）计入"),
         "{expert}"
     );
-    let prog = l.json(&["progress", "--year", "2025", "--json"]);
-    let zhang = prog["staff"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["id_number"] == a)
-        .unwrap();
-    assert_eq!(zhang["professional"], 8.0);
+    assert_eq!(progress_of(&l, "2025", &a)["professional"], 8.0);
 }
 
 /// Issue 13 item 4: posting and special months of one person-year beyond 12 are refused, naming
@@ -246,7 +223,7 @@ fn months_beyond_twelve_and_maternity_for_a_man_are_refused_by_row() {
     let first = l.write(
         "posting.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {b},援派支教等,,援疆,2025-01-01,2025-12-31,,5,,派遣文件\n"
         ),
     );
@@ -254,7 +231,7 @@ fn months_beyond_twelve_and_maternity_for_a_man_are_refused_by_row() {
     let csv = l.write(
         "more.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {b},援派支教等,,援藏,2025-01-01,2025-12-31,,4,,派遣文件\n\
              {a},特殊情况,,产假,2025-01-01,2025-12-31,,6,产假,证明\n\
              {b},特殊情况,,病休,2025-01-01,2025-12-31,,7,病假,证明\n"

@@ -1,5 +1,5 @@
 mod common;
-use common::{id_number, path_str, status_of, Ledger};
+use common::{id_number, path_str, status_of, Ledger, RECORDS_HEADER};
 
 /// Two people, four pending records (ids 1–4); record 4 has no evidence.
 fn ledger_with_pending() -> Ledger {
@@ -14,7 +14,7 @@ fn ledger_with_pending() -> Ledger {
     let recs = l.write(
         "records.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n\
+            "{RECORDS_HEADER}\
              {a},training,,培训一,2025-03-01,2025-03-02,16,,,培训证书\n\
              {a},achievement,,论文,2025-04-01,2025-04-01,,,,期刊封面\n\
              {b},posting,,援疆,2025-01-01,2025-12-31,,12,,派遣文件\n\

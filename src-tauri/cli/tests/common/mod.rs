@@ -65,6 +65,22 @@ pub fn id_number(birth: &str, seq: u32) -> String {
     )
 }
 
+/// The header row of the records CSV the CLI imports.
+pub const RECORDS_HEADER: &str =
+    "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n";
+
+/// One person's row of `progress --year YEAR --json`, by ID number.
+pub fn progress_of(l: &Ledger, year: &str, id_number: &str) -> serde_json::Value {
+    let p = l.json(&["progress", "--year", year, "--json"]);
+    p["staff"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id_number"] == id_number)
+        .unwrap_or_else(|| panic!("{id_number} not in {p}"))
+        .clone()
+}
+
 pub fn path_str(p: &Path) -> &str {
     p.to_str().unwrap()
 }
