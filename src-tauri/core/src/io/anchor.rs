@@ -117,3 +117,46 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod hostile_tests {
+    use crate::io::export::tests::ledger;
+    use crate::ledger::{anchor, audit, key};
+
+    /// The anchor file beside the ledger and a key file as someone may leave them: truncated,
+    /// garbled, edited to claim more events, or huge. None crashes; each is named.
+    #[test]
+    fn truncated_edited_and_huge_anchor_and_key_files_are_named() {
+        let (dir, conn, _) = ledger();
+        let beside = dir.path().join("l.sqlite3.anchor");
+        let whole = std::fs::read_to_string(&beside).unwrap();
+        std::fs::write(&beside, &whole[..whole.len() / 2]).unwrap();
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.anchors.iter().any(|a| a.contains("无法读取")), "{v:?}");
+        std::fs::write(&beside, &whole).unwrap();
+        let claimed = anchor::Anchor {
+            events: 9_999,
+            ..anchor::read_text_or_backup(&beside).unwrap()
+        };
+        std::fs::write(&beside, claimed.to_line()).unwrap();
+        let v = audit::verify(&conn).unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.contains("锚点记录审计链有9999个事件")),
+            "{v:?}"
+        );
+        let huge = dir.path().join("密钥.txt");
+        std::fs::write(&huge, vec![b'a'; 1 << 20]).unwrap();
+        assert!(key::import(&conn, &huge)
+            .unwrap_err()
+            .to_string()
+            .contains("太大"));
+        let binary = dir.path().join("二进制.txt");
+        std::fs::write(&binary, [0xFFu8, 0x00, 0xFE, 0x10]).unwrap();
+        assert!(key::import(&conn, &binary)
+            .unwrap_err()
+            .to_string()
+            .contains("不是学时台账的审计密钥文件"));
+    }
+}
