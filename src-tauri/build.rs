@@ -34,7 +34,7 @@ const COMMANDS: &[&str] = &[
     "evidence_read",
     "notices_list",
     "notice_add",
-    "reminders",
+    "reminders_page",
     "reminders_export",
     "record_get",
     "plans_list",
@@ -52,6 +52,8 @@ const COMMANDS: &[&str] = &[
     "backup_now",
     "backups_list",
     "restore_from",
+    "file_upload",
+    "job_cancel",
 ];
 
 fn main() {

@@ -12,59 +12,233 @@ use ce_ledger_core::ledger::{
 use ce_ledger_core::{files, Error};
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tauri::ipc::Channel;
 use tauri::State;
 
 pub const PANICKED: &str =
     "内部错误：此操作未完成，台账没有任何改动，可以继续使用。请把操作步骤告诉维护人员";
 
-pub struct Ledger {
+/// An error as the window receives it: a code to branch on (`busy` offers 重试, `rows` shows a
+/// table of `rows`), and the Chinese message to show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IpcError {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rows: Option<Vec<ce_ledger_core::RowError>>,
+}
+
+impl From<Error> for IpcError {
+    fn from(e: Error) -> Self {
+        let rows = match &e {
+            Error::Rows { errors, .. } => Some(errors.clone()),
+            _ => None,
+        };
+        IpcError {
+            code: e.code(),
+            message: e.to_string(),
+            rows,
+        }
+    }
+}
+
+impl IpcError {
+    fn internal(message: impl Into<String>) -> Self {
+        IpcError {
+            code: "internal",
+            message: message.into(),
+            rows: None,
+        }
+    }
+}
+
+pub type Answer<T> = Result<T, IpcError>;
+
+/// One ledger connection; `None` until first used (reads) or when it failed to open.
+type Slot = Mutex<Result<Connection, String>>;
+
+struct Inner {
     path: PathBuf,
-    conn: Mutex<Result<Connection, String>>,
+    /// Writes and long jobs take turns here.
+    writer: Slot,
+    /// Reads have a connection of their own: under WAL they never wait behind a long write.
+    reader: Mutex<Option<Connection>>,
     /// Print previews handed to the PDF viewer; removed when the app exits.
     previews: Mutex<Option<files::PrivateTempDir>>,
+    /// Cancel flags of the long jobs now running, by the job number the window chose.
+    jobs: Mutex<std::collections::HashMap<u32, Arc<AtomicBool>>>,
+    /// Files picked in the window: (number, name, bytes).
+    uploads: Mutex<Vec<Upload>>,
+}
+
+type Upload = (u32, String, Arc<Vec<u8>>);
+
+#[derive(Clone)]
+pub struct Ledger(Arc<Inner>);
+
+/// Runs `f` on `conn`. A panic inside (a bug, or a file nobody foresaw) becomes an error
+/// message: its transaction has rolled back while unwinding, the lock is not poisoned, and the
+/// next command works as before.
+fn guarded<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *conn))) {
+        Ok(done) => done.map_err(IpcError::from),
+        Err(_) => {
+            if !conn.is_autocommit() {
+                let _ = conn.execute_batch("ROLLBACK");
+            }
+            Err(IpcError::internal(PANICKED))
+        }
+    }
 }
 
 impl Ledger {
     pub fn new(path: PathBuf, opened: Result<Connection, Error>) -> Self {
-        Ledger {
+        Ledger(Arc::new(Inner {
             path,
-            conn: Mutex::new(opened.map_err(|e| e.to_string())),
+            writer: Mutex::new(opened.map_err(|e| e.to_string())),
+            reader: Mutex::new(None),
             previews: Mutex::new(None),
-        }
+            jobs: Mutex::default(),
+            uploads: Mutex::default(),
+        }))
     }
 
     /// Removes the print previews written this session (at exit).
     pub fn remove_previews(&self) {
-        let taken = self.previews.lock().map(|mut p| p.take());
+        let taken = self.0.previews.lock().map(|mut p| p.take());
         drop(taken);
     }
 
     /// The ledger's file, when it opened.
     pub fn opened_path(&self) -> Option<PathBuf> {
-        let opened = self.conn.lock().unwrap_or_else(|e| e.into_inner()).is_ok();
-        opened.then(|| self.path.clone())
+        let opened = self.0.writer.lock().unwrap_or_else(|e| e.into_inner()).is_ok();
+        opened.then(|| self.0.path.clone())
     }
 
-    /// Runs `f` on the ledger. A panic inside (a bug, or a file nobody foresaw) becomes an error
-    /// message: its transaction has rolled back while unwinding, the lock is not poisoned, and the
-    /// next command works as before.
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Result<T, String> {
-        let mut guard = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+    /// Runs `f` on the writing connection, on the blocking pool: the window keeps painting.
+    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
+        let mut guard = self.0.writer.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
-            Ok(conn) => {
-                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *conn))) {
-                    Ok(done) => done.map_err(|e| e.to_string()),
-                    Err(_) => {
-                        if !conn.is_autocommit() {
-                            let _ = conn.execute_batch("ROLLBACK");
-                        }
-                        Err(PANICKED.to_string())
-                    }
-                }
-            }
-            Err(open_error) => Err(open_error.clone()),
+            Ok(conn) => guarded(conn, f),
+            Err(open_error) => Err(IpcError {
+                code: "open",
+                message: open_error.clone(),
+                rows: None,
+            }),
         }
+    }
+
+    /// Runs a read on the reading connection (opened on first use).
+    fn with_reader<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
+        if self.opened_path().is_none() {
+            return self.with(f);
+        }
+        let mut guard = self.0.reader.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            *guard = Some(ce_ledger_core::ledger::db::open(&self.0.path)?);
+        }
+        match guard.as_mut() {
+            Some(conn) => guarded(conn, f),
+            None => Err(IpcError::internal(PANICKED)),
+        }
+    }
+
+    /// After a restore the reading connection is opened afresh, with the restored ledger's key.
+    fn reset_reader(&self) {
+        *self.0.reader.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// A write, off the UI thread.
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    ) -> Answer<T> {
+        let me = self.clone();
+        blocking(move || me.with(f)).await
+    }
+
+    /// A read, off the UI thread and beside any write in progress.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, Error> + Send + 'static,
+    ) -> Answer<T> {
+        let me = self.clone();
+        blocking(move || me.with_reader(f)).await
+    }
+
+    /// A long job the window may cancel by its number until it commits.
+    fn job(&self, id: u32) -> JobGuard {
+        let flag = Arc::new(AtomicBool::new(false));
+        self.0
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, flag.clone());
+        JobGuard {
+            ledger: self.clone(),
+            id,
+            flag,
+        }
+    }
+}
+
+/// A running job's cancel flag; unregistered when the job ends.
+struct JobGuard {
+    ledger: Ledger,
+    id: u32,
+    flag: Arc<AtomicBool>,
+}
+
+impl Drop for JobGuard {
+    fn drop(&mut self) {
+        self.ledger
+            .0
+            .jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
+    }
+}
+
+/// Blocking work on Tokio's blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Answer<T> + Send + 'static) -> Answer<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|_| Err(IpcError::internal(PANICKED)))
+}
+
+/// How far a long job is, sent on the job's channel.
+#[derive(Clone, Serialize)]
+pub struct JobProgress {
+    percent: u32,
+    stage: String,
+}
+
+/// The core's progress callback for a job: reports on `channel`, and stops the job (before it
+/// commits) once the window has cancelled it.
+fn progress_of(
+    channel: Channel<JobProgress>,
+    flag: Arc<AtomicBool>,
+) -> impl Fn(u32, &str) -> ce_ledger_core::Result<()> + Send + Sync + 'static {
+    move |percent, stage| {
+        if flag.load(Ordering::Relaxed) {
+            return Err(Error::Cancelled);
+        }
+        let _ = channel.send(JobProgress {
+            percent,
+            stage: stage.to_string(),
+        });
+        Ok(())
+    }
+}
+
+/// Cancels a running job; it stops at its next progress report and writes nothing.
+#[tauri::command]
+pub fn job_cancel(ledger: State<'_, Ledger>, job: u32) {
+    if let Some(flag) = ledger.0.jobs.lock().unwrap_or_else(|e| e.into_inner()).get(&job) {
+        flag.store(true, Ordering::Relaxed);
     }
 }
 
@@ -77,14 +251,15 @@ pub struct LedgerInfo {
 #[tauri::command]
 pub fn ledger_info(ledger: State<'_, Ledger>) -> LedgerInfo {
     let error = ledger
-        .conn
+        .0
+        .writer
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
         .err()
         .cloned();
     LedgerInfo {
-        path: ledger.path.display().to_string(),
+        path: ledger.0.path.display().to_string(),
         error,
     }
 }
@@ -95,299 +270,332 @@ pub fn hr_offices() -> Vec<unit::HrOffice> {
 }
 
 #[tauri::command]
-pub fn unit_get(ledger: State<'_, Ledger>) -> Result<unit::UnitProfile, String> {
-    ledger.with(|c| unit::get(c))
-}
-
-#[tauri::command]
-pub fn unit_save(
-    ledger: State<'_, Ledger>,
-    profile: unit::UnitProfile,
-) -> Result<unit::UnitProfile, String> {
-    ledger.with(|c| unit::save(c, &profile))
-}
-
-#[tauri::command]
-pub fn staff_page(
-    ledger: State<'_, Ledger>,
-    query: staff::StaffQuery,
-) -> Result<staff::StaffPage, String> {
-    ledger.with(|c| staff::page(c, &query))
-}
-
-#[tauri::command]
-pub fn staff_get(ledger: State<'_, Ledger>, id: i64) -> Result<staff::Staff, String> {
-    ledger.with(|c| staff::get(c, id))
-}
-
-#[tauri::command]
-pub fn staff_add(
-    ledger: State<'_, Ledger>,
-    input: staff::StaffInput,
-) -> Result<staff::StaffRow, String> {
-    ledger.with(|c| staff::add(c, &input).map(Into::into))
-}
-
-#[tauri::command]
-pub fn staff_update(
-    ledger: State<'_, Ledger>,
-    id: i64,
-    input: staff::StaffInput,
-) -> Result<staff::StaffRow, String> {
-    ledger.with(|c| staff::update(c, id, &input).map(Into::into))
-}
-
-#[tauri::command]
-pub fn staff_set_archived(
-    ledger: State<'_, Ledger>,
-    id: i64,
-    archived: bool,
-) -> Result<staff::StaffRow, String> {
-    ledger.with(|c| staff::set_archived(c, id, archived).map(Into::into))
-}
-
-#[tauri::command]
-pub fn staff_departments(ledger: State<'_, Ledger>) -> Result<Vec<String>, String> {
-    ledger.with(|c| staff::departments(c))
-}
-
-#[tauri::command]
 pub fn code_lists() -> codes::Lists {
     codes::lists()
 }
 
 #[tauri::command]
-pub fn policy_years(ledger: State<'_, Ledger>) -> Result<Vec<i32>, String> {
-    ledger.with(|c| policy::years(c))
+pub async fn unit_get(ledger: State<'_, Ledger>) -> Answer<unit::UnitProfile> {
+    ledger.read(|c| unit::get(c)).await
 }
 
 #[tauri::command]
-pub fn policy_get(ledger: State<'_, Ledger>, year: i32) -> Result<policy::YearPolicy, String> {
-    ledger.with(|c| policy::get_or_create(c, year))
+pub async fn unit_save(
+    ledger: State<'_, Ledger>,
+    profile: unit::UnitProfile,
+) -> Answer<unit::UnitProfile> {
+    ledger.write(move |c| unit::save(c, &profile)).await
 }
 
 #[tauri::command]
-pub fn policy_save(
+pub async fn staff_page(
+    ledger: State<'_, Ledger>,
+    query: staff::StaffQuery,
+) -> Answer<staff::StaffPage> {
+    ledger.read(move |c| staff::page(c, &query)).await
+}
+
+#[tauri::command]
+pub async fn staff_get(ledger: State<'_, Ledger>, id: i64) -> Answer<staff::Staff> {
+    ledger.read(move |c| staff::get(c, id)).await
+}
+
+#[tauri::command]
+pub async fn staff_add(
+    ledger: State<'_, Ledger>,
+    input: staff::StaffInput,
+) -> Answer<staff::StaffRow> {
+    ledger
+        .write(move |c| staff::add(c, &input).map(Into::into))
+        .await
+}
+
+#[tauri::command]
+pub async fn staff_update(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    input: staff::StaffInput,
+) -> Answer<staff::StaffRow> {
+    ledger
+        .write(move |c| staff::update(c, id, &input).map(Into::into))
+        .await
+}
+
+#[tauri::command]
+pub async fn staff_set_archived(
+    ledger: State<'_, Ledger>,
+    id: i64,
+    archived: bool,
+) -> Answer<staff::StaffRow> {
+    ledger
+        .write(move |c| staff::set_archived(c, id, archived).map(Into::into))
+        .await
+}
+
+#[tauri::command]
+pub async fn staff_departments(ledger: State<'_, Ledger>) -> Answer<Vec<String>> {
+    ledger.read(|c| staff::departments(c)).await
+}
+
+#[tauri::command]
+pub async fn policy_years(ledger: State<'_, Ledger>) -> Answer<Vec<i32>> {
+    ledger.read(|c| policy::years(c)).await
+}
+
+#[tauri::command]
+pub async fn policy_get(ledger: State<'_, Ledger>, year: i32) -> Answer<policy::YearPolicy> {
+    ledger.read(move |c| policy::get_or_create(c, year)).await
+}
+
+#[tauri::command]
+pub async fn policy_save(
     ledger: State<'_, Ledger>,
     policy: policy::YearPolicy,
-) -> Result<policy::YearPolicy, String> {
-    ledger.with(|c| policy::save(c, &policy))
+) -> Answer<policy::YearPolicy> {
+    ledger.write(move |c| policy::save(c, &policy)).await
 }
 
 #[tauri::command]
-pub fn calendar_get(ledger: State<'_, Ledger>, year: i32) -> Result<policy::CalendarYear, String> {
-    ledger.with(|c| policy::calendar_year(c, year))
+pub async fn calendar_get(ledger: State<'_, Ledger>, year: i32) -> Answer<policy::CalendarYear> {
+    ledger.read(move |c| policy::calendar_year(c, year)).await
 }
 
 #[tauri::command]
-pub fn calendar_set(
+pub async fn calendar_set(
     ledger: State<'_, Ledger>,
     calendar: policy::CalendarYear,
-) -> Result<(), String> {
-    ledger.with(|c| policy::set_calendar_year(c, &calendar))
+) -> Answer<()> {
+    ledger
+        .write(move |c| policy::set_calendar_year(c, &calendar))
+        .await
 }
 
 #[tauri::command]
-pub fn record_add(
+pub async fn record_add(
     ledger: State<'_, Ledger>,
     input: records::RecordInput,
-) -> Result<records::Record, String> {
-    ledger.with(|c| records::add(c, &input).map(records::Record::masked))
+) -> Answer<records::Record> {
+    ledger
+        .write(move |c| records::add(c, &input).map(records::Record::masked))
+        .await
 }
 
 #[tauri::command]
-pub fn record_update(
+pub async fn record_update(
     ledger: State<'_, Ledger>,
     id: i64,
     input: records::RecordInput,
-) -> Result<records::Record, String> {
-    ledger.with(|c| records::update(c, id, &input).map(records::Record::masked))
+) -> Answer<records::Record> {
+    ledger
+        .write(move |c| records::update(c, id, &input).map(records::Record::masked))
+        .await
 }
 
 #[tauri::command]
-pub fn record_delete(ledger: State<'_, Ledger>, id: i64) -> Result<(), String> {
-    ledger.with(|c| records::delete(c, id))
+pub async fn record_delete(ledger: State<'_, Ledger>, id: i64) -> Answer<()> {
+    ledger.write(move |c| records::delete(c, id)).await
 }
 
 #[tauri::command]
-pub fn record_preview(
+pub async fn record_preview(
     ledger: State<'_, Ledger>,
     input: records::RecordInput,
     editing: Option<i64>,
-) -> Result<rules::Recognition, String> {
-    ledger.with(|c| records::preview(c, &input, editing))
+) -> Answer<rules::Recognition> {
+    ledger
+        .read(move |c| records::preview(c, &input, editing))
+        .await
 }
 
 #[tauri::command]
-pub fn person_page(
+pub async fn person_page(
     ledger: State<'_, Ledger>,
     staff_id: i64,
     year: i32,
-) -> Result<progress::PersonPage, String> {
-    ledger.with(|c| progress::person_page(c, staff_id, year, progress::today()))
+) -> Answer<progress::PersonPage> {
+    ledger
+        .read(move |c| progress::person_page(c, staff_id, year, progress::today()))
+        .await
 }
 
 #[tauri::command]
-pub fn title_applicant_set(
+pub async fn title_applicant_set(
     ledger: State<'_, Ledger>,
     staff_id: i64,
     year: i32,
     materials_date: Option<chrono::NaiveDate>,
-) -> Result<(), String> {
-    ledger.with(|c| progress::set_title_applicant(c, staff_id, year, materials_date))
+) -> Answer<()> {
+    ledger
+        .write(move |c| progress::set_title_applicant(c, staff_id, year, materials_date))
+        .await
 }
 
 #[tauri::command]
-pub fn dashboard(ledger: State<'_, Ledger>, year: i32) -> Result<progress::Dashboard, String> {
-    ledger.with(|c| progress::dashboard(c, year, progress::today()))
+pub async fn dashboard(ledger: State<'_, Ledger>, year: i32) -> Answer<progress::Dashboard> {
+    ledger
+        .read(move |c| progress::dashboard(c, year, progress::today()))
+        .await
 }
 
 #[tauri::command]
-pub fn records_page(
+pub async fn records_page(
     ledger: State<'_, Ledger>,
     filter: records::RecordFilter,
     page: u32,
     page_size: u32,
-) -> Result<records::RecordPage, String> {
-    ledger.with(|c| {
-        let p = records::page(c, &filter, page, page_size.min(500))?;
-        Ok(records::RecordPage {
-            total: p.total,
-            items: p.items.into_iter().map(records::Record::masked).collect(),
+) -> Answer<records::RecordPage> {
+    ledger
+        .read(move |c| {
+            let p = records::page(c, &filter, page, page_size.min(500))?;
+            Ok(records::RecordPage {
+                total: p.total,
+                items: p.items.into_iter().map(records::Record::masked).collect(),
+            })
         })
-    })
+        .await
 }
 
 #[tauri::command]
-pub fn record_history(ledger: State<'_, Ledger>, id: i64) -> Result<Vec<audit::Event>, String> {
-    ledger.with(|c| audit::log(c, Some(id)))
+pub async fn record_history(ledger: State<'_, Ledger>, id: i64) -> Answer<Vec<audit::Event>> {
+    ledger.read(move |c| audit::log(c, Some(id))).await
 }
 
 #[tauri::command]
-pub fn review_approve_selected(
+pub async fn review_approve_selected(
     ledger: State<'_, Ledger>,
     ids: Vec<i64>,
-) -> Result<review::BatchOutcome, String> {
-    ledger.with(|c| {
-        let by = review::unit_reviewer(c)?;
-        review::approve_selected(c, &ids, &by)
-    })
+) -> Answer<review::BatchOutcome> {
+    ledger
+        .write(move |c| {
+            let by = review::unit_reviewer(c)?;
+            review::approve_selected(c, &ids, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn review_reject(
+pub async fn review_reject(
     ledger: State<'_, Ledger>,
     id: i64,
     reason: String,
-) -> Result<records::Record, String> {
-    ledger.with(|c| {
-        let by = review::unit_reviewer(c)?;
-        review::reject(c, id, &reason, &by).map(records::Record::masked)
-    })
+) -> Answer<records::Record> {
+    ledger
+        .write(move |c| {
+            let by = review::unit_reviewer(c)?;
+            review::reject(c, id, &reason, &by).map(records::Record::masked)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn review_reopen(
+pub async fn review_reopen(
     ledger: State<'_, Ledger>,
     id: i64,
     reason: String,
-) -> Result<records::Record, String> {
-    ledger.with(|c| {
-        let by = review::unit_reviewer(c)?;
-        review::reopen(c, id, &reason, &by).map(records::Record::masked)
-    })
+) -> Answer<records::Record> {
+    ledger
+        .write(move |c| {
+            let by = review::unit_reviewer(c)?;
+            review::reopen(c, id, &reason, &by).map(records::Record::masked)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn audit_verify(ledger: State<'_, Ledger>) -> Result<audit::Verification, String> {
-    ledger.with(|c| audit::verify(c))
+pub async fn audit_verify(ledger: State<'_, Ledger>) -> Answer<audit::Verification> {
+    ledger.read(|c| audit::verify(c)).await
 }
 
 #[tauri::command]
-pub fn evidence_list(
+pub async fn evidence_list(
     ledger: State<'_, Ledger>,
     record_id: i64,
-) -> Result<Vec<evidence::Attachment>, String> {
-    ledger.with(|c| evidence::list(c, record_id))
+) -> Answer<Vec<evidence::Attachment>> {
+    ledger.read(move |c| evidence::list(c, record_id)).await
 }
 
 #[tauri::command]
-pub fn evidence_attach(
+pub async fn evidence_attach(
     ledger: State<'_, Ledger>,
     record_id: i64,
-    name: String,
-    data: String,
-) -> Result<evidence::Attachment, String> {
-    use base64::Engine;
-    // Reject before decoding what could never fit the limit.
-    if data.len() > evidence::MAX_BYTES / 3 * 4 + 8 {
-        return Err("证明材料文件过大，单个文件不超过20 MB".into());
-    }
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(data.as_bytes())
-        .map_err(|_| "文件内容传输有误，请重试".to_string())?;
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        evidence::attach(c, record_id, &name, &bytes, &by)
-    })
+    upload: u32,
+) -> Answer<evidence::Attachment> {
+    let (name, bytes) = ledger.upload(upload)?;
+    ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            evidence::attach(c, record_id, &name, &bytes, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn evidence_read(
+pub async fn evidence_read(
     ledger: State<'_, Ledger>,
     file_id: i64,
-) -> Result<tauri::ipc::Response, String> {
+) -> Answer<tauri::ipc::Response> {
     ledger
-        .with(|c| evidence::read(c, file_id))
+        .read(move |c| evidence::read(c, file_id))
+        .await
         .map(|(_, bytes)| tauri::ipc::Response::new(bytes))
 }
 
 #[tauri::command]
-pub fn notices_list(ledger: State<'_, Ledger>, year: i32) -> Result<Vec<notice::Notice>, String> {
-    ledger.with(|c| notice::list(c, year))
+pub async fn notices_list(ledger: State<'_, Ledger>, year: i32) -> Answer<Vec<notice::Notice>> {
+    ledger.read(move |c| notice::list(c, year)).await
 }
 
 #[tauri::command]
-pub fn notice_add(
+pub async fn notice_add(
     ledger: State<'_, Ledger>,
     input: notice::NoticeInput,
-) -> Result<notice::Notice, String> {
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        notice::add(c, &input, &by)
-    })
+) -> Answer<notice::Notice> {
+    ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            notice::add(c, &input, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn reminders(
+pub async fn reminders_page(
     ledger: State<'_, Ledger>,
     year: i32,
-) -> Result<Vec<progress::PersonProgress>, String> {
-    ledger.with(|c| notice::reminders(c, year, progress::today()))
+    page: u32,
+    page_size: u32,
+) -> Answer<notice::ReminderPage> {
+    ledger
+        .read(move |c| notice::reminders_page(c, year, progress::today(), page, page_size.min(500)))
+        .await
 }
 
 #[tauri::command]
-pub fn reminders_export(
+pub async fn reminders_export(
     ledger: State<'_, Ledger>,
     year: i32,
     path: PathBuf,
-) -> Result<usize, String> {
-    ledger.with(|c| {
-        files::chosen_for_writing(&path, &["xlsx", "csv"])?;
-        let rows = notice::reminders(c, year, progress::today())?;
-        reminders::write_reminders(&path, year, &rows)?;
-        Ok(rows.len())
-    })
+) -> Answer<usize> {
+    ledger
+        .read(move |c| {
+            files::chosen_for_writing(&path, &["xlsx", "csv"])?;
+            let rows = notice::reminders(c, year, progress::today())?;
+            reminders::write_reminders(&path, year, &rows)?;
+            Ok(rows.len())
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn record_get(ledger: State<'_, Ledger>, id: i64) -> Result<records::Record, String> {
-    ledger.with(|c| records::get(c, id).map(records::Record::masked))
+pub async fn record_get(ledger: State<'_, Ledger>, id: i64) -> Answer<records::Record> {
+    ledger
+        .read(move |c| records::get(c, id).map(records::Record::masked))
+        .await
 }
 
 #[tauri::command]
-pub fn plans_list(ledger: State<'_, Ledger>, year: Option<i32>) -> Result<Vec<plan::Plan>, String> {
-    ledger.with(|c| plan::list(c, year))
+pub async fn plans_list(ledger: State<'_, Ledger>, year: Option<i32>) -> Answer<Vec<plan::Plan>> {
+    ledger.read(move |c| plan::list(c, year)).await
 }
 
 #[tauri::command]
@@ -396,161 +604,203 @@ pub fn plan_check(form: plan::PlanForm) -> Vec<String> {
 }
 
 #[tauri::command]
-pub fn plan_add(ledger: State<'_, Ledger>, form: plan::PlanForm) -> Result<plan::Plan, String> {
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        plan::add(c, &form, &by)
-    })
+pub async fn plan_add(ledger: State<'_, Ledger>, form: plan::PlanForm) -> Answer<plan::Plan> {
+    ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            plan::add(c, &form, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn plan_update(
+pub async fn plan_update(
     ledger: State<'_, Ledger>,
     id: i64,
     form: plan::PlanForm,
-) -> Result<plan::Plan, String> {
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        plan::update(c, id, &form, &by)
-    })
+) -> Answer<plan::Plan> {
+    ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            plan::update(c, id, &form, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn plan_transition(
+pub async fn plan_transition(
     ledger: State<'_, Ledger>,
     id: i64,
     transition: plan::Transition,
-) -> Result<plan::Plan, String> {
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        plan::transition(c, id, &transition, &by)
-    })
+) -> Answer<plan::Plan> {
+    ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            plan::transition(c, id, &transition, &by)
+        })
+        .await
 }
 
 #[derive(serde::Deserialize)]
 pub struct PdfRequest {
     id: i64,
-    /// Base64 PNG seal.
-    seal: Option<String>,
+    /// An uploaded PNG seal.
+    seal: Option<u32>,
     date: Option<chrono::NaiveDate>,
     two_copies: bool,
 }
 
 /// Renders the form of a stored plan, marking a draft as printed.
-fn render_plan(c: &mut Connection, req: &PdfRequest) -> Result<Vec<u8>, Error> {
-    use base64::Engine;
-    let seal_png = match &req.seal {
-        Some(s) if s.len() > pdf::MAX_SEAL_BYTES / 3 * 4 + 8 => {
-            return Err(Error::invalid("印章图片过大，不超过5 MB"))
+async fn render_plan(ledger: &Ledger, req: PdfRequest) -> Answer<Vec<u8>> {
+    let seal_png = match req.seal {
+        Some(upload) => {
+            let (_, bytes) = ledger.upload(upload)?;
+            if bytes.len() > pdf::MAX_SEAL_BYTES {
+                return Err(Error::invalid("印章图片过大，不超过5 MB").into());
+            }
+            Some(bytes.to_vec())
         }
-        Some(s) => Some(
-            base64::engine::general_purpose::STANDARD
-                .decode(s.as_bytes())
-                .map_err(|_| Error::invalid("印章图片传输有误，请重试"))?,
-        ),
         None => None,
     };
-    pdf::print_plan(
-        c,
-        req.id,
-        &pdf::FormOptions {
-            seal_png,
-            date: req.date,
-            two_copies: req.two_copies,
-        },
-        Ok,
-    )
+    let options = pdf::FormOptions {
+        seal_png,
+        date: req.date,
+        two_copies: req.two_copies,
+    };
+    ledger
+        .write(move |c| pdf::print_plan(c, req.id, &options, Ok))
+        .await
 }
 
 #[tauri::command]
-pub fn plan_pdf(
+pub async fn plan_pdf(
     ledger: State<'_, Ledger>,
     request: PdfRequest,
-) -> Result<tauri::ipc::Response, String> {
-    ledger
-        .with(|c| render_plan(c, &request))
+) -> Answer<tauri::ipc::Response> {
+    render_plan(&ledger, request)
+        .await
         .map(tauri::ipc::Response::new)
 }
 
 #[tauri::command]
-pub fn plan_pdf_save(
+pub async fn plan_pdf_save(
     ledger: State<'_, Ledger>,
     request: PdfRequest,
     path: PathBuf,
-) -> Result<(), String> {
-    ledger.with(|c| {
-        files::chosen_for_writing(&path, &["pdf"])?;
-        files::write_bytes(&path, &render_plan(c, &request)?)
-    })
+) -> Answer<()> {
+    files::chosen_for_writing(&path, &["pdf"])?;
+    let bytes = render_plan(&ledger, request).await?;
+    blocking(move || files::write_bytes(&path, &bytes).map_err(IpcError::from)).await
 }
 
 /// Writes the form to a temporary file and opens it in the system's PDF viewer, to read or print.
 #[tauri::command]
-pub fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Result<(), String> {
-    let bytes = ledger.with(|c| render_plan(c, &request))?;
+pub async fn plan_pdf_open(ledger: State<'_, Ledger>, request: PdfRequest) -> Answer<()> {
+    let bytes = render_plan(&ledger, request).await?;
     let path = {
-        let mut previews = ledger.previews.lock().unwrap_or_else(|e| e.into_inner());
+        let mut previews = ledger.0.previews.lock().unwrap_or_else(|e| e.into_inner());
         if previews.is_none() {
-            *previews = Some(files::PrivateTempDir::new().map_err(|e| e.to_string())?);
+            *previews = Some(files::PrivateTempDir::new()?);
         }
-        let dir = previews.as_ref().ok_or("无法创建临时文件夹")?;
-        dir.write(".pdf", &bytes).map_err(|e| e.to_string())?
+        let dir = previews
+            .as_ref()
+            .ok_or_else(|| IpcError::internal("无法创建临时文件夹"))?;
+        dir.write(".pdf", &bytes)?
     };
     tauri_plugin_opener::open_path(&path, None::<&str>)
-        .map_err(|e| format!("无法打开系统PDF阅读器：{e}"))
+        .map_err(|e| IpcError::internal(format!("无法打开系统PDF阅读器：{e}")))
+}
+
+/// The most a file picked in the window may weigh.
+const MAX_UPLOAD: usize = 100 * 1024 * 1024;
+/// Uploads kept for a later command (a preview, then its import); the oldest go first.
+const UPLOADS_KEPT: usize = 4;
+
+impl Ledger {
+    /// An uploaded file by its number: (name, bytes).
+    fn upload(&self, id: u32) -> Answer<(String, Arc<Vec<u8>>)> {
+        self.0
+            .uploads
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(n, _, _)| *n == id)
+            .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
+            .ok_or_else(|| IpcError {
+                code: "invalid",
+                message: "所选文件已失效，请重新选择文件".into(),
+                rows: None,
+            })
+    }
+}
+
+/// A file picked in the window, sent as the raw request body (no base64, no JSON) with its name
+/// percent-encoded in the `x-file-name` header; returns the number later commands name it by.
+#[tauri::command]
+pub fn file_upload(ledger: State<'_, Ledger>, request: tauri::ipc::Request<'_>) -> Answer<u32> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(IpcError::internal("文件内容传输有误，请重试"));
+    };
+    if bytes.len() > MAX_UPLOAD {
+        return Err(Error::invalid("文件过大（超过100 MB）").into());
+    }
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            percent_encoding::percent_decode_str(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    let mut uploads = ledger.0.uploads.lock().unwrap_or_else(|e| e.into_inner());
+    let id = uploads.last().map_or(1, |(n, _, _)| n.wrapping_add(1));
+    if uploads.len() >= UPLOADS_KEPT {
+        uploads.remove(0);
+    }
+    uploads.push((id, name, Arc::new(bytes.clone())));
+    Ok(id)
 }
 
 #[tauri::command]
 pub async fn import_preview(
-    app: tauri::AppHandle,
     ledger: State<'_, Ledger>,
     kind: import::Kind,
-    name: String,
-    data: String,
+    upload: u32,
     mapping: Option<table::Mapping>,
-) -> Result<import::Preview, String> {
-    let bytes = decode_upload(&data)?;
-    let progress = forward_progress(app);
-    ledger.with(|c| import::preview(c, kind, &name, &bytes, mapping.as_ref(), &progress))
+    job: u32,
+    on_progress: Channel<JobProgress>,
+) -> Answer<import::Preview> {
+    let (name, bytes) = ledger.upload(upload)?;
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
+    ledger
+        .write(move |c| {
+            let _guard = guard;
+            import::preview(c, kind, &name, &bytes, mapping.as_ref(), &progress)
+        })
+        .await
 }
 
 #[tauri::command]
 pub async fn import_commit(
-    app: tauri::AppHandle,
     ledger: State<'_, Ledger>,
     kind: import::Kind,
-    name: String,
-    data: String,
+    upload: u32,
     mapping: Option<table::Mapping>,
-) -> Result<import::Outcome, String> {
-    let bytes = decode_upload(&data)?;
-    let progress = forward_progress(app);
-    ledger.with(|c| import::commit(c, kind, &name, &bytes, mapping.as_ref(), &progress))
-}
-
-#[derive(Clone, Serialize)]
-struct ImportProgress<'a> {
-    percent: u32,
-    stage: &'a str,
-}
-
-/// The core's import progress, sent to the window as `import-progress` events.
-fn forward_progress(app: tauri::AppHandle) -> impl Fn(u32, &str) + Sync {
-    use tauri::Emitter;
-    move |percent, stage| {
-        let _ = app.emit("import-progress", ImportProgress { percent, stage });
-    }
-}
-
-/// Files picked in the window arrive as base64; anything over 100 MB is refused before decoding.
-fn decode_upload(data: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine;
-    if data.len() > 100 * 1024 * 1024 / 3 * 4 {
-        return Err("文件过大（超过100 MB）".into());
-    }
-    base64::engine::general_purpose::STANDARD
-        .decode(data.as_bytes())
-        .map_err(|_| "文件内容传输有误，请重试".to_string())
+    job: u32,
+    on_progress: Channel<JobProgress>,
+) -> Answer<import::Outcome> {
+    let (name, bytes) = ledger.upload(upload)?;
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
+    ledger
+        .write(move |c| {
+            let _guard = guard;
+            import::commit(c, kind, &name, &bytes, mapping.as_ref(), &progress)
+        })
+        .await
 }
 
 #[tauri::command]
@@ -558,44 +808,49 @@ pub async fn export_approved(
     ledger: State<'_, Ledger>,
     year: i32,
     path: PathBuf,
-) -> Result<export::ExportSummary, String> {
-    ledger.with(|c| {
-        files::chosen_for_writing(&path, &["csv", "xlsx"])?;
-        let by = audit::default_actor(c)?;
-        export::export(c, year, &path, &by)
-    })
+) -> Answer<export::ExportSummary> {
+    ledger
+        .write(move |c| {
+            files::chosen_for_writing(&path, &["csv", "xlsx"])?;
+            let by = audit::default_actor(c)?;
+            export::export(c, year, &path, &by)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn export_history(ledger: State<'_, Ledger>) -> Result<Vec<export::PastExport>, String> {
-    ledger.with(|c| export::history(c))
+pub async fn export_history(ledger: State<'_, Ledger>) -> Answer<Vec<export::PastExport>> {
+    ledger.read(|c| export::history(c)).await
 }
 
 #[tauri::command]
-pub async fn backup_now(
-    ledger: State<'_, Ledger>,
-    path: PathBuf,
-) -> Result<backup::BackupInfo, String> {
-    ledger.with(|c| {
-        files::chosen_for_writing(&path, &["sqlite3", "db"])?;
-        backup::backup(c, &path)
-    })
+pub async fn backup_now(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<backup::BackupInfo> {
+    ledger
+        .read(move |c| {
+            files::chosen_for_writing(&path, &["sqlite3", "db"])?;
+            backup::backup(c, &path)
+        })
+        .await
 }
 
 #[tauri::command]
-pub fn backups_list(ledger: State<'_, Ledger>) -> Result<Vec<String>, String> {
-    ledger.with(|c| backup::list(c))
+pub async fn backups_list(ledger: State<'_, Ledger>) -> Answer<Vec<String>> {
+    ledger.read(|c| backup::list(c)).await
 }
 
 #[tauri::command]
 pub async fn restore_from(
     ledger: State<'_, Ledger>,
     path: PathBuf,
-) -> Result<backup::BackupInfo, String> {
-    ledger.with(|c| {
-        let by = audit::default_actor(c)?;
-        backup::restore(c, &path, &by)
-    })
+) -> Answer<backup::BackupInfo> {
+    let restored = ledger
+        .write(move |c| {
+            let by = audit::default_actor(c)?;
+            backup::restore(c, &path, &by)
+        })
+        .await;
+    ledger.reset_reader();
+    restored
 }
 
 #[cfg(test)]
@@ -609,7 +864,7 @@ mod tests {
         let ledger = Ledger::new(path.clone(), ce_ledger_core::ledger::db::open(&path));
         let hook = std::panic::take_hook();
         std::panic::set_hook(Box::new(|_| {})); // the expected panic prints nothing
-        let outcome: Result<(), String> = ledger.with(|c| {
+        let outcome: Answer<()> = ledger.with(|c| {
             let tx = ce_ledger_core::ledger::db::write_tx(c)?;
             tx.execute(
                 "INSERT OR REPLACE INTO unit_profile (id, name) VALUES (1, '半写入')",
@@ -621,7 +876,7 @@ mod tests {
             Ok(())
         });
         std::panic::set_hook(hook);
-        assert_eq!(outcome, Err(PANICKED.to_string()));
+        assert_eq!(outcome, Err(IpcError::internal(PANICKED)));
         let name = ledger
             .with(|c| Ok(unit::get(c)?.name))
             .expect("the next command works, the lock is not poisoned");

@@ -95,7 +95,7 @@ fn main() {
             commands::evidence_read,
             commands::notices_list,
             commands::notice_add,
-            commands::reminders,
+            commands::reminders_page,
             commands::reminders_export,
             commands::record_get,
             commands::plans_list,
@@ -113,6 +113,8 @@ fn main() {
             commands::backup_now,
             commands::backups_list,
             commands::restore_from,
+            commands::file_upload,
+            commands::job_cancel,
         ])
         .build(tauri::generate_context!())
         .expect("error while building CE Ledger")

@@ -70,3 +70,21 @@ fn every_listed_command_is_a_command_in_commands_rs() {
         assert!(defined, "{name} is listed but not defined in commands.rs");
     }
 }
+
+/// The window calls commands by name in `ui/src/api.ts`: every name it calls is one the shell
+/// grants, and every granted command is called (none left behind after a rename).
+#[test]
+fn the_window_calls_exactly_the_listed_commands() {
+    let api = source("../ui/src/api.ts");
+    let called: BTreeSet<String> = api
+        .split("invoke")
+        .skip(1)
+        // `invoke<T>('name'` or `invoke('name'`; other mentions of the word are skipped.
+        .filter(|rest| rest.starts_with('<') || rest.starts_with("('"))
+        .filter_map(|rest| {
+            let rest = rest.split_once("('")?.1;
+            Some(rest.split_once('\'')?.0.to_string())
+        })
+        .collect();
+    assert_eq!(called, manifest_commands(), "ui/src/api.ts vs build.rs");
+}

@@ -1,5 +1,5 @@
 // Typed wrappers over the shell's IPC commands; the shapes mirror the core's serde types.
-import { invoke } from '@tauri-apps/api/core'
+import { Channel, invoke } from '@tauri-apps/api/core'
 
 export interface LedgerInfo { path: string; error: string | null }
 export interface HrOffice { name: string; phone: string }
@@ -36,10 +36,34 @@ export const api = {
   staffDepartments: () => invoke<string[]>('staff_departments'),
 }
 
-/** IPC errors arrive as the core's Chinese message; anything else is shown as text. */
-export function errorText(e: unknown): string {
-  return typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)
+/** An error as a command returns it: `busy` may be retried, `rows` lists a file's bad rows. */
+export interface IpcError { code: string; message: string; rows?: RowError[] }
+
+export function isIpcError(e: unknown): e is IpcError {
+  return typeof e === 'object' && e !== null && typeof (e as IpcError).code === 'string' && typeof (e as IpcError).message === 'string'
 }
+
+/** The Chinese message of any error a command or the window raised. */
+export function errorText(e: unknown): string {
+  return isIpcError(e) ? e.message : typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)
+}
+
+/** Sends a picked file to the shell as raw bytes (no base64); later commands name it by the number. */
+export async function upload(file: File): Promise<number> {
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  return invoke<number>('file_upload', bytes, { headers: { 'x-file-name': encodeURIComponent(file.name) } })
+}
+
+export interface JobProgress { percent: number; stage: string }
+let lastJob = 0
+/** A long job: its number (to cancel it) and the channel its progress arrives on. */
+export function newJob(onProgress: (p: JobProgress) => void): { job: number; onProgress: Channel<JobProgress> } {
+  const channel = new Channel<JobProgress>()
+  channel.onmessage = onProgress
+  lastJob += 1
+  return { job: lastJob, onProgress: channel }
+}
+export const cancelJob = (job: number) => invoke<void>('job_cancel', { job })
 
 export interface CategoryInfo {
   code: string; label: string; uses_months: boolean; fixed_hours: boolean
@@ -124,7 +148,9 @@ export interface Skipped { id: number; name: string; title: string; reason: stri
 export interface BatchOutcome { approved: number[]; skipped: Skipped[] }
 export interface Verification { events: number; broken: [number, string] | null; differences: string[]; problems: string[]; anchors: string[] }
 export interface Attachment { file_id: number; name: string; size: number; mime: string; sha256: string }
-export interface NoticeInput { date: string; channel: string; content: string; recipients: number[] }
+/** `all_short_of`: a year — notify everyone short that year (the core resolves who), instead of `recipients`. */
+export interface NoticeInput { date: string; channel: string; content: string; recipients: number[]; all_short_of?: number | null }
+export interface ReminderPage { total: number; items: PersonProgress[] }
 export interface Notice { id: number; date: string; channel: string; content: string; recipients: number; created_at: string }
 
 export const reviewApi = {
@@ -137,12 +163,11 @@ export const reviewApi = {
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
   verify: () => invoke<Verification>('audit_verify'),
   evidenceList: (recordId: number) => invoke<Attachment[]>('evidence_list', { recordId }),
-  evidenceAttach: (recordId: number, name: string, data: string) =>
-    invoke<Attachment>('evidence_attach', { recordId, name, data }),
+  evidenceAttach: (recordId: number, upload: number) => invoke<Attachment>('evidence_attach', { recordId, upload }),
   evidenceRead: (fileId: number) => invoke<ArrayBuffer>('evidence_read', { fileId }),
   noticesList: (year: number) => invoke<Notice[]>('notices_list', { year }),
   noticeAdd: (input: NoticeInput) => invoke<Notice>('notice_add', { input }),
-  reminders: (year: number) => invoke<PersonProgress[]>('reminders', { year }),
+  remindersPage: (year: number, page: number, pageSize: number) => invoke<ReminderPage>('reminders_page', { year, page, pageSize }),
   remindersExport: (year: number, path: string) => invoke<number>('reminders_export', { year, path }),
 }
 
@@ -158,7 +183,8 @@ export interface Plan {
 }
 export type PlanTransition =
   | { to: 'printed' } | { to: 'submitted'; date: string } | { to: 'filed'; date: string; number: string } | { to: 'returned'; reason: string }
-export interface PdfRequest { id: number; seal: string | null; date: string | null; two_copies: boolean }
+/** `seal`: an uploaded PNG's number. */
+export interface PdfRequest { id: number; seal: number | null; date: string | null; two_copies: boolean }
 
 export const planApi = {
   list: (year: number | null) => invoke<Plan[]>('plans_list', { year }),
@@ -182,10 +208,10 @@ export interface ImportOutcome { imported: number; already_present: number }
 export interface BackupInfo { path: string; bytes: number; schema_version: number }
 
 export const dataApi = {
-  preview: (kind: ImportKind, name: string, data: string, mapping: Mapping | null) =>
-    invoke<ImportPreview>('import_preview', { kind, name, data, mapping }),
-  commit: (kind: ImportKind, name: string, data: string, mapping: Mapping | null) =>
-    invoke<ImportOutcome>('import_commit', { kind, name, data, mapping }),
+  preview: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
+    invoke<ImportPreview>('import_preview', { kind, upload, mapping, ...job }),
+  commit: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
+    invoke<ImportOutcome>('import_commit', { kind, upload, mapping, ...job }),
   exportApproved: (year: number, path: string) => invoke<{ rows: number; path: string }>('export_approved', { year, path }),
   exportHistory: () => invoke<(AuditEvent & { stale: string | null })[]>('export_history'),
   backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),

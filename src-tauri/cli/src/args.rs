@@ -58,6 +58,9 @@ pub enum Command {
         records_per_person: usize,
         #[arg(long)]
         year: i32,
+        /// Only write the sample roster and records as CSV files into DIR (for benchmarks)
+        #[arg(long, value_name = "DIR", hide = true)]
+        files_only: Option<PathBuf>,
     },
     /// The unit's audit of declarations (审核)
     #[command(subcommand)]

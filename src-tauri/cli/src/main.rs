@@ -45,6 +45,13 @@ fn run(ctx: &mut Context, command: Command) -> ce_ledger_core::Result<()> {
             staff,
             records_per_person,
             year,
+            files_only: Some(dir),
+        } => cmd::data::demo_files(&dir, staff, records_per_person, year),
+        Command::Demo {
+            staff,
+            records_per_person,
+            year,
+            files_only: None,
         } => cmd::data::demo(ctx, staff, records_per_person, year),
         Command::Review(c) => cmd::review::run(ctx, c),
         Command::Audit(c) => cmd::audit::run(ctx, c),

@@ -39,6 +39,8 @@ pub enum Error {
     Invalid(String),
     #[error("{0}不存在")]
     NotFound(String),
+    #[error("已取消，台账没有任何改动")]
+    Cancelled,
 }
 
 impl From<rusqlite::Error> for Error {
@@ -65,6 +67,21 @@ impl From<rusqlite::Error> for Error {
 impl Error {
     pub fn invalid(msg: impl Into<String>) -> Self {
         Error::Invalid(msg.into())
+    }
+
+    /// What kind of error this is, for a program to branch on (the window offers 重试 on `busy`
+    /// and lists `rows` as a table); the message is for the officer.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Db(_) => "db",
+            Error::Busy { .. } => "busy",
+            Error::NewerSchema { .. } | Error::Open { .. } => "open",
+            Error::Io { .. } | Error::Write { .. } => "io",
+            Error::Rows { .. } => "rows",
+            Error::Invalid(_) => "invalid",
+            Error::NotFound(_) => "not_found",
+            Error::Cancelled => "cancelled",
+        }
     }
 }
 

@@ -52,3 +52,10 @@ pub fn demo(ctx: &mut Context, people: usize, per_person: usize, year: i32) -> R
     println!("已生成示例台账：{people} 人，每人 {per_person} 条{year}年度记录");
     Ok(())
 }
+
+/// Writes the sample unit's roster and records as CSV files, touching no ledger.
+pub fn demo_files(dir: &Path, people: usize, per_person: usize, year: i32) -> Result<()> {
+    let (staff_csv, records_csv) = sample::write_files(dir, people, per_person, year)?;
+    println!("{}\n{}", staff_csv.display(), records_csv.display());
+    Ok(())
+}

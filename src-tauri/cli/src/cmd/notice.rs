@@ -22,13 +22,6 @@ pub fn run(ctx: &mut Context, cmd: NoticeCmd) -> Result<()> {
             for raw in &id_numbers {
                 recipients.push(super::staff::find(conn, raw)?.id);
             }
-            if let Some(year) = short_in {
-                recipients.extend(
-                    notice::reminders(conn, year, progress::today())?
-                        .iter()
-                        .map(|p| p.staff_id),
-                );
-            }
             let n = notice::add(
                 conn,
                 &notice::NoticeInput {
@@ -36,6 +29,7 @@ pub fn run(ctx: &mut Context, cmd: NoticeCmd) -> Result<()> {
                     channel,
                     content,
                     recipients,
+                    all_short_of: short_in,
                 },
                 &by,
             )?;

@@ -132,16 +132,15 @@ pub fn records_csv(people: &[StaffInput], per_person: usize, year: i32) -> Strin
     out
 }
 
-/// Fills an empty ledger: staff, records imported through the real import, most of them approved.
-pub fn populate(
-    conn: &mut Connection,
+/// Writes the sample roster and records as the files an officer would import:
+/// `sample-staff.csv` and `sample-records.csv` in `dir`; returns their paths.
+pub fn write_files(
+    dir: &Path,
     staff_count: usize,
     per_person: usize,
     year: i32,
-    dir: &Path,
-) -> Result<()> {
+) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     let people = staff_inputs(staff_count);
-    let staff_csv = dir.join("sample-staff.csv");
     let mut s = String::from("姓名,身份证号,部门,职称系列,现职称,手机\n");
     for p in &people {
         let _ = writeln!(
@@ -150,18 +149,30 @@ pub fn populate(
             p.name, p.id_number, p.department, p.title_series, p.title, p.mobile
         );
     }
-    std::fs::write(&staff_csv, s).map_err(|e| crate::Error::Io {
-        path: staff_csv.display().to_string(),
-        reason: e.to_string(),
-    })?;
-    staff_import::import_csv(conn, &staff_csv)?;
-    let records_path = dir.join("sample-records.csv");
-    std::fs::write(&records_path, records_csv(&people, per_person, year)).map_err(|e| {
-        crate::Error::Io {
-            path: records_path.display().to_string(),
+    let staff_csv = dir.join("sample-staff.csv");
+    let records_csv_path = dir.join("sample-records.csv");
+    for (path, text) in [
+        (&staff_csv, s),
+        (&records_csv_path, records_csv(&people, per_person, year)),
+    ] {
+        std::fs::write(path, text).map_err(|e| crate::Error::Io {
+            path: path.display().to_string(),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
+    }
+    Ok((staff_csv, records_csv_path))
+}
+
+/// Fills an empty ledger: staff, records imported through the real import, most of them approved.
+pub fn populate(
+    conn: &mut Connection,
+    staff_count: usize,
+    per_person: usize,
+    year: i32,
+    dir: &Path,
+) -> Result<()> {
+    let (staff_csv, records_path) = write_files(dir, staff_count, per_person, year)?;
+    staff_import::import_csv(conn, &staff_csv)?;
     record_import::import_csv(conn, &records_path)?;
     // Four in five audited and approved, the rest left for the officer.
     let tx = conn.transaction()?;

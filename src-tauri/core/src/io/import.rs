@@ -94,7 +94,7 @@ fn read(
     mapping: Option<&Mapping>,
     progress: table::Progress<'_>,
 ) -> Result<(String, table::Table)> {
-    progress(2, "读取文件");
+    progress(2, "读取文件")?;
     let name = table::file_label(std::path::Path::new(name));
     let t = table::parse(&name, bytes, kind.columns(), mapping)?;
     Ok((name, t))
@@ -168,7 +168,8 @@ pub fn commit(
 ) -> Result<Outcome> {
     let (name, t) = read(kind, name, bytes, mapping, progress)?;
     let outcome = run(conn, kind, &name, &t.rows, false, progress)?;
-    progress(100, "完成");
+    // Committed: a cancel arriving now is too late to undo anything, so it is not reported.
+    let _ = progress(100, "完成");
     Ok(outcome)
 }
 
@@ -337,7 +338,10 @@ mod tests {
             file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
         }
         let seen = std::sync::Mutex::new(Vec::new());
-        let record = |p: u32, stage: &str| seen.lock().unwrap().push((p, stage.to_string()));
+        let record = |p: u32, stage: &str| {
+            seen.lock().unwrap().push((p, stage.to_string()));
+            Ok(())
+        };
         let o = commit(
             &mut conn,
             Kind::Staff,

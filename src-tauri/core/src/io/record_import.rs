@@ -149,7 +149,7 @@ pub fn import_rows(
     let mut good = Vec::with_capacity(rows.len());
     let mut good_lines = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
-        table::report(progress, i, rows.len(), 10, 60, "检查数据");
+        table::report(progress, i, rows.len(), 10, 60, "检查数据")?;
         let mut row_errs: FieldErrors = Vec::new();
         let staff_id = match IdNumber::parse(row.get(0)) {
             Ok(id) => people.get(id.as_str()).copied().or_else(|| {

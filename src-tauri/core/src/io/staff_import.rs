@@ -76,7 +76,7 @@ pub fn import_rows(
     let mut good = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, row) in rows.iter().enumerate() {
-        table::report(progress, i, rows.len(), 10, 60, "检查数据");
+        table::report(progress, i, rows.len(), 10, 60, "检查数据")?;
         let input = StaffInput {
             name: row.get(0).into(),
             id_number: row.get(1).into(),

@@ -28,11 +28,14 @@ impl Row {
     }
 }
 
-/// Reports how far an import is (percent, stage), for a progress bar on large files.
-pub type Progress<'a> = &'a (dyn Fn(u32, &str) + Sync);
+/// Reports how far an import is (percent, stage), for a progress bar on large files. An `Err`
+/// (the officer cancelled) stops the import before it commits.
+pub type Progress<'a> = &'a (dyn Fn(u32, &str) -> Result<()> + Sync);
 
 /// For callers that show no progress.
-pub fn no_progress(_: u32, _: &str) {}
+pub fn no_progress(_: u32, _: &str) -> Result<()> {
+    Ok(())
+}
 
 /// Checking rows runs from 10% to 70% of an import, writing from 70% to 100%.
 pub fn report(
@@ -42,10 +45,11 @@ pub fn report(
     from: u32,
     span: u32,
     stage: &str,
-) {
+) -> Result<()> {
     if done.is_multiple_of(2000) {
-        progress(from + (span as usize * done / total.max(1)) as u32, stage);
+        progress(from + (span as usize * done / total.max(1)) as u32, stage)?;
     }
+    Ok(())
 }
 
 /// The end of every all-or-nothing import: any error refuses the whole file; an empty file is an error too.
@@ -100,10 +104,10 @@ fn one_error(file: &str, line: usize, message: impl Into<String>) -> Error {
 
 /// Text of a CSV file in whatever encoding Chinese Excel wrote it: UTF-8 (BOM or not), UTF-16 with a
 /// BOM, or GBK/GB18030. Bytes valid in none of them are refused rather than garbled.
-pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
+pub fn decode_text<'a>(bytes: &'a [u8], file: &str) -> Result<std::borrow::Cow<'a, str>> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return std::str::from_utf8(rest)
-            .map(str::to_string)
+            .map(std::borrow::Cow::Borrowed)
             .map_err(|_| one_error(file, 1, "文件标明为UTF-8编码，但内容不是有效的UTF-8"));
     }
     for (bom, enc) in [
@@ -115,12 +119,12 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
             return if had_errors {
                 Err(one_error(file, 1, "文件的UTF-16编码有误"))
             } else {
-                Ok(text.into_owned())
+                Ok(std::borrow::Cow::Owned(text.into_owned()))
             };
         }
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_string());
+        return Ok(std::borrow::Cow::Borrowed(text));
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors {
@@ -130,7 +134,7 @@ pub fn decode_text(bytes: &[u8], file: &str) -> Result<String> {
             "无法识别文件编码（既不是UTF-8，也不是GBK），请在Excel中另存为“CSV UTF-8（逗号分隔）”",
         ));
     }
-    Ok(text.into_owned())
+    Ok(std::borrow::Cow::Owned(text.into_owned()))
 }
 
 /// Raw rows with their line (CSV) or sheet row (workbook) numbers, header = 1; blank rows left out.
@@ -492,15 +496,16 @@ pub fn parse(
             format!("请为“{}”选择对应的列", c.label),
         ));
     }
-    let header = raw[mapping.header_index].1.clone();
-    let rows: Vec<Row> = raw[mapping.header_index + 1..]
-        .iter()
-        .map(|(line, cells)| Row {
-            line: *line,
+    // The raw rows are taken apart as they are read: a 200,000-row file is held once, not twice.
+    let mut raw = raw.into_iter().skip(mapping.header_index);
+    let header = raw.next().map(|(_, cells)| cells).unwrap_or_default();
+    let rows: Vec<Row> = raw
+        .map(|(line, mut cells)| Row {
+            line,
             cells: mapping
                 .positions
                 .iter()
-                .map(|p| p.and_then(|i| cells.get(i)).cloned())
+                .map(|p| p.and_then(|i| cells.get_mut(i)).map(std::mem::take))
                 .collect(),
         })
         .collect();

@@ -139,13 +139,10 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
         let after = e.after.as_ref().map(|v| v.to_string());
         // The state of every audited row the event names, read after the change.
         let state = match (e.action, e.entity_id) {
-            (Action::Baseline, _) => trail::to_text(&trail::everything(conn)?),
-            (_, Some(from)) if trail::is_audited(e.entity) => trail::to_text(&trail::states(
-                conn,
-                e.entity,
-                from,
-                e.entity_id_to.unwrap_or(from),
-            )?),
+            (Action::Baseline, _) => trail::everything_text(conn)?,
+            (_, Some(from)) => {
+                trail::state_text(conn, e.entity, from, e.entity_id_to.unwrap_or(from))?
+            }
             _ => None,
         };
         let hash = digest(
@@ -280,6 +277,7 @@ pub fn verify_with(
     let mut count = 0u64;
     let mut sealed = false;
     let mut replay = trail::Replay::default();
+    let fields = trail::Fields::of(conn)?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let broken = |why: String| {
@@ -332,7 +330,7 @@ pub fn verify_with(
             }
         }
         if let Some(state) = state {
-            if let Err(why) = replay.apply(state) {
+            if let Err(why) = replay.apply(state, &fields) {
                 return broken(why);
             }
         }
@@ -354,7 +352,7 @@ pub fn verify_with(
     Ok(Verification {
         events: count,
         broken: None,
-        differences: replay.differences(trail::everything(conn)?),
+        differences: replay.differences(trail::everything(conn)?, &fields),
         problems,
         anchors,
     })

@@ -17,6 +17,16 @@ pub struct NoticeInput {
     pub channel: String,
     pub content: String,
     pub recipients: Vec<i64>,
+    /// Besides `recipients`: everyone short in this year as the notice is recorded (the window
+    /// shows the list a page at a time, and "all" means all of it).
+    pub all_short_of: Option<i32>,
+}
+
+/// One page of the reminder list, and how many are short in all.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReminderPage {
+    pub total: usize,
+    pub items: Vec<PersonProgress>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,12 +52,19 @@ pub fn add(conn: &mut Connection, input: &NoticeInput, by: &str) -> Result<Notic
     if content.is_empty() || content.chars().count() > 2000 {
         return Err(Error::invalid("通知内容不能为空，且不超过2000字"));
     }
-    if input.recipients.is_empty() {
-        return Err(Error::invalid("请选择通知对象"));
-    }
     let tx = db::write_tx(conn)?;
     for id in &input.recipients {
         crate::ledger::staff::get(&tx, *id)?;
+    }
+    let mut recipients = input.recipients.clone();
+    if let Some(year) = input.all_short_of {
+        let short = progress::short_list(&tx, year, progress::today())?;
+        recipients.extend(short.iter().map(|p| p.staff_id));
+    }
+    let mut seen = std::collections::HashSet::new();
+    recipients.retain(|id| seen.insert(*id));
+    if recipients.is_empty() {
+        return Err(Error::invalid("请选择通知对象"));
     }
     let now = db::now_local();
     tx.execute(
@@ -59,7 +76,7 @@ pub fn add(conn: &mut Connection, input: &NoticeInput, by: &str) -> Result<Notic
         let mut stmt = tx.prepare(
             "INSERT OR IGNORE INTO notice_recipient (notice_id, staff_id) VALUES (?1, ?2)",
         )?;
-        for staff_id in &input.recipients {
+        for staff_id in &recipients {
             stmt.execute(params![id, staff_id])?;
         }
     }
@@ -73,7 +90,7 @@ pub fn add(conn: &mut Connection, input: &NoticeInput, by: &str) -> Result<Notic
             entity_id_to: None,
             before: None,
             after: Some(
-                serde_json::json!({ "date": date, "channel": channel.label(), "content": content, "recipients": input.recipients }),
+                serde_json::json!({ "date": date, "channel": channel.label(), "content": content, "recipients": recipients }),
             ),
             reason: "",
         }],
@@ -84,7 +101,7 @@ pub fn add(conn: &mut Connection, input: &NoticeInput, by: &str) -> Result<Notic
         date,
         channel: channel.label().into(),
         content: content.into(),
-        recipients: input.recipients.len() as i64,
+        recipients: recipients.len() as i64,
         created_at: now,
     })
 }
@@ -110,7 +127,24 @@ pub fn list(conn: &Connection, year: i32) -> Result<Vec<Notice>> {
 
 /// Who is short this year, title applicants first, with the deadline each must meet (IDs masked).
 pub fn reminders(conn: &Connection, year: i32, today: NaiveDate) -> Result<Vec<PersonProgress>> {
-    Ok(progress::dashboard(conn, year, today)?.short_list)
+    progress::short_list(conn, year, today)
+}
+
+/// Page `page` (from 1) of the reminder list.
+pub fn reminders_page(
+    conn: &Connection,
+    year: i32,
+    today: NaiveDate,
+    page: u32,
+    page_size: u32,
+) -> Result<ReminderPage> {
+    let all = reminders(conn, year, today)?;
+    let size = page_size.max(1) as usize;
+    let skip = (page.max(1) as usize - 1).saturating_mul(size);
+    Ok(ReminderPage {
+        total: all.len(),
+        items: all.into_iter().skip(skip).take(size).collect(),
+    })
 }
 
 #[cfg(test)]
@@ -128,6 +162,7 @@ mod tests {
             channel: "电报".into(),
             content: "x".into(),
             recipients: vec![a.id],
+            all_short_of: None,
         };
         assert!(add(&mut conn, &bad, "王敏")
             .unwrap_err()
@@ -138,6 +173,7 @@ mod tests {
             channel: "微信".into(),
             content: "请于年底前完成公需科目学习".into(),
             recipients: vec![a.id],
+            all_short_of: None,
         };
         add(&mut conn, &ok, "王敏").unwrap();
         add(
@@ -181,6 +217,46 @@ mod tests {
                 .filter(|e| e.action == "notice")
                 .count(),
             3
+        );
+    }
+
+    #[test]
+    fn the_reminder_list_pages_and_a_notice_to_all_reaches_everyone_short_not_one_page() {
+        let mut conn = db::open_in_memory().unwrap();
+        let people: Vec<i64> = (0..23).map(|i| person(&conn, 300 + i).id).collect();
+        let today = progress::today();
+        let year = chrono::Datelike::year(&today);
+        let first = reminders_page(&conn, year, today, 1, 10).unwrap();
+        let last = reminders_page(&conn, year, today, 3, 10).unwrap();
+        assert_eq!((first.total, first.items.len(), last.items.len()), (23, 10, 3));
+        let mut paged: Vec<i64> = (1..=3)
+            .flat_map(|p| reminders_page(&conn, year, today, p, 10).unwrap().items)
+            .map(|p| p.staff_id)
+            .collect();
+        paged.sort();
+        assert_eq!(paged, people, "the pages together list everyone once");
+        assert!(
+            first.items.iter().all(|p| p.id_number.contains('*')),
+            "IDs are masked"
+        );
+        let n = add(
+            &mut conn,
+            &NoticeInput {
+                date: today.to_string(),
+                channel: "微信".into(),
+                content: "请尽快完成学时".into(),
+                recipients: vec![people[0]],
+                all_short_of: Some(year),
+            },
+            "王敏",
+        )
+        .unwrap();
+        assert_eq!(n.recipients, 23, "all short, the one named counted once");
+        let dashboard = progress::dashboard(&conn, year, today).unwrap();
+        assert_eq!(
+            (dashboard.short, dashboard.short_list.len()),
+            (23, progress::DASHBOARD_SHORT_LIST),
+            "the dashboard lists the 20 most urgent and counts all"
         );
     }
 }

@@ -307,8 +307,36 @@ pub struct Dashboard {
     /// The unit's own plans of the year not yet 已备案 (the May 20 filing deadline).
     pub plans_unfiled: usize,
     pub by_department: Vec<DepartmentStat>,
-    /// Who is short: title applicants first (by their deadline), then the largest shortfall. IDs masked.
+    /// The most urgent of who is short (`short` counts them all): title applicants first (by their
+    /// deadline), then the largest shortfall. IDs masked. The reminder page pages through the rest.
     pub short_list: Vec<PersonProgress>,
+}
+
+/// How many of the short people the dashboard lists.
+pub const DASHBOARD_SHORT_LIST: usize = 20;
+
+/// Who is short, most urgent first: title applicants (nearest deadline first), then the nearest
+/// deadline, the largest shortfall, the name. IDs masked.
+fn short_people(staff: &[PersonProgress]) -> Vec<PersonProgress> {
+    let mut short: Vec<PersonProgress> = staff
+        .iter()
+        .filter(|s| !s.compliant)
+        .cloned()
+        .map(PersonProgress::masked)
+        .collect();
+    short.sort_by(|a, b| {
+        b.title_applicant
+            .cmp(&a.title_applicant)
+            .then(a.deadline.cmp(&b.deadline))
+            .then(b.shortfall().cmp(&a.shortfall()))
+            .then(a.name.cmp(&b.name))
+    });
+    short
+}
+
+/// Everyone short in `year`, most urgent first (the reminder list and its export).
+pub fn short_list(conn: &Connection, year: i32, today: NaiveDate) -> Result<Vec<PersonProgress>> {
+    Ok(short_people(&progress(conn, year, today)?.staff))
 }
 
 pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashboard> {
@@ -337,20 +365,9 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
             e.short += 1;
         }
     }
-    let mut short_list: Vec<PersonProgress> = p
-        .staff
-        .iter()
-        .filter(|s| !s.compliant)
-        .cloned()
-        .map(PersonProgress::masked)
-        .collect();
-    short_list.sort_by(|a, b| {
-        b.title_applicant
-            .cmp(&a.title_applicant)
-            .then(a.deadline.cmp(&b.deadline))
-            .then(b.shortfall().cmp(&a.shortfall()))
-            .then(a.name.cmp(&b.name))
-    });
+    let mut short_list = short_people(&p.staff);
+    let applicants_at_risk = short_list.iter().filter(|s| s.title_applicant).count();
+    short_list.truncate(DASHBOARD_SHORT_LIST);
     let done = p.staff.iter().filter(|s| s.compliant).count();
     Ok(Dashboard {
         year,
@@ -361,7 +378,7 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         pending_records: pending_records as usize,
         study_days_left: (policy.study_deadline - today).num_days(),
         plan_days_left: (policy.plan_deadline - today).num_days(),
-        applicants_at_risk: short_list.iter().filter(|s| s.title_applicant).count(),
+        applicants_at_risk,
         plans_unfiled: crate::ledger::plan::unfiled_count(conn, year)?,
         by_department: by_department.into_values().collect(),
         short_list,

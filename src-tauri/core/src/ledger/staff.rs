@@ -369,7 +369,7 @@ pub fn insert_all(
     conn: &mut Connection,
     good: &[StaffInput],
     dry_run: bool,
-    on_row: &dyn Fn(usize, usize),
+    on_row: &dyn Fn(usize, usize) -> Result<()>,
 ) -> Result<()> {
     let tx = db::write_tx(conn)?;
     let mut inserted = None;
@@ -380,7 +380,7 @@ pub fn insert_all(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         )?;
         for (i, v) in good.iter().enumerate() {
-            on_row(i, good.len());
+            on_row(i, good.len())?;
             stmt.execute(params![
                 v.name,
                 v.id_number,

@@ -113,34 +113,38 @@ fn id_digest(id_number: &str) -> String {
     crate::ledger::audit::hex(&Sha256::digest(id_number.as_bytes()))[..16].to_string()
 }
 
-fn read(conn: &Connection, k: &Kind, range: Option<(i64, i64)>) -> Result<Vec<(String, State)>> {
+/// Reads the states of `k`'s rows (all, or the keys in `range`) in key order, handing each
+/// (key, state) to `each`. A state is a JSON array of the row's fields in the kind's column order
+/// (`Fields` names them): a label per row would triple the state of a 200,000-row import.
+fn read(
+    conn: &Connection,
+    k: &Kind,
+    range: Option<(i64, i64)>,
+    mut each: impl FnMut(&str, &str),
+) -> Result<()> {
     let sql = k
         .sql
         .replace("{where}", if range.is_some() { k.by_range } else { "" });
     let mut stmt = conn.prepare_cached(&sql)?;
-    let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
-    let quoted: Vec<String> = names
-        .iter()
-        .map(|n| Value::from(n.as_str()).to_string())
-        .collect();
+    let digested: Vec<bool> = stmt.column_names().map(|n| n == "身份证号摘要").collect();
+    let columns = digested.len();
     let mut rows = match range {
         Some((a, b)) => stmt.query([a, b])?,
         None => stmt.query([])?,
     };
-    let mut out = Vec::new();
+    let (mut key, mut state) = (String::new(), String::with_capacity(256));
     while let Some(r) = rows.next()? {
-        let key = match r.get_ref(0)? {
-            ValueRef::Integer(n) => n.to_string(),
-            other => String::from_utf8_lossy(other.as_bytes().unwrap_or_default()).into_owned(),
-        };
-        let mut state = String::with_capacity(256);
-        state.push('{');
-        for (i, name) in quoted.iter().enumerate().skip(1) {
+        key.clear();
+        match r.get_ref(0)? {
+            ValueRef::Integer(n) => key.push_str(&n.to_string()),
+            other => key.push_str(&String::from_utf8_lossy(other.as_bytes().unwrap_or_default())),
+        }
+        state.clear();
+        state.push('[');
+        for i in 1..columns {
             if i > 1 {
                 state.push(',');
             }
-            state.push_str(name);
-            state.push(':');
             match r.get_ref(i)? {
                 ValueRef::Null => state.push_str("null"),
                 ValueRef::Integer(n) => state.push_str(&n.to_string()),
@@ -148,7 +152,7 @@ fn read(conn: &Connection, k: &Kind, range: Option<(i64, i64)>) -> Result<Vec<(S
                 ValueRef::Text(t) | ValueRef::Blob(t) => {
                     let text = String::from_utf8_lossy(t);
                     // The trail never holds an ID number: a digest says whether it changed.
-                    let text = if names[i] == "身份证号摘要" {
+                    let text = if digested[i] {
                         std::borrow::Cow::Owned(id_digest(&text))
                     } else {
                         text
@@ -157,60 +161,84 @@ fn read(conn: &Connection, k: &Kind, range: Option<(i64, i64)>) -> Result<Vec<(S
                 }
             }
         }
-        state.push('}');
-        out.push((key, state));
+        state.push(']');
+        each(&key, &state);
     }
-    Ok(out)
+    Ok(())
 }
 
-/// The states of `entity` rows `from..=to` as they are now; a key with no row is `None`
-/// (deleted). Used by `audit::append` for every event about an audited row.
-pub fn states(conn: &Connection, entity: &str, from: i64, to: i64) -> Result<Snapshot> {
+/// The field labels of each kind of row, in the order its states list them.
+pub struct Fields(HashMap<&'static str, Vec<String>>);
+
+impl Fields {
+    pub fn of(conn: &Connection) -> Result<Fields> {
+        let mut out = HashMap::new();
+        for k in KINDS {
+            let stmt = conn.prepare_cached(&k.sql.replace("{where}", ""))?;
+            let names = stmt.column_names().skip(1).map(str::to_string).collect();
+            out.insert(k.entity, names);
+        }
+        Ok(Fields(out))
+    }
+
+    fn names(&self, entity: &str) -> &[String] {
+        self.0.get(entity).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// One line of a stored state text: `entity<TAB>key<TAB>state` (state empty when the row is gone).
+/// JSON escapes every tab and newline inside a state, so reading it back is a split, not a parse:
+/// verify reads a million of them.
+fn push_line(out: &mut String, entity: &str, key: &str, state: &str) {
+    out.push_str(entity);
+    out.push('\t');
+    out.push_str(key);
+    out.push('\t');
+    out.push_str(state);
+    out.push('\n');
+}
+
+/// The state text of `entity` rows `from..=to` as they are now, a line per key (a key with no row:
+/// deleted). `None` for an entity the trail does not cover. Used by `audit::append` for every
+/// event about an audited row; written straight into one string (an import names 200,000 keys).
+pub fn state_text(conn: &Connection, entity: &str, from: i64, to: i64) -> Result<Option<String>> {
     let Some(k) = kind(entity) else {
-        return Ok(Vec::new());
+        return Ok(None);
     };
-    // The rows come in key order: walk them beside the range (an import names 200,000 keys).
-    let mut found = read(conn, k, Some((from, to)))?.into_iter().peekable();
-    let mut out: Snapshot = Vec::with_capacity(usize::try_from(to - from + 1).unwrap_or(0));
-    for key in from..=to {
-        let key = key.to_string();
-        let state = match found.peek() {
-            Some((k, _)) if *k == key => found.next().map(|(_, s)| s),
-            _ => None,
-        };
-        out.push((k.entity, key, state));
+    let mut out = String::new();
+    let mut next = from;
+    read(conn, k, Some((from, to)), |key, state| {
+        let Ok(n) = key.parse::<i64>() else { return };
+        for gone in next..n {
+            push_line(&mut out, k.entity, &gone.to_string(), "");
+        }
+        push_line(&mut out, k.entity, key, state);
+        next = n + 1;
+    })?;
+    for gone in next..=to {
+        push_line(&mut out, k.entity, &gone.to_string(), "");
     }
-    Ok(out)
+    Ok((!out.is_empty()).then_some(out))
 }
 
-/// Every audited row as it is now: the baseline of a ledger, and what `verify` compares with.
+/// Every audited row as it is now: what `verify` compares the replayed trail with.
 pub fn everything(conn: &Connection) -> Result<Snapshot> {
     let mut out = Vec::new();
     for k in KINDS {
-        for (key, state) in read(conn, k, None)? {
-            out.push((k.entity, key, Some(state)));
-        }
+        read(conn, k, None, |key, state| {
+            out.push((k.entity, key.to_string(), Some(state.to_string())))
+        })?;
     }
     Ok(out)
 }
 
-/// A snapshot as the text stored in `audit_event.state`: a line per row, `entity<TAB>key<TAB>state`
-/// (state empty when the row is gone). JSON escapes every tab and newline inside a state, so
-/// reading it back is a split, not a parse: verify reads a million of them.
-pub fn to_text(s: &Snapshot) -> Option<String> {
-    if s.is_empty() {
-        return None;
-    }
+/// Every audited row as the state text of a baseline event.
+pub fn everything_text(conn: &Connection) -> Result<Option<String>> {
     let mut out = String::new();
-    for (entity, key, state) in s {
-        out.push_str(entity);
-        out.push('\t');
-        out.push_str(key);
-        out.push('\t');
-        out.push_str(state.as_deref().unwrap_or(""));
-        out.push('\n');
+    for k in KINDS {
+        read(conn, k, None, |key, state| push_line(&mut out, k.entity, key, state))?;
     }
-    Some(out)
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// Differences listed one by one; beyond this a count says how many more.
@@ -224,14 +252,28 @@ pub struct Replay {
 
 impl Replay {
     /// Applies one event's stored state; `Err` when the text is not what the program writes.
-    pub fn apply(&mut self, text: &str) -> std::result::Result<(), String> {
+    /// States stored as objects (label → value, before issue 14) are read as arrays.
+    pub fn apply(&mut self, text: &str, fields: &Fields) -> std::result::Result<(), String> {
         for line in text.lines() {
             let mut parts = line.splitn(3, '\t');
             let (Some(entity), Some(key), Some(state)) = (parts.next(), parts.next(), parts.next())
             else {
                 return Err("状态记录无法解析".to_string());
             };
-            let state = (!state.is_empty()).then(|| state.to_string());
+            let state = match state {
+                "" => None,
+                object if object.starts_with('{') => {
+                    let map: Map<String, Value> = serde_json::from_str(object)
+                        .map_err(|_| "状态记录无法解析".to_string())?;
+                    let values: Vec<&Value> = fields
+                        .names(entity)
+                        .iter()
+                        .map(|n| map.get(n).unwrap_or(&Value::Null))
+                        .collect();
+                    Some(serde_json::to_string(&values).unwrap_or_default())
+                }
+                array => Some(array.to_string()),
+            };
             self.rows
                 .insert((entity.to_string(), key.to_string()), state);
         }
@@ -239,7 +281,7 @@ impl Replay {
     }
 
     /// Every difference between the trail and the ledger, as an officer reads it.
-    pub fn differences(self, now: Snapshot) -> Vec<String> {
+    pub fn differences(self, now: Snapshot, fields: &Fields) -> Vec<String> {
         let mut rows = self.rows;
         let mut out = Vec::new();
         for (entity, key, state) in now {
@@ -252,12 +294,13 @@ impl Replay {
                     out.push(format!("{label} {key}：审计记录显示已删除，台账中仍有"))
                 }
                 (Some(Some(audited)), Some(ledger)) if audited != ledger => {
-                    let fields = |text: &str| -> Map<String, Value> {
+                    let values = |text: &str| -> Vec<Value> {
                         serde_json::from_str(text).unwrap_or_default()
                     };
-                    let (audited, ledger) = (fields(&audited), fields(&ledger));
-                    for (field, value) in &ledger {
-                        let trail = audited.get(field).unwrap_or(&Value::Null);
+                    let (audited, ledger) = (values(&audited), values(&ledger));
+                    for (i, field) in fields.names(entity).iter().enumerate() {
+                        let trail = audited.get(i).unwrap_or(&Value::Null);
+                        let value = ledger.get(i).unwrap_or(&Value::Null);
                         if trail != value {
                             out.push(format!(
                                 "{label} {key}：{field} 台账为“{}”，审计记录为“{}”",
@@ -488,5 +531,51 @@ mod tests {
         assert_ne!(recut.before.unwrap()["认定专业"], "0");
         assert!(recut.reason.contains("重新计算"));
         assert_eq!(differences(&conn), Vec::<String>::new());
+    }
+
+    /// Events written before states became arrays hold objects (label → value); they replay to
+    /// the same rows, and an edit after them is still named by field.
+    #[test]
+    fn states_stored_as_objects_replay_like_arrays() {
+        let mut conn = db::open_in_memory().unwrap();
+        let p = person(&conn, 101);
+        let r = records::add(&mut conn, &input(p.id, "training", "2025-03-01", Some(6))).unwrap();
+        let fields = super::Fields::of(&conn).unwrap();
+        let as_object = |text: &str| -> String {
+            text.lines()
+                .map(|line| {
+                    let mut parts = line.splitn(3, '\t');
+                    let (entity, key, state) =
+                        (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+                    let values: Vec<serde_json::Value> = serde_json::from_str(state).unwrap();
+                    let object: serde_json::Map<String, serde_json::Value> = fields
+                        .names(entity)
+                        .iter()
+                        .cloned()
+                        .zip(values)
+                        .collect();
+                    format!("{entity}\t{key}\t{}\n", serde_json::Value::Object(object))
+                })
+                .collect()
+        };
+        let now = super::everything_text(&conn).unwrap().unwrap();
+        assert!(now.contains("\t["), "new states are arrays: {now}");
+        let mut replay = super::Replay::default();
+        replay.apply(&as_object(&now), &fields).unwrap();
+        assert_eq!(
+            replay.differences(super::everything(&conn).unwrap(), &fields),
+            Vec::<String>::new()
+        );
+        conn.execute(
+            "UPDATE record SET status = 'approved' WHERE id = ?1",
+            [r.id],
+        )
+        .unwrap();
+        let mut replay = super::Replay::default();
+        replay.apply(&as_object(&now), &fields).unwrap();
+        assert_eq!(
+            replay.differences(super::everything(&conn).unwrap(), &fields),
+            vec![format!("记录 {}：状态 台账为“已通过”，审计记录为“待审核”", r.id)]
+        );
     }
 }

@@ -361,7 +361,7 @@ pub fn insert_batch(
     file: &str,
     good: Vec<ValidRecord>,
     dry_run: bool,
-    on_person_year: &dyn Fn(usize, usize),
+    on_person_year: &dyn Fn(usize, usize) -> Result<()>,
 ) -> Result<RecordImportSummary> {
     let (good, already_present) = drop_known_city_rows(conn, good)?;
     if good.is_empty() {
@@ -380,7 +380,7 @@ pub fn insert_batch(
     let now = now_local();
     let mut ids = Vec::with_capacity(good.len());
     for (i, ((staff_id, year), new)) in groups.iter().enumerate() {
-        on_person_year(i, groups.len());
+        on_person_year(i, groups.len())?;
         ids.extend(store_person_year(
             &tx,
             *staff_id,
