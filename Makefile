@@ -108,7 +108,10 @@ package-test: deps-test package
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
 bench: deps-run
+	$(call apt_install,sqlite3 python3)
 	CE_LEDGER_KEY_DIR=$(CURDIR)/target/bench-keys cargo bench -p ce-ledger-core
+	cargo build --release -p ce-ledger-cli
+	python3 src-tauri/core/benches/import_side_by_side.py target/release/ce-ledger
 
 # Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
 # unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in

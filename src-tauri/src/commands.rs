@@ -81,7 +81,10 @@ pub struct Ledger(Arc<Inner>);
 /// Runs `f` on `conn`. A panic inside (a bug, or a file nobody foresaw) becomes an error
 /// message: its transaction has rolled back while unwinding, the lock is not poisoned, and the
 /// next command works as before.
-fn guarded<T>(conn: &mut Connection, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
+fn guarded<T>(
+    conn: &mut Connection,
+    f: impl FnOnce(&mut Connection) -> Result<T, Error>,
+) -> Answer<T> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *conn))) {
         Ok(done) => done.map_err(IpcError::from),
         Err(_) => {
@@ -113,7 +116,12 @@ impl Ledger {
 
     /// The ledger's file, when it opened.
     pub fn opened_path(&self) -> Option<PathBuf> {
-        let opened = self.0.writer.lock().unwrap_or_else(|e| e.into_inner()).is_ok();
+        let opened = self
+            .0
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_ok();
         opened.then(|| self.0.path.clone())
     }
 
@@ -237,7 +245,13 @@ fn progress_of(
 /// Cancels a running job; it stops at its next progress report and writes nothing.
 #[tauri::command]
 pub fn job_cancel(ledger: State<'_, Ledger>, job: u32) {
-    if let Some(flag) = ledger.0.jobs.lock().unwrap_or_else(|e| e.into_inner()).get(&job) {
+    if let Some(flag) = ledger
+        .0
+        .jobs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&job)
+    {
         flag.store(true, Ordering::Relaxed);
     }
 }
@@ -361,10 +375,7 @@ pub async fn calendar_get(ledger: State<'_, Ledger>, year: i32) -> Answer<policy
 }
 
 #[tauri::command]
-pub async fn calendar_set(
-    ledger: State<'_, Ledger>,
-    calendar: policy::CalendarYear,
-) -> Answer<()> {
+pub async fn calendar_set(ledger: State<'_, Ledger>, calendar: policy::CalendarYear) -> Answer<()> {
     ledger
         .write(move |c| policy::set_calendar_year(c, &calendar))
         .await
@@ -839,10 +850,7 @@ pub async fn backups_list(ledger: State<'_, Ledger>) -> Answer<Vec<String>> {
 }
 
 #[tauri::command]
-pub async fn restore_from(
-    ledger: State<'_, Ledger>,
-    path: PathBuf,
-) -> Answer<backup::BackupInfo> {
+pub async fn restore_from(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<backup::BackupInfo> {
     let restored = ledger
         .write(move |c| {
             let by = audit::default_actor(c)?;

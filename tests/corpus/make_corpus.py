@@ -175,13 +175,13 @@ put("fuzz/id_number/crash-e362efe4-multibyte-18-chars", bytes.fromhex("ac00e0e0e
 put("fuzz/id_number/crash-43c2d96f-message-words-as-input", "证号只能由数字和X\x0b".encode())
 
 # --- workbooks that would exhaust memory (issue 12) -------------------------------------------
-def raw_xlsx(sheet_xml, extra=()):
+def raw_xlsx(sheet_xml, extra=(), sheet_name="Sheet1"):
     """A minimal .xlsx written by hand, so its parts can lie."""
     z = io.BytesIO()
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as f:
         f.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
         f.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-        f.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        f.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="' + sheet_name + '" sheetId="1" r:id="rId1"/></sheets></workbook>')
         f.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
         f.writestr("xl/worksheets/sheet1.xml", sheet_xml)
         for name, data in extra:
@@ -198,6 +198,8 @@ def sheet(dimension, cells):
 
 # Declares the whole grid, holds one cell in its last column: the reader must not size by either.
 put("records-sparse-far-corner.xlsx", raw_xlsx(sheet("A1:XFD1048576", [("A1", "身份证号"), ("XFD1048576", "x")])))
+# An export an inspector "holds" whose anchor sheet declares the whole grid and fills its far corner.
+put("anchor-sparse-sheet.xlsx", raw_xlsx(sheet("A1:XFD1048576", [("A1", "审计锚点"), ("XFD1048576", "x")]), sheet_name="审计锚点"))
 # 60 MB of blanks inside one sheet, a few dozen KB packed.
 put("records-zip-bomb.xlsx", raw_xlsx(sheet("A1:A1", [("A1", "身份证号")]).replace("<sheetData>", "<sheetData>" + " " * (60 * 1024 * 1024))))
 # An old binary workbook (only its signature matters: it is refused before reading).

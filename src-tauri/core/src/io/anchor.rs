@@ -18,7 +18,19 @@ pub fn read(path: &Path) -> Result<Anchor> {
     }
     const MAX_WORKBOOK_BYTES: u64 = 512 * 1024 * 1024;
     let bytes = crate::files::read_capped(path, MAX_WORKBOOK_BYTES)?;
-    let rows = crate::io::table::sheet_rows(&label, &bytes, anchor::LABEL)?;
+    // The workbook reader speaks of importing; here nothing is imported, only an anchor sought.
+    let rows =
+        crate::io::table::sheet_rows(&label, &bytes, anchor::LABEL).map_err(|e| match e {
+            Error::Rows { errors, .. } => Error::invalid(format!(
+                "无法从{label}读取审计锚点：{}",
+                errors
+                    .iter()
+                    .map(|r| r.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；")
+            )),
+            other => other,
+        })?;
     let text: String = rows
         .iter()
         .flat_map(|(_, cells)| cells.iter().map(|c| format!("{c}\n")))

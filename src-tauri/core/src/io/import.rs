@@ -60,12 +60,12 @@ fn run(
     conn: &mut Connection,
     kind: Kind,
     file: &str,
-    rows: &[table::Row],
+    rows: Vec<table::Row>,
     dry_run: bool,
     progress: table::Progress<'_>,
 ) -> Result<Outcome> {
     match kind {
-        Kind::Staff => staff::import_rows(conn, file, rows, dry_run, progress).map(|s| Outcome {
+        Kind::Staff => staff::import_rows(conn, file, &rows, dry_run, progress).map(|s| Outcome {
             imported: s.imported,
             already_present: 0,
         }),
@@ -75,14 +75,11 @@ fn run(
                 already_present: s.already_present,
             })
         }
-        Kind::City => {
-            records::import_rows(conn, file, &records::city_rows(rows), dry_run, progress).map(
-                |s| Outcome {
-                    imported: s.imported,
-                    already_present: s.already_present,
-                },
-            )
-        }
+        Kind::City => records::import_rows(conn, file, records::city_rows(rows), dry_run, progress)
+            .map(|s| Outcome {
+                imported: s.imported,
+                already_present: s.already_present,
+            }),
     }
 }
 
@@ -131,8 +128,9 @@ pub fn preview(
             )
         })
         .collect();
+    let total_rows = t.rows.len();
     let (errors, would_import, already_present) =
-        match run(conn, kind, &name, &t.rows, true, progress) {
+        match run(conn, kind, &name, t.rows, true, progress) {
             Ok(o) => (Vec::new(), o.imported, o.already_present),
             Err(Error::Rows { errors, .. }) => (errors, 0, 0),
             Err(e) => return Err(e),
@@ -150,7 +148,7 @@ pub fn preview(
             .collect(),
         mapping: t.mapping,
         sample,
-        total_rows: t.rows.len(),
+        total_rows,
         errors,
         would_import,
         already_present,
@@ -167,7 +165,7 @@ pub fn commit(
     progress: table::Progress<'_>,
 ) -> Result<Outcome> {
     let (name, t) = read(kind, name, bytes, mapping, progress)?;
-    let outcome = run(conn, kind, &name, &t.rows, false, progress)?;
+    let outcome = run(conn, kind, &name, t.rows, false, progress)?;
     // Committed: a cancel arriving now is too late to undo anything, so it is not reported.
     let _ = progress(100, "完成");
     Ok(outcome)
@@ -361,5 +359,39 @@ mod tests {
             seen.iter().any(|(_, s)| s == "检查数据") && seen.iter().any(|(_, s)| s == "写入台账")
         );
         assert_eq!(seen.last().unwrap(), &(100, "完成".to_string()));
+    }
+
+    /// Issue 14 item 2: a cancel while the rows are being written rolls the whole import back.
+    #[test]
+    fn a_cancel_before_the_commit_writes_nothing() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let mut file = String::from("姓名,身份证号,部门\n");
+        for p in crate::dev::sample::staff_inputs(4500) {
+            file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
+        }
+        let events = crate::ledger::audit::log(&conn, None).unwrap().len();
+        let cancel_while_writing = |_: u32, stage: &str| {
+            if stage == "写入台账" {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        let err = commit(
+            &mut conn,
+            Kind::Staff,
+            "big.csv",
+            file.as_bytes(),
+            None,
+            &cancel_while_writing,
+        )
+        .unwrap_err();
+        assert_eq!(err.code(), "cancelled", "{err}");
+        assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 0);
+        assert_eq!(
+            crate::ledger::audit::log(&conn, None).unwrap().len(),
+            events
+        );
+        assert!(conn.is_autocommit(), "no transaction left open");
     }
 }

@@ -70,7 +70,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
     import_rows(
         conn,
         &table::file_label(path),
-        &rows,
+        rows,
         false,
         &table::no_progress,
     )
@@ -113,8 +113,8 @@ pub const CITY_COLUMNS: [Column; 5] = [
 ];
 
 /// Turns city-platform rows into rows of the records import, as synced `city_platform` study.
-pub fn city_rows(rows: &[table::Row]) -> Vec<table::Row> {
-    rows.iter()
+pub fn city_rows(rows: Vec<table::Row>) -> Vec<table::Row> {
+    rows.into_iter()
         .map(|r| {
             let cell = |i: usize| r.cells.get(i).cloned().flatten();
             table::Row {
@@ -140,16 +140,18 @@ pub fn city_rows(rows: &[table::Row]) -> Vec<table::Row> {
 pub fn import_rows(
     conn: &mut Connection,
     file: &str,
-    rows: &[table::Row],
+    rows: Vec<table::Row>,
     dry_run: bool,
     progress: table::Progress<'_>,
 ) -> Result<RecordImportSummary> {
     let people = staff::ids_by_number(conn)?;
     let mut errors = Vec::new();
-    let mut good = Vec::with_capacity(rows.len());
-    let mut good_lines = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        table::report(progress, i, rows.len(), 10, 60, "检查数据")?;
+    let total = rows.len();
+    let mut good = Vec::with_capacity(total);
+    let mut good_lines = Vec::with_capacity(total);
+    // Rows are dropped as they are checked: the file's rows and the records are not both held whole.
+    for (i, row) in rows.into_iter().enumerate() {
+        table::report(progress, i, total, 10, 60, "检查数据")?;
         let mut row_errs: FieldErrors = Vec::new();
         let staff_id = match IdNumber::parse(row.get(0)) {
             Ok(id) => people.get(id.as_str()).copied().or_else(|| {

@@ -150,7 +150,10 @@ pub fn read_text_or_backup(path: &Path) -> Result<Anchor> {
     let mut magic = [0u8; 16];
     let read = file.read(&mut magic).map_err(io)?;
     if read == 16 && &magic == b"SQLite format 3\0" {
-        return head(&db::open_untrusted(path)?)?.ok_or_else(none);
+        // A damaged or foreign backup is named, never a bare database error.
+        let unreadable = |e: Error| Error::invalid(format!("无法从{label}读取审计锚点：{e}"));
+        let backup = db::open_untrusted(path).map_err(unreadable)?;
+        return head(&backup).map_err(unreadable)?.ok_or_else(none);
     }
     // The line is the file's last: only the end is read, so a large CSV is not decoded whole.
     let len = file.metadata().map_err(io)?.len();

@@ -151,6 +151,9 @@ pub fn open_in_memory() -> Result<Connection> {
 }
 
 /// How long a writer waits for another process (the desktop app, the CLI) to finish writing.
+/// SQLite's default page cache (2 MiB), as `PRAGMA cache_size` takes it.
+pub const DEFAULT_CACHE_KIB: i64 = -2000;
+
 pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What every connection the program opens runs with: no schema object of the file (a trigger or

@@ -228,7 +228,10 @@ mod tests {
         let year = chrono::Datelike::year(&today);
         let first = reminders_page(&conn, year, today, 1, 10).unwrap();
         let last = reminders_page(&conn, year, today, 3, 10).unwrap();
-        assert_eq!((first.total, first.items.len(), last.items.len()), (23, 10, 3));
+        assert_eq!(
+            (first.total, first.items.len(), last.items.len()),
+            (23, 10, 3)
+        );
         let mut paged: Vec<i64> = (1..=3)
             .flat_map(|p| reminders_page(&conn, year, today, p, 10).unwrap().items)
             .map(|p| p.staff_id)

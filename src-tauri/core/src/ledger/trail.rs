@@ -127,7 +127,6 @@ fn read(
         .replace("{where}", if range.is_some() { k.by_range } else { "" });
     let mut stmt = conn.prepare_cached(&sql)?;
     let digested: Vec<bool> = stmt.column_names().map(|n| n == "身份证号摘要").collect();
-    let columns = digested.len();
     let mut rows = match range {
         Some((a, b)) => stmt.query([a, b])?,
         None => stmt.query([])?,
@@ -137,11 +136,13 @@ fn read(
         key.clear();
         match r.get_ref(0)? {
             ValueRef::Integer(n) => key.push_str(&n.to_string()),
-            other => key.push_str(&String::from_utf8_lossy(other.as_bytes().unwrap_or_default())),
+            other => key.push_str(&String::from_utf8_lossy(
+                other.as_bytes().unwrap_or_default(),
+            )),
         }
         state.clear();
         state.push('[');
-        for i in 1..columns {
+        for (i, &digest) in digested.iter().enumerate().skip(1) {
             if i > 1 {
                 state.push(',');
             }
@@ -152,7 +153,7 @@ fn read(
                 ValueRef::Text(t) | ValueRef::Blob(t) => {
                     let text = String::from_utf8_lossy(t);
                     // The trail never holds an ID number: a digest says whether it changed.
-                    let text = if digested[i] {
+                    let text = if digest {
                         std::borrow::Cow::Owned(id_digest(&text))
                     } else {
                         text
@@ -236,7 +237,9 @@ pub fn everything(conn: &Connection) -> Result<Snapshot> {
 pub fn everything_text(conn: &Connection) -> Result<Option<String>> {
     let mut out = String::new();
     for k in KINDS {
-        read(conn, k, None, |key, state| push_line(&mut out, k.entity, key, state))?;
+        read(conn, k, None, |key, state| {
+            push_line(&mut out, k.entity, key, state)
+        })?;
     }
     Ok((!out.is_empty()).then_some(out))
 }
@@ -263,8 +266,8 @@ impl Replay {
             let state = match state {
                 "" => None,
                 object if object.starts_with('{') => {
-                    let map: Map<String, Value> = serde_json::from_str(object)
-                        .map_err(|_| "状态记录无法解析".to_string())?;
+                    let map: Map<String, Value> =
+                        serde_json::from_str(object).map_err(|_| "状态记录无法解析".to_string())?;
                     let values: Vec<&Value> = fields
                         .names(entity)
                         .iter()
@@ -545,15 +548,14 @@ mod tests {
             text.lines()
                 .map(|line| {
                     let mut parts = line.splitn(3, '\t');
-                    let (entity, key, state) =
-                        (parts.next().unwrap(), parts.next().unwrap(), parts.next().unwrap());
+                    let (entity, key, state) = (
+                        parts.next().unwrap(),
+                        parts.next().unwrap(),
+                        parts.next().unwrap(),
+                    );
                     let values: Vec<serde_json::Value> = serde_json::from_str(state).unwrap();
-                    let object: serde_json::Map<String, serde_json::Value> = fields
-                        .names(entity)
-                        .iter()
-                        .cloned()
-                        .zip(values)
-                        .collect();
+                    let object: serde_json::Map<String, serde_json::Value> =
+                        fields.names(entity).iter().cloned().zip(values).collect();
                     format!("{entity}\t{key}\t{}\n", serde_json::Value::Object(object))
                 })
                 .collect()
@@ -575,7 +577,10 @@ mod tests {
         replay.apply(&as_object(&now), &fields).unwrap();
         assert_eq!(
             replay.differences(super::everything(&conn).unwrap(), &fields),
-            vec![format!("记录 {}：状态 台账为“已通过”，审计记录为“待审核”", r.id)]
+            vec![format!(
+                "记录 {}：状态 台账为“已通过”，审计记录为“待审核”",
+                r.id
+            )]
         );
     }
 }

@@ -9,6 +9,7 @@ mod hours;
 mod import;
 mod installed;
 mod plans;
+mod reminders;
 mod review;
 mod roster;
 mod single_instance;

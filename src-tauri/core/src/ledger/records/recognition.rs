@@ -138,6 +138,20 @@ pub(super) fn store_person_year(
         .collect()
 }
 
+/// Stores the records of a person-year the ledger has none of yet (an import's usual case):
+/// nothing to re-read or re-cut.
+pub(super) fn store_new_person_year(
+    conn: &Connection,
+    new: &[&ValidRecord],
+    now: &str,
+) -> Result<Vec<i64>> {
+    let inputs: Vec<RuleInput> = new.iter().map(|v| v.rule.clone()).collect();
+    new.iter()
+        .zip(&rules::recognize(&inputs))
+        .map(|(v, rec)| insert(conn, v, now, rec))
+        .collect()
+}
+
 /// Recomputes every person-year of `year` after a bulk status change, without re-cut events: the
 /// caller (the sample generator) records a baseline of everything instead.
 pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {

@@ -1,0 +1,42 @@
+//! Issue 14 item 1: the dashboard lists only the 20 most urgent short people and leads to the
+//! reminder page, which pages through everyone; a notice to "all" reaches everyone short, not
+//! only the page on screen.
+
+use crate::support::{id_number, App};
+use ce_ledger_core::ledger::{db, staff};
+
+#[tokio::test]
+async fn the_dashboard_shows_twenty_and_a_notice_to_all_reaches_every_short_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("reminders.sqlite3");
+    {
+        let conn = db::open(&ledger).unwrap();
+        for i in 0..57 {
+            let input = staff::StaffInput {
+                name: format!("员工{i:02}"),
+                id_number: id_number("19800101", 400 + i),
+                department: "内科".into(),
+                ..Default::default()
+            };
+            staff::add(&conn, &input).unwrap();
+        }
+    }
+    let app = App::start(&ledger).await;
+    app.wait_for_text("[data-testid=d-short]", "57").await;
+    app.wait_until_count(".short .el-table__body tr", 20).await;
+    app.click("[data-testid=d-all-short]").await;
+    app.wait_for_text("[data-testid=n-total]", "未达标 57 人")
+        .await;
+    app.wait_until_count(".notice-page .el-table__body tr", 50)
+        .await;
+    app.click(".notice-page .el-pager li:nth-child(2)").await;
+    app.wait_until_count(".notice-page .el-table__body tr", 7)
+        .await;
+    app.screenshot("reminders-page-2.png").await;
+
+    app.open("[data-testid=n-add]", "[data-testid=n-save]")
+        .await;
+    app.click("[data-testid=n-save]").await;
+    app.wait_for_text(".el-message", "通知 57 人").await;
+    app.stop().await;
+}
