@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "records_page",
     "record_history",
     "review_approve_selected",
+    "review_approve_matching",
     "review_reject",
     "review_reopen",
     "audit_verify",

@@ -484,6 +484,20 @@ pub async fn review_approve_selected(
         .await
 }
 
+/// Approves every eligible pending record the filter selects, on every page.
+#[tauri::command]
+pub async fn review_approve_matching(
+    ledger: State<'_, Ledger>,
+    filter: records::RecordFilter,
+) -> Answer<review::BatchOutcome> {
+    ledger
+        .write(move |c| {
+            let by = review::unit_reviewer(c)?;
+            review::approve_eligible(c, &filter, &by)
+        })
+        .await
+}
+
 #[tauri::command]
 pub async fn review_reject(
     ledger: State<'_, Ledger>,

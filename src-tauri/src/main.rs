@@ -87,6 +87,7 @@ fn main() {
             commands::records_page,
             commands::record_history,
             commands::review_approve_selected,
+            commands::review_approve_matching,
             commands::review_reject,
             commands::review_reopen,
             commands::audit_verify,

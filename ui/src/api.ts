@@ -159,6 +159,7 @@ export const reviewApi = {
   recordGet: (id: number) => invoke<LedgerRecord & ReviewFields>('record_get', { id }),
   history: (id: number) => invoke<AuditEvent[]>('record_history', { id }),
   approveSelected: (ids: number[]) => invoke<BatchOutcome>('review_approve_selected', { ids }),
+  approveMatching: (filter: RecordFilter) => invoke<BatchOutcome>('review_approve_matching', { filter }),
   reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
   verify: () => invoke<Verification>('audit_verify'),

@@ -122,6 +122,7 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             key::missing_message(conn)?
         )));
     }
+    let signer = key.as_ref().map(key::LedgerKey::signer);
     let mut stmt = conn.prepare_cached(if key.is_some() {
         "INSERT INTO audit_event (id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state, mac)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
@@ -174,9 +175,9 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
             hash,
             state
         ];
-        match &key {
-            Some(key) => {
-                let mac = key.mac(last_id, &hash);
+        match &signer {
+            Some(signer) => {
+                let mac = signer.mac(last_id, &hash);
                 let mut signed = row.to_vec();
                 signed.push(&mac);
                 stmt.execute(signed.as_slice())?
@@ -251,6 +252,114 @@ impl Verification {
 }
 
 /// A text column borrowed without copying (verify reads a million rows).
+/// The checks of one event, in the order they rank when two fail at the same event.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Check {
+    Link,
+    Hash,
+    State,
+}
+
+/// The first problem a `verify` thread found: where in the chain, which check, which event, why.
+struct Problem {
+    position: u64,
+    check: Check,
+    id: i64,
+    why: String,
+}
+
+impl Problem {
+    fn at(position: u64, check: Check, id: i64, why: impl Into<String>) -> Self {
+        Problem {
+            position,
+            check,
+            id,
+            why: why.into(),
+        }
+    }
+}
+
+/// Events copied out of SQLite for the hashing thread: their text in one buffer.
+#[derive(Default)]
+struct CopiedBatch {
+    text: String,
+    items: Vec<CopiedEvent>,
+}
+
+/// One event: its position in the chain, id, the ids it names, whether it must carry a MAC,
+/// and where each text field lies in the batch's buffer (`None`: NULL).
+struct CopiedEvent {
+    position: u64,
+    id: i64,
+    entity_ids: (Option<i64>, Option<i64>),
+    signed: bool,
+    /// prev_hash, at, actor, action, entity, before, after, reason, state, hash, mac.
+    parts: [Option<std::ops::Range<usize>>; 11],
+}
+
+impl CopiedBatch {
+    const SIZE: usize = 2048;
+
+    fn push(&mut self, position: u64, id: i64, signed: bool, r: &rusqlite::Row<'_>) -> Result<()> {
+        let mut parts: [Option<std::ops::Range<usize>>; 11] = Default::default();
+        for (slot, column) in parts.iter_mut().zip([10, 1, 2, 3, 4, 7, 8, 9, 12, 11, 13]) {
+            if let Some(value) = r.get_ref(column)?.as_str_or_null().ok().flatten() {
+                let start = self.text.len();
+                self.text.push_str(value);
+                *slot = Some(start..self.text.len());
+            }
+        }
+        self.items.push(CopiedEvent {
+            position,
+            id,
+            entity_ids: (r.get(5)?, r.get(6)?),
+            signed,
+            parts,
+        });
+        Ok(())
+    }
+}
+
+/// The hashing thread of `verify`: each event's hash must be its own content's, and from the
+/// seal on its MAC must be the key's. Returns the first event that is neither.
+fn check_hashes(
+    batches: std::sync::mpsc::Receiver<CopiedBatch>,
+    signer: Option<&key::Signer>,
+) -> Option<Problem> {
+    for batch in batches {
+        for e in &batch.items {
+            let part = |i: usize| e.parts[i].clone().map(|range| &batch.text[range]);
+            let actual = digest(
+                part(0).unwrap_or_default(),
+                e.id,
+                part(1).unwrap_or_default(),
+                part(2).unwrap_or_default(),
+                part(3).unwrap_or_default(),
+                part(4).unwrap_or_default(),
+                e.entity_ids.0,
+                e.entity_ids.1,
+                part(5),
+                part(6),
+                part(7).unwrap_or_default(),
+                part(8),
+            );
+            let stored = part(9).unwrap_or_default();
+            if actual != stored {
+                let why = "内容与其哈希不符（该事件在程序之外被修改）";
+                return Some(Problem::at(e.position, Check::Hash, e.id, why));
+            }
+            if let (true, Some(signer)) = (e.signed, signer) {
+                if part(10) != Some(signer.mac(e.id, stored).as_str()) {
+                    let why =
+                        "签名与本台账的密钥不符（该事件不是本程序写入的：审计链在程序之外被重建）";
+                    return Some(Problem::at(e.position, Check::Hash, e.id, why));
+                }
+            }
+        }
+    }
+    None
+}
+
 fn text<'a>(r: &'a rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'a str> {
     r.get_ref(i)?.as_str().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
@@ -278,67 +387,72 @@ pub fn verify_with(
     let mut sealed = false;
     let mut replay = trail::Replay::default();
     let fields = trail::Fields::of(conn)?;
-    while let Some(r) = rows.next()? {
-        let id: i64 = r.get(0)?;
-        let broken = |why: String| {
-            Ok(Verification {
-                events: count,
-                broken: Some((id, why)),
-                differences: Vec::new(),
-                problems: Vec::new(),
-                anchors: Vec::new(),
-            })
-        };
-        if id != expected_id {
-            return broken(format!(
-                "事件编号不连续：应为{expected_id}，实为{id}（有事件被删除）"
-            ));
-        }
-        let prev_hash = text(r, 10)?;
-        if prev_hash != prev {
-            return broken("与前一事件的链接不符（前一事件被改动或删除）".into());
-        }
-        let before: Option<&str> = r.get_ref(7)?.as_str_or_null().ok().flatten();
-        let after: Option<&str> = r.get_ref(8)?.as_str_or_null().ok().flatten();
-        let state: Option<&str> = r.get_ref(12)?.as_str_or_null().ok().flatten();
-        let actual = digest(
-            prev_hash,
-            id,
-            text(r, 1)?,
-            text(r, 2)?,
-            text(r, 3)?,
-            text(r, 4)?,
-            r.get(5)?,
-            r.get(6)?,
-            before,
-            after,
-            text(r, 9)?,
-            state,
-        );
-        let stored = text(r, 11)?;
-        if actual != stored {
-            return broken("内容与其哈希不符（该事件在程序之外被修改）".into());
-        }
-        sealed |= text(r, 3)? == Action::Seal.code();
-        if let (true, Some(key)) = (sealed, &key) {
-            let mac: Option<&str> = r.get_ref(13)?.as_str_or_null().ok().flatten();
-            if mac != Some(key.mac(id, stored).as_str()) {
-                return broken(
-                    "签名与本台账的密钥不符（该事件不是本程序写入的：审计链在程序之外被重建）"
-                        .into(),
-                );
+    let signer = key.as_ref().map(key::LedgerKey::signer);
+    // This thread reads the events, checks their order and links and replays their states; a
+    // second one hashes and signs them (the two halves of the work, on the machine's two cores).
+    // The first problem by position is the one reported, whichever thread found it.
+    let (to_hasher, batches) = std::sync::mpsc::sync_channel::<CopiedBatch>(4);
+    let (found_here, found_there) = std::thread::scope(|scope| -> Result<_> {
+        let hasher = scope.spawn(move || check_hashes(batches, signer.as_ref()));
+        let mut batch = CopiedBatch::default();
+        let mut found: Option<Problem> = None;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if id != expected_id {
+                let why = format!("事件编号不连续：应为{expected_id}，实为{id}（有事件被删除）");
+                found = Some(Problem::at(count, Check::Link, id, why));
+                break;
+            }
+            let prev_hash = text(r, 10)?;
+            if prev_hash != prev {
+                let why = "与前一事件的链接不符（前一事件被改动或删除）";
+                found = Some(Problem::at(count, Check::Link, id, why));
+                break;
+            }
+            let state: Option<&str> = r.get_ref(12)?.as_str_or_null().ok().flatten();
+            sealed |= text(r, 3)? == Action::Seal.code();
+            batch.push(count, id, sealed, r)?;
+            if let Some(state) = state {
+                if let Err(why) = replay.apply(state, &fields) {
+                    found = Some(Problem::at(count, Check::State, id, why));
+                    break;
+                }
+            }
+            // The stored hash: the hashing thread checks it is the event's own.
+            prev.clear();
+            prev.push_str(text(r, 11)?);
+            expected_id += 1;
+            count += 1;
+            if batch.items.len() == CopiedBatch::SIZE
+                && to_hasher.send(std::mem::take(&mut batch)).is_err()
+            {
+                break; // the hashing thread has found a problem and stopped
             }
         }
-        if let Some(state) = state {
-            if let Err(why) = replay.apply(state, &fields) {
-                return broken(why);
-            }
-        }
-        prev = actual;
-        expected_id += 1;
-        count += 1;
-    }
+        let _ = to_hasher.send(batch);
+        drop(to_hasher);
+        let there = hasher
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((found, there))
+    })?;
     drop(rows);
+    let first = [found_here, found_there]
+        .into_iter()
+        .flatten()
+        .min_by_key(|p| (p.position, p.check));
+    if let Some(Problem {
+        position, id, why, ..
+    }) = first
+    {
+        return Ok(Verification {
+            events: position,
+            broken: Some((id, why)),
+            differences: Vec::new(),
+            problems: Vec::new(),
+            anchors: Vec::new(),
+        });
+    }
     let mut problems = Vec::new();
     if !sealed && key::ledger_id(conn)?.is_some() {
         problems.push("审计链中没有“启用密钥签名”事件：审计链在程序之外被重建".to_string());

@@ -50,8 +50,24 @@ impl LedgerKey {
     /// The MAC an event carries: over its id and its hash (which already covers every field and
     /// the previous hash, so the MACs chain too).
     pub fn mac(&self, id: i64, hash: &str) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        self.signer().mac(id, hash)
+    }
+
+    /// The key made ready once, for signing or checking many events.
+    pub fn signer(&self) -> Signer {
+        Signer(Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length"))
+    }
+}
+
+/// HMAC-SHA-256 keyed once: each MAC starts from a copy instead of hashing the key again (a
+/// million events in `verify`).
+#[derive(Clone)]
+pub struct Signer(Hmac<Sha256>);
+
+impl Signer {
+    /// See `LedgerKey::mac`.
+    pub fn mac(&self, id: i64, hash: &str) -> String {
+        let mut mac = self.0.clone();
         mac.update(b"ce-ledger audit event\0");
         mac.update(&id.to_le_bytes());
         mac.update(hash.as_bytes());

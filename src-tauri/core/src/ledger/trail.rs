@@ -247,10 +247,11 @@ pub fn everything_text(conn: &Connection) -> Result<Option<String>> {
 /// Differences listed one by one; beyond this a count says how many more.
 pub const MAX_LISTED: usize = 500;
 
-/// What the trail says, replayed event by event.
+/// What the trail says, replayed event by event: `entity<TAB>key` → the row's last state. A row
+/// named again (a million decisions over 200,000 records) reuses its key and state buffers.
 #[derive(Default)]
 pub struct Replay {
-    rows: HashMap<(String, String), Option<State>>,
+    rows: HashMap<String, Option<State>>,
 }
 
 impl Replay {
@@ -263,7 +264,7 @@ impl Replay {
             else {
                 return Err("状态记录无法解析".to_string());
             };
-            let state = match state {
+            let state: Option<std::borrow::Cow<'_, str>> = match state {
                 "" => None,
                 object if object.starts_with('{') => {
                     let map: Map<String, Value> =
@@ -273,12 +274,22 @@ impl Replay {
                         .iter()
                         .map(|n| map.get(n).unwrap_or(&Value::Null))
                         .collect();
-                    Some(serde_json::to_string(&values).unwrap_or_default())
+                    Some(serde_json::to_string(&values).unwrap_or_default().into())
                 }
-                array => Some(array.to_string()),
+                array => Some(array.into()),
             };
-            self.rows
-                .insert((entity.to_string(), key.to_string()), state);
+            let row = &line[..entity.len() + 1 + key.len()];
+            match self.rows.get_mut(row) {
+                Some(Some(held)) if state.is_some() => {
+                    held.clear();
+                    held.push_str(state.as_deref().unwrap_or_default());
+                }
+                Some(slot) => *slot = state.map(std::borrow::Cow::into_owned),
+                None => {
+                    self.rows
+                        .insert(row.to_string(), state.map(std::borrow::Cow::into_owned));
+                }
+            }
         }
         Ok(())
     }
@@ -289,7 +300,7 @@ impl Replay {
         let mut out = Vec::new();
         for (entity, key, state) in now {
             let label = kind(entity).map_or(entity, |k| k.label);
-            match (rows.remove(&(entity.to_string(), key.clone())), state) {
+            match (rows.remove(&format!("{entity}\t{key}")), state) {
                 (None, Some(_)) => out.push(format!(
                     "{label} {key}：审计记录中没有这一条（在程序之外添加）"
                 )),
@@ -320,7 +331,10 @@ impl Replay {
         let mut gone: Vec<(String, String)> = rows
             .into_iter()
             .filter(|(_, state)| state.is_some())
-            .map(|(k, _)| k)
+            .filter_map(|(row, _)| {
+                let (entity, key) = row.split_once('\t')?;
+                Some((entity.to_string(), key.to_string()))
+            })
             .collect();
         gone.sort_by(|a, b| (&a.0, a.1.len(), &a.1).cmp(&(&b.0, b.1.len(), &b.1)));
         for (entity, key) in gone {

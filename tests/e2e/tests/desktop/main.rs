@@ -12,4 +12,5 @@ mod plans;
 mod reminders;
 mod review;
 mod roster;
+mod scale;
 mod single_instance;

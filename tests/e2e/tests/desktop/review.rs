@@ -145,3 +145,74 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     );
     assert_eq!(v.differences.len(), 1, "{:?}", v.differences);
 }
+
+/// Issue 14 item 1: 通过全部 approves every pending record the filter matches, on every page,
+/// not only the 50 on screen.
+#[tokio::test]
+async fn approve_all_covers_every_page_of_matching_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("approve-all.sqlite3");
+    let year = progress::today().year();
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        unit::save(
+            &conn,
+            &unit::UnitProfile {
+                name: "枣庄市立医院".into(),
+                officer: "王敏".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mut csv =
+            String::from("身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n");
+        for p in 0..3 {
+            let id = id_number("19820304", 500 + p);
+            staff::add(
+                &conn,
+                &staff::StaffInput {
+                    name: format!("医师{p}"),
+                    id_number: id.clone(),
+                    department: "外科".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            for k in 0..20 {
+                let month = 1 + k % 10;
+                let day = 1 + k;
+                csv.push_str(&format!(
+                    "{id},training,专业,培训{k},{year}-{month:02}-{day:02},{year}-{month:02}-{day:02},4,,,培训证书\n"
+                ));
+            }
+        }
+        let path = dir.path().join("records.csv");
+        std::fs::write(&path, csv).unwrap();
+        record_import::import_csv(&mut conn, &path).unwrap();
+    }
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-review]").await;
+    app.wait_until_count(".review-table .el-table__body tr", 50)
+        .await;
+    app.wait_for_text("[data-testid=rv-approve-all]", "通过全部（60）")
+        .await;
+    app.open(
+        "[data-testid=rv-approve-all]",
+        ".el-message-box .el-button--primary",
+    )
+    .await;
+    app.click(".el-message-box .el-button--primary").await;
+    app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 60 条")
+        .await;
+    let conn = db::open(&ledger).unwrap();
+    let pending: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM record WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pending, 0, "every page was approved");
+    assert!(audit::verify(&conn).unwrap().holds());
+    app.stop().await;
+}

@@ -1,0 +1,53 @@
+//! Issue 14 item 6: the desktop on a big unit's ledger, 10,000 staff × 20 records (the sample
+//! generator's), opens its dashboard, reminder page and review page, and each answers. The
+//! bound is CI-safe (the helpers' 30 s wait); the real figures are printed, and measured on a
+//! release build with `first_paint.py` for the issue note.
+
+use crate::support::App;
+use ce_ledger_core::dev::sample;
+use ce_ledger_core::ledger::{db, progress};
+use chrono::Datelike;
+use std::time::Instant;
+
+#[tokio::test]
+async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("big.sqlite3");
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        sample::populate(&mut conn, 10_000, 20, progress::today().year(), dir.path()).unwrap();
+    }
+    let started = Instant::now();
+    let app = App::start(&ledger).await;
+    let short = app.wait_for_text("[data-testid=d-short]", "").await;
+    app.wait_until_count(".short .el-table__body tr", 20).await;
+    println!(
+        "10k ledger: dashboard painted {:?} after start",
+        started.elapsed()
+    );
+    assert!(short.trim().parse::<usize>().unwrap() > 20, "{short}");
+    app.screenshot("scale-dashboard.png").await;
+
+    let step = Instant::now();
+    app.click("[data-testid=nav-notice]").await;
+    app.wait_until_count(".notice-page .el-table__body tr", 50)
+        .await;
+    let total = app.wait_for_text("[data-testid=n-total]", "未达标").await;
+    assert!(total.contains(short.trim()), "{total} vs {short}");
+    println!("10k ledger: reminder page {:?}", step.elapsed());
+    app.screenshot("scale-reminders.png").await;
+
+    let step = Instant::now();
+    app.click("[data-testid=nav-review]").await;
+    app.wait_until_count(".review-table .el-table__body tr", 50)
+        .await;
+    println!("10k ledger: review page {:?}", step.elapsed());
+    app.screenshot("scale-review.png").await;
+
+    let step = Instant::now();
+    app.click("[data-testid=nav-staff]").await;
+    app.wait_for_text(".staff-table .el-table__body tr", "")
+        .await;
+    println!("10k ledger: roster {:?}", step.elapsed());
+    app.stop().await;
+}
