@@ -176,6 +176,20 @@ impl Ledger {
         blocking(move || me.with_reader(f)).await
     }
 
+    /// A write done in someone's name: `actor` finds who (the unit's reviewer for audit
+    /// decisions, the ledger's officer for the rest) and `f` gets the name.
+    async fn write_as<T: Send + 'static>(
+        &self,
+        actor: fn(&Connection) -> Result<String, Error>,
+        f: impl FnOnce(&mut Connection, &str) -> Result<T, Error> + Send + 'static,
+    ) -> Answer<T> {
+        self.write(move |c| {
+            let by = actor(c)?;
+            f(c, &by)
+        })
+        .await
+    }
+
     /// A long job the window may cancel by its number until it commits.
     fn job(&self, id: u32) -> JobGuard {
         let flag = Arc::new(AtomicBool::new(false));
@@ -477,9 +491,8 @@ pub async fn review_approve_selected(
     ids: Vec<i64>,
 ) -> Answer<review::BatchOutcome> {
     ledger
-        .write(move |c| {
-            let by = review::unit_reviewer(c)?;
-            review::approve_selected(c, &ids, &by)
+        .write_as(review::unit_reviewer, move |c, by| {
+            review::approve_selected(c, &ids, by)
         })
         .await
 }
@@ -491,9 +504,8 @@ pub async fn review_approve_matching(
     filter: records::RecordFilter,
 ) -> Answer<review::BatchOutcome> {
     ledger
-        .write(move |c| {
-            let by = review::unit_reviewer(c)?;
-            review::approve_eligible(c, &filter, &by)
+        .write_as(review::unit_reviewer, move |c, by| {
+            review::approve_eligible(c, &filter, by)
         })
         .await
 }
@@ -505,9 +517,8 @@ pub async fn review_reject(
     reason: String,
 ) -> Answer<records::Record> {
     ledger
-        .write(move |c| {
-            let by = review::unit_reviewer(c)?;
-            review::reject(c, id, &reason, &by).map(records::Record::masked)
+        .write_as(review::unit_reviewer, move |c, by| {
+            review::reject(c, id, &reason, by).map(records::Record::masked)
         })
         .await
 }
@@ -519,9 +530,8 @@ pub async fn review_reopen(
     reason: String,
 ) -> Answer<records::Record> {
     ledger
-        .write(move |c| {
-            let by = review::unit_reviewer(c)?;
-            review::reopen(c, id, &reason, &by).map(records::Record::masked)
+        .write_as(review::unit_reviewer, move |c, by| {
+            review::reopen(c, id, &reason, by).map(records::Record::masked)
         })
         .await
 }
@@ -547,9 +557,8 @@ pub async fn evidence_attach(
 ) -> Answer<evidence::Attachment> {
     let (name, bytes) = ledger.upload(upload)?;
     ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            evidence::attach(c, record_id, &name, &bytes, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            evidence::attach(c, record_id, &name, &bytes, by)
         })
         .await
 }
@@ -576,9 +585,8 @@ pub async fn notice_add(
     input: notice::NoticeInput,
 ) -> Answer<notice::Notice> {
     ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            notice::add(c, &input, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            notice::add(c, &input, by)
         })
         .await
 }
@@ -631,10 +639,7 @@ pub fn plan_check(form: plan::PlanForm) -> Vec<String> {
 #[tauri::command]
 pub async fn plan_add(ledger: State<'_, Ledger>, form: plan::PlanForm) -> Answer<plan::Plan> {
     ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            plan::add(c, &form, &by)
-        })
+        .write_as(audit::default_actor, move |c, by| plan::add(c, &form, by))
         .await
 }
 
@@ -645,9 +650,8 @@ pub async fn plan_update(
     form: plan::PlanForm,
 ) -> Answer<plan::Plan> {
     ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            plan::update(c, id, &form, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            plan::update(c, id, &form, by)
         })
         .await
 }
@@ -659,9 +663,8 @@ pub async fn plan_transition(
     transition: plan::Transition,
 ) -> Answer<plan::Plan> {
     ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            plan::transition(c, id, &transition, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            plan::transition(c, id, &transition, by)
         })
         .await
 }
@@ -788,6 +791,27 @@ pub fn file_upload(ledger: State<'_, Ledger>, request: tauri::ipc::Request<'_>) 
     Ok(id)
 }
 
+/// Runs an import step (preview or commit) of an uploaded file as a cancellable job.
+async fn import_job<T: Send + 'static>(
+    ledger: &Ledger,
+    upload: u32,
+    job: u32,
+    on_progress: Channel<JobProgress>,
+    step: impl FnOnce(&mut Connection, &str, &[u8], table::Progress<'_>) -> Result<T, Error>
+        + Send
+        + 'static,
+) -> Answer<T> {
+    let (name, bytes) = ledger.upload(upload)?;
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
+    ledger
+        .write(move |c| {
+            let _running = guard;
+            step(c, &name, &bytes, &progress)
+        })
+        .await
+}
+
 #[tauri::command]
 pub async fn import_preview(
     ledger: State<'_, Ledger>,
@@ -797,15 +821,16 @@ pub async fn import_preview(
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<import::Preview> {
-    let (name, bytes) = ledger.upload(upload)?;
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
-    ledger
-        .write(move |c| {
-            let _guard = guard;
-            import::preview(c, kind, &name, &bytes, mapping.as_ref(), &progress)
-        })
-        .await
+    import_job(
+        &ledger,
+        upload,
+        job,
+        on_progress,
+        move |c, name, bytes, progress| {
+            import::preview(c, kind, name, bytes, mapping.as_ref(), progress)
+        },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -817,15 +842,16 @@ pub async fn import_commit(
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<import::Outcome> {
-    let (name, bytes) = ledger.upload(upload)?;
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
-    ledger
-        .write(move |c| {
-            let _guard = guard;
-            import::commit(c, kind, &name, &bytes, mapping.as_ref(), &progress)
-        })
-        .await
+    import_job(
+        &ledger,
+        upload,
+        job,
+        on_progress,
+        move |c, name, bytes, progress| {
+            import::commit(c, kind, name, bytes, mapping.as_ref(), progress)
+        },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -834,11 +860,10 @@ pub async fn export_approved(
     year: i32,
     path: PathBuf,
 ) -> Answer<export::ExportSummary> {
+    files::chosen_for_writing(&path, &["csv", "xlsx"])?;
     ledger
-        .write(move |c| {
-            files::chosen_for_writing(&path, &["csv", "xlsx"])?;
-            let by = audit::default_actor(c)?;
-            export::export(c, year, &path, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            export::export(c, year, &path, by)
         })
         .await
 }
@@ -866,9 +891,8 @@ pub async fn backups_list(ledger: State<'_, Ledger>) -> Answer<Vec<String>> {
 #[tauri::command]
 pub async fn restore_from(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<backup::BackupInfo> {
     let restored = ledger
-        .write(move |c| {
-            let by = audit::default_actor(c)?;
-            backup::restore(c, &path, &by)
+        .write_as(audit::default_actor, move |c, by| {
+            backup::restore(c, &path, by)
         })
         .await;
     ledger.reset_reader();

@@ -328,13 +328,19 @@ mod tests {
         );
     }
 
+    /// A roster CSV of `n` sample people.
+    fn roster_csv(n: usize) -> String {
+        let mut file = String::from("姓名,身份证号,部门\n");
+        for p in crate::dev::sample::staff_inputs(n) {
+            file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
+        }
+        file
+    }
+
     #[test]
     fn progress_rises_through_the_stages_to_100() {
         let mut conn = crate::ledger::db::open_in_memory().unwrap();
-        let mut file = String::from("姓名,身份证号,部门\n");
-        for p in crate::dev::sample::staff_inputs(4500) {
-            file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
-        }
+        let file = roster_csv(4500);
         let seen = std::sync::Mutex::new(Vec::new());
         let record = |p: u32, stage: &str| {
             seen.lock().unwrap().push((p, stage.to_string()));
@@ -365,10 +371,7 @@ mod tests {
     #[test]
     fn a_cancel_before_the_commit_writes_nothing() {
         let mut conn = crate::ledger::db::open_in_memory().unwrap();
-        let mut file = String::from("姓名,身份证号,部门\n");
-        for p in crate::dev::sample::staff_inputs(4500) {
-            file.push_str(&format!("{},{},{}\n", p.name, p.id_number, p.department));
-        }
+        let file = roster_csv(4500);
         let events = crate::ledger::audit::log(&conn, None).unwrap().len();
         let cancel_while_writing = |_: u32, stage: &str| {
             if stage == "写入台账" {

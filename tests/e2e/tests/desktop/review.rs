@@ -7,6 +7,19 @@ use ce_ledger_core::io::record_import;
 use ce_ledger_core::ledger::{audit, db, progress, records, staff, unit};
 use chrono::Datelike;
 
+/// The unit whose officer, 王敏, reviews.
+fn hospital_with_officer(conn: &rusqlite::Connection) {
+    unit::save(
+        conn,
+        &unit::UnitProfile {
+            name: "枣庄市立医院".into(),
+            officer: "王敏".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+}
+
 #[tokio::test]
 async fn reject_with_reason_then_batch_approve_the_rest() {
     let dir = tempfile::tempdir().unwrap();
@@ -15,15 +28,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     let id = id_number("19820304", 111);
     {
         let mut conn = db::open(&ledger).unwrap();
-        unit::save(
-            &conn,
-            &unit::UnitProfile {
-                name: "枣庄市立医院".into(),
-                officer: "王敏".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        hospital_with_officer(&conn);
         staff::add(
             &conn,
             &staff::StaffInput {
@@ -155,15 +160,7 @@ async fn approve_all_covers_every_page_of_matching_records() {
     let year = progress::today().year();
     {
         let mut conn = db::open(&ledger).unwrap();
-        unit::save(
-            &conn,
-            &unit::UnitProfile {
-                name: "枣庄市立医院".into(),
-                officer: "王敏".into(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        hospital_with_officer(&conn);
         let mut csv =
             String::from("身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料\n");
         for p in 0..3 {
