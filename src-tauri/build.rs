@@ -58,6 +58,9 @@ const COMMANDS: &[&str] = &[
 ];
 
 fn main() {
+    // The window's files are embedded at compile time: a new UI build must rebuild the binary,
+    // or the tests drive (and a package ships) the previous UI.
+    println!("cargo:rerun-if-changed=../ui/dist");
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),

@@ -903,6 +903,31 @@ pub async fn restore_from(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<ba
 mod tests {
     use super::*;
 
+    /// The window branches on `code` and lists `rows`; the message is the core's Chinese text.
+    #[test]
+    fn errors_cross_with_a_code_the_message_and_the_rows() {
+        let rows = vec![ce_ledger_core::RowError {
+            line: 3,
+            column: "身份证号".into(),
+            message: "校验码不符".into(),
+        }];
+        let e = IpcError::from(Error::Rows {
+            file: "名单.csv".into(),
+            errors: rows.clone(),
+        });
+        assert_eq!((e.code, e.rows.as_ref()), ("rows", Some(&rows)));
+        assert!(e.message.contains("第3行"), "{}", e.message);
+        let busy = IpcError::from(Error::Busy { seconds: 10 });
+        assert_eq!((busy.code, busy.rows), ("busy", None));
+        assert_eq!(IpcError::from(Error::Cancelled).code, "cancelled");
+        let json = serde_json::to_value(IpcError::from(Error::invalid("x"))).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"code": "invalid", "message": "x"}),
+            "no rows key when there are none"
+        );
+    }
+
     #[test]
     fn a_panicking_command_is_an_error_and_the_ledger_stays_usable() {
         let dir = std::env::temp_dir().join(format!("ce-ledger-panic-{}", std::process::id()));
