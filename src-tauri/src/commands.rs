@@ -61,6 +61,9 @@ type Slot = Mutex<Result<Connection, String>>;
 
 struct Inner {
     path: PathBuf,
+    /// Whether the ledger opened at start: known without the writer's lock, which a long
+    /// import holds.
+    opened: bool,
     /// Writes and long jobs take turns here.
     writer: Slot,
     /// Reads have a connection of their own: under WAL they never wait behind a long write.
@@ -100,6 +103,7 @@ impl Ledger {
     pub fn new(path: PathBuf, opened: Result<Connection, Error>) -> Self {
         Ledger(Arc::new(Inner {
             path,
+            opened: opened.is_ok(),
             writer: Mutex::new(opened.map_err(|e| e.to_string())),
             reader: Mutex::new(None),
             previews: Mutex::new(None),
@@ -116,13 +120,7 @@ impl Ledger {
 
     /// The ledger's file, when it opened.
     pub fn opened_path(&self) -> Option<PathBuf> {
-        let opened = self
-            .0
-            .writer
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_ok();
-        opened.then(|| self.0.path.clone())
+        self.0.opened.then(|| self.0.path.clone())
     }
 
     /// Runs `f` on the writing connection, on the blocking pool: the window keeps painting.
@@ -140,7 +138,7 @@ impl Ledger {
 
     /// Runs a read on the reading connection (opened on first use).
     fn with_reader<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
-        if self.opened_path().is_none() {
+        if !self.0.opened {
             return self.with(f);
         }
         let mut guard = self.0.reader.lock().unwrap_or_else(|e| e.into_inner());
@@ -926,6 +924,42 @@ mod tests {
             serde_json::json!({"code": "invalid", "message": "x"}),
             "no rows key when there are none"
         );
+    }
+
+    /// A read does not wait for a write in progress: the write below holds the writing
+    /// connection until the read has answered (or gives up after 10 s and the test fails).
+    #[test]
+    fn a_read_answers_while_a_write_holds_the_ledger() {
+        let dir = tempfile_dir("read-beside-write");
+        let path = dir.join("ledger.sqlite3");
+        let ledger = Ledger::new(path.clone(), ce_ledger_core::ledger::db::open(&path));
+        let (started, writing) = std::sync::mpsc::channel();
+        let (answered, read_done) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let ledger = ledger.clone();
+            std::thread::spawn(move || {
+                ledger.with(move |_| {
+                    started.send(()).unwrap();
+                    Ok(read_done
+                        .recv_timeout(std::time::Duration::from_secs(10))
+                        .is_ok())
+                })
+            })
+        };
+        writing.recv().unwrap();
+        let unit = ledger.with_reader(|c| unit::get(c));
+        answered.send(()).unwrap();
+        assert!(unit.is_ok(), "{unit:?}");
+        assert_eq!(
+            writer.join().unwrap(),
+            Ok(true),
+            "the read answered during the write"
+        );
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn tempfile_dir(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("ce-ledger-{name}-{}", std::process::id()))
     }
 
     #[test]
