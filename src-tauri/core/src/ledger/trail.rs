@@ -104,11 +104,6 @@ fn kind(entity: &str) -> Option<&'static Kind> {
     KINDS.iter().find(|k| k.entity == entity)
 }
 
-/// Whether events about `entity` carry states.
-pub fn is_audited(entity: &str) -> bool {
-    kind(entity).is_some()
-}
-
 fn id_digest(id_number: &str) -> String {
     crate::ledger::audit::hex(&Sha256::digest(id_number.as_bytes()))[..16].to_string()
 }

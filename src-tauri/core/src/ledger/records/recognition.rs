@@ -110,6 +110,28 @@ pub(super) fn store_person_year(
     audited_except: Option<&[i64]>,
 ) -> Result<Vec<i64>> {
     let existing = person_year_inputs(conn, staff_id, year)?;
+    store_beside(conn, &existing, new, now, audited_except)
+}
+
+/// Stores the records of a person-year the ledger has none of yet (an import's usual case):
+/// nothing to re-read or re-cut.
+pub(super) fn store_new_person_year(
+    conn: &Connection,
+    new: &[&ValidRecord],
+    now: &str,
+) -> Result<Vec<i64>> {
+    store_beside(conn, &[], new, now, None)
+}
+
+/// Recognises `existing` and `new` together, rewrites the existing ones' hours (auditing
+/// re-cuts unless `audited_except` is `None`) and inserts the new ones; returns their ids.
+fn store_beside(
+    conn: &Connection,
+    existing: &[StoredRecord],
+    new: &[&ValidRecord],
+    now: &str,
+    audited_except: Option<&[i64]>,
+) -> Result<Vec<i64>> {
     let all: Vec<RuleInput> = existing
         .iter()
         .map(|(_, r, _)| r.clone())
@@ -134,20 +156,6 @@ pub(super) fn store_person_year(
     audit_recuts(conn, &recuts)?;
     new.iter()
         .zip(&recognized[existing.len()..])
-        .map(|(v, rec)| insert(conn, v, now, rec))
-        .collect()
-}
-
-/// Stores the records of a person-year the ledger has none of yet (an import's usual case):
-/// nothing to re-read or re-cut.
-pub(super) fn store_new_person_year(
-    conn: &Connection,
-    new: &[&ValidRecord],
-    now: &str,
-) -> Result<Vec<i64>> {
-    let inputs: Vec<RuleInput> = new.iter().map(|v| v.rule.clone()).collect();
-    new.iter()
-        .zip(&rules::recognize(&inputs))
         .map(|(v, rec)| insert(conn, v, now, rec))
         .collect()
 }
