@@ -14,6 +14,9 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits_without_openi
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("ledger.sqlite3");
     let app = App::start(&ledger).await;
+    // The window listens for a second launch once it has asked for the ledger's path (the footer
+    // shows it): a launch before that would go unheard, as it did on a loaded CI machine.
+    app.wait_for_text(".footer", "台账文件：/").await;
 
     let other = dir.path().join("second.sqlite3");
     let mut second = Command::new(app_binary())
