@@ -247,7 +247,7 @@ pub enum NoticeCmd {
 
 #[derive(Subcommand)]
 pub enum RecordsCmd {
-    /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料; all or nothing
+    /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料[,公需专题,备案/证书编号]; all or nothing
     Import { file: PathBuf },
     /// Import the city platform's study records (身份证号, 课程名称, 科目, 学习日期, 学时) as synced;
     /// rows already in the ledger are not added again
@@ -276,7 +276,7 @@ pub enum PolicyCmd {
 
 #[derive(Subcommand)]
 pub enum StaffCmd {
-    /// Import a CSV (UTF-8, header 姓名,身份证号,部门[,职称系列,现职称,手机]); all or nothing
+    /// Import a CSV or workbook (header 姓名,身份证号,部门[,职称系列,现职称,手机,在职状态,专技人员,入职日期,离开日期]); all or nothing
     Import { file: PathBuf },
     /// List active staff
     List {
@@ -298,6 +298,18 @@ pub enum StaffCmd {
         title: String,
         #[arg(long, default_value = "")]
         mobile: String,
+        /// 在职 (default), 离职, 退休 or 调出
+        #[arg(long, default_value = "")]
+        employment: String,
+        /// Not professional-technical staff (专技人员): left out of every year's count
+        #[arg(long)]
+        not_professional: bool,
+        /// 入职日期 (YYYY-MM-DD)
+        #[arg(long, default_value = "")]
+        joined_on: String,
+        /// The date of --employment 离职/退休/调出 (YYYY-MM-DD)
+        #[arg(long, default_value = "")]
+        left_on: String,
     },
     /// Archive (hide) a person without deleting their hours
     Archive { id: i64 },
@@ -307,7 +319,7 @@ pub enum StaffCmd {
 pub enum UnitCmd {
     /// Show the unit profile as JSON
     Show,
-    /// Set the unit profile from a JSON file with keys name, address, leader, officer, phone, hr_office
+    /// Set the unit profile from a JSON file with keys name, address, leader, officer, phone, hr_office, city_level
     Set { file: PathBuf },
 }
 

@@ -48,7 +48,7 @@ fn no_message_of_a_full_session_carries_an_id_number() {
     let records = l.write(
         "records.csv",
         format!(
-            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,证明材料\n{known},培训进修,专业,课程,2025-03-01,2025-03-02,16,结业证书\n{other},培训进修,公需,课程,2025-04-01,2025-04-01,8,结业证书\n"
+            "身份证号,类别,科目,项目名称,开始日期,结束日期,学时,证明材料,公需专题\n{known},培训进修,专业,课程,2025-03-01,2025-03-02,16,结业证书,\n{other},培训进修,公需,课程,2025-04-01,2025-04-01,8,结业证书,网络安全\n"
         ),
     );
     assert!(run(&["records", "import", path_str(&records)], true));

@@ -42,6 +42,10 @@ pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
             department,
             title,
             mobile,
+            employment,
+            not_professional,
+            joined_on,
+            left_on,
         } => {
             let s = staff::add(
                 conn,
@@ -51,6 +55,10 @@ pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
                     department,
                     title,
                     mobile,
+                    employment,
+                    professional: Some(!not_professional),
+                    joined_on,
+                    left_on,
                     ..Default::default()
                 },
             )?;

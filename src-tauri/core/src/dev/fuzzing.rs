@@ -58,6 +58,8 @@ pub fn record_validator(data: &[u8]) {
         situation: field(7),
         evidence: field(8),
         plan_id: None,
+        topic: field(9),
+        filing_number: field(10),
     };
     match validate(&input) {
         Ok(v) => {

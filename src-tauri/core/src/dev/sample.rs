@@ -79,6 +79,7 @@ pub fn staff_inputs(n: usize) -> Vec<StaffInput> {
                 title: TITLES[rng.next(TITLES.len() as u64) as usize].into(),
                 mobile: format!("139{:08}", rng.next(100_000_000)),
                 employment: "在职".into(),
+                ..Default::default()
             }
         })
         .collect()

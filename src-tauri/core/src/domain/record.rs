@@ -26,6 +26,10 @@ pub struct RecordInput {
     pub evidence: String,
     /// For `filed_training`: one of the unit's own plans, whose filing status decides the hours.
     pub plan_id: Option<i64>,
+    /// 公需专题: for training or study counted as public, one of the year's public topics.
+    pub topic: String,
+    /// 备案/证书编号: the filing or certificate number, where the officer has one.
+    pub filing_number: String,
 }
 
 /// A checked record, ready to store.
@@ -36,6 +40,8 @@ pub struct ValidRecord {
     pub title: String,
     pub evidence: String,
     pub plan_id: Option<i64>,
+    pub topic: Option<String>,
+    pub filing_number: Option<String>,
 }
 
 impl ValidRecord {
@@ -98,8 +104,15 @@ pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldEr
     if evidence.chars().count() > 500 {
         errs.push(("证明材料", "证明材料说明过长（最多500字）".into()));
     }
+    let topic = optional_text(&input.topic, "公需专题", 100, &mut errs);
+    let filing_number = optional_text(&input.filing_number, "备案/证书编号", 50, &mut errs);
     let (Some(category), Some(start), Some(end)) = (category, start, end) else {
         return Err(errs);
+    };
+    // A public topic says the record is public even when the subject column was left empty.
+    let subject = match (&topic, subject) {
+        (Some(_), None) if category.public_needs_topic() => Some(Subject::Public),
+        (_, s) => s,
     };
     let status = if category == Category::CityPlatform {
         Status::Synced
@@ -130,10 +143,34 @@ pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldEr
             title,
             evidence,
             plan_id: input.plan_id,
+            topic,
+            filing_number,
         })
     } else {
         Err(errs)
     }
+}
+
+/// A trimmed optional text field of at most `max` characters, without control characters.
+fn optional_text(
+    value: &str,
+    column: &'static str,
+    max: usize,
+    errs: &mut FieldErrors,
+) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.chars().count() > max {
+        errs.push((column, format!("{column}过长（最多{max}字）")));
+        return None;
+    }
+    if value.chars().any(char::is_control) {
+        errs.push((column, format!("{column}含有控制字符")));
+        return None;
+    }
+    Some(value.to_string())
 }
 
 pub(crate) fn joined(errs: FieldErrors) -> Error {

@@ -49,12 +49,61 @@ impl Category {
         )
     }
 
-    /// Converted hours that can only be professional.
+    /// Issue 13 item 2: public (公需) hours come only from the city platform, postings and special
+    /// circumstances (their fixed split), transfer-in (as the certificate states), and training or
+    /// study naming one of the year's public topics. Every other category is professional only.
     pub fn professional_only(self) -> bool {
-        matches!(
+        !matches!(
             self,
-            Category::DigitalEngineer | Category::FiledTraining | Category::QualificationExam
-        )
+            Category::CityPlatform | Category::Training | Category::Study | Category::TransferIn
+        ) && !self.uses_months()
+    }
+
+    /// Training and study count as public only when they name one of the year's public topics.
+    pub fn public_needs_topic(self) -> bool {
+        matches!(self, Category::Training | Category::Study)
+    }
+}
+
+/// Where 公需 hours may come from, said once for every message that refuses them.
+pub const PUBLIC_SOURCES: &str =
+    "公需学时只来自市平台学习、援派和特殊情况、外地调入，以及注明年度公需专题的培训进修和学习";
+
+/// Issue 13 item 2: a 公需 subject on training or study needs one of the year's public topics
+/// (`topics`, from the year's policy); a topic on anything else, or on a professional subject, is
+/// refused. `subject` is as stated; a topic with no subject stated makes the record public
+/// (`record::validate` does that). Errors are (column, message).
+pub fn check_topic(
+    category: Category,
+    subject: Option<Subject>,
+    topic: Option<&str>,
+    year: i32,
+    topics: &[String],
+) -> Result<(), (&'static str, String)> {
+    match (topic, subject) {
+        (Some(_), _) if !category.public_needs_topic() => Err((
+            "公需专题",
+            format!(
+                "只有培训进修和学习需要填写公需专题，{}请留空",
+                category.label()
+            ),
+        )),
+        (Some(_), Some(Subject::Professional)) => Err((
+            "公需专题",
+            "填写了公需专题的记录计公需科目，科目不能为专业".into(),
+        )),
+        (Some(t), _) if !topics.iter().any(|known| known == t) => Err((
+            "公需专题",
+            format!("“{t}”不是{year}年度的公需专题（年度政策中列出的专题才可计公需）"),
+        )),
+        (None, Some(Subject::Public)) if category.public_needs_topic() => Err((
+            "公需专题",
+            format!(
+                "{}计公需科目须注明{year}年度的公需专题（{PUBLIC_SOURCES}）",
+                category.label()
+            ),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -67,6 +116,8 @@ pub struct CategoryInfo {
     pub fixed_hours: bool,
     pub daily_capped: bool,
     pub professional_only: bool,
+    /// Counts as 公需 only when it names one of the year's public topics.
+    pub public_needs_topic: bool,
     pub needs_audit: bool,
     /// What the months field means for this category (援派月数 / 离岗月数), where it has one.
     pub months_label: Option<&'static str>,
@@ -82,6 +133,7 @@ pub fn category_infos() -> Vec<CategoryInfo> {
             fixed_hours: c.fixed_hours(),
             daily_capped: c.daily_capped(),
             professional_only: c.professional_only(),
+            public_needs_topic: c.public_needs_topic(),
             needs_audit: c != Category::CityPlatform,
             months_label: match c {
                 Category::Posting => Some("援派月数"),
@@ -260,7 +312,10 @@ pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
         return Err(("学时", format!("{}须填写学时", r.category.label())));
     }
     if r.category.professional_only() && r.subject == Some(Subject::Public) {
-        return Err(("科目", format!("{}只能计入专业科目", r.category.label())));
+        return Err((
+            "科目",
+            format!("{}只能计入专业科目（{PUBLIC_SOURCES}）", r.category.label()),
+        ));
     }
     Ok(())
 }
@@ -467,6 +522,90 @@ fn take_from_days(
 }
 
 pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
+    assess(records).into_iter().map(|a| a.recognition).collect()
+}
+
+/// One record's recognition and, while it awaits audit, its share of what approving every pending
+/// record of the person-year now would add (issue 13 item 12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessed {
+    pub recognition: Recognition,
+    pub pending_gain: Option<Hours>,
+}
+
+/// Recognises a person-year's records (see `recognize`) and works out what approving all its
+/// pending records would add, net of caps and of the hours their approval would take from records
+/// already counted. Each pending record is credited what the rules would give it once approved;
+/// those losses come off the earliest-dated pending records first, since an earlier record is the
+/// one that takes a cap first.
+pub fn assess(records: &[RuleInput]) -> Vec<Assessed> {
+    let now = cut(records, |r| r.status.counts());
+    if !records.iter().any(|r| r.status == Status::Pending) {
+        return now
+            .into_iter()
+            .zip(records)
+            .map(|(rec, r)| Assessed {
+                recognition: rec.unwrap_or_else(|| not_counted(r, &base(r))),
+                pending_gain: None,
+            })
+            .collect();
+    }
+    let then = cut(records, |r| {
+        r.status.counts() || r.status == Status::Pending
+    });
+    let mut loss: Hours = now
+        .iter()
+        .zip(&then)
+        .filter_map(|(n, t)| Some(n.as_ref()?.total().saturating_sub(t.as_ref()?.total())))
+        .sum();
+    let mut order: Vec<usize> = (0..records.len()).collect();
+    order.sort_by_key(|&i| (records[i].start, i));
+    let mut gains: Vec<Option<Hours>> = vec![None; records.len()];
+    for i in order
+        .into_iter()
+        .filter(|&i| records[i].status == Status::Pending)
+    {
+        let would = then[i].as_ref().map_or(Hours::ZERO, Recognition::total);
+        let lost = would.min(loss);
+        loss = loss.saturating_sub(lost);
+        gains[i] = Some(would.saturating_sub(lost));
+    }
+    now.into_iter()
+        .zip(then)
+        .zip(records)
+        .zip(gains)
+        .map(|(((now, then), r), gain)| Assessed {
+            recognition: match (now, then) {
+                (Some(rec), _) => rec,
+                (None, Some(preview)) if r.status == Status::Pending => not_counted(r, &preview),
+                (None, _) => not_counted(r, &base(r)),
+            },
+            pending_gain: gain,
+        })
+        .collect()
+}
+
+/// A record that does not count (pending, rejected): 0, with a reason that previews its hours.
+fn not_counted(r: &RuleInput, preview: &Recognition) -> Recognition {
+    let what = if r.status == Status::Rejected {
+        "已驳回，不计学时"
+    } else {
+        "待审核，尚未认定"
+    };
+    Recognition {
+        public: Hours::ZERO,
+        professional: Hours::ZERO,
+        reason: format!(
+            "{what}（按规则预计{}学时：{}）",
+            preview.total(),
+            preview.reason
+        ),
+    }
+}
+
+/// Applies the daily pool and the yearly caps to the records `counts` admits, in order of start
+/// date, then entry order; `None` for the others.
+fn cut(records: &[RuleInput], counts: impl Fn(&RuleInput) -> bool) -> Vec<Option<Recognition>> {
     let mut order: Vec<usize> = (0..records.len()).collect();
     order.sort_by_key(|&i| (records[i].start, i));
     let mut used: std::collections::HashMap<Category, Hours> = std::collections::HashMap::new();
@@ -474,20 +613,10 @@ pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
     let mut out: Vec<Option<Recognition>> = vec![None; records.len()];
     for i in order {
         let r = &records[i];
-        let mut rec = base(r);
-        if !r.status.counts() {
-            let what = if r.status == Status::Rejected {
-                "已驳回，不计学时"
-            } else {
-                "待审核，尚未认定"
-            };
-            out[i] = Some(Recognition {
-                public: Hours::ZERO,
-                professional: Hours::ZERO,
-                reason: format!("{what}（按规则预计{}学时：{}）", rec.total(), rec.reason),
-            });
+        if !counts(r) {
             continue;
         }
+        let mut rec = base(r);
         if r.category.daily_capped() {
             take_from_days(&mut days_used, records, i, &mut rec);
         }
@@ -515,9 +644,7 @@ pub fn recognize(records: &[RuleInput]) -> Vec<Recognition> {
         }
         out[i] = Some(rec);
     }
-    out.into_iter()
-        .map(|r| r.expect("every record recognised"))
-        .collect()
+    out
 }
 
 #[cfg(test)]
@@ -972,5 +1099,154 @@ mod tests {
             assert_eq!(Category::parse(c.label()), Some(c));
         }
         assert_eq!(Category::parse("无此类别"), None);
+    }
+
+    /// Issue 13 item 2, a line per category: where a 公需 subject may stand, and what a training or
+    /// study record needs to be public.
+    #[test]
+    fn public_hours_come_only_from_the_sources_the_notice_allows() {
+        let public = |c: Category| RuleInput {
+            subject: Some(Subject::Public),
+            ..rec(c, "2025-03-01", "2025-03-01", Some(4.0))
+        };
+        for &c in Category::ALL {
+            let allowed =
+                !c.uses_months() && matches!(c, CityPlatform | Training | Study | TransferIn);
+            let got = check(&public(c));
+            if allowed {
+                assert_eq!(got, Ok(()), "{c:?} may carry 公需");
+            } else if !c.uses_months() {
+                let (column, message) = got.expect_err("only professional");
+                assert_eq!(column, "科目", "{c:?}");
+                assert!(message.contains("只能计入专业科目"), "{message}");
+            }
+        }
+        let topics = vec!["习近平新时代中国特色社会主义思想".to_string()];
+        let topic = Some(topics[0].as_str());
+        type Case<'a> = (
+            Category,
+            Option<Subject>,
+            Option<&'a str>,
+            Result<(), &'a str>,
+        );
+        let cases: Vec<Case<'_>> = vec![
+            (Training, Some(Subject::Public), topic, Ok(())),
+            (Study, None, topic, Ok(())),
+            (Training, None, None, Ok(())),
+            (Training, Some(Subject::Professional), None, Ok(())),
+            (
+                Training,
+                Some(Subject::Public),
+                None,
+                Err("须注明2025年度的公需专题"),
+            ),
+            (
+                Study,
+                Some(Subject::Public),
+                Some("消防安全"),
+                Err("不是2025年度的公需专题"),
+            ),
+            (
+                Training,
+                Some(Subject::Professional),
+                topic,
+                Err("科目不能为专业"),
+            ),
+            (
+                Expert,
+                None,
+                topic,
+                Err("只有培训进修和学习需要填写公需专题"),
+            ),
+            (CityPlatform, Some(Subject::Public), None, Ok(())),
+            (TransferIn, Some(Subject::Public), None, Ok(())),
+        ];
+        for (i, (c, subject, topic, want)) in cases.into_iter().enumerate() {
+            let got = check_topic(c, subject, topic, 2025, &topics);
+            match want {
+                Ok(()) => assert_eq!(got, Ok(()), "case {i}"),
+                Err(fragment) => {
+                    let (column, message) = got.expect_err("refused");
+                    assert_eq!(column, "公需专题", "case {i}");
+                    assert!(message.contains(fragment), "case {i}: {message}");
+                }
+            }
+        }
+    }
+
+    /// Issue 13 item 12: 待审核 is what approving the pending records now would add.
+    #[test]
+    fn pending_is_what_approval_would_add_net_of_caps_and_recuts() {
+        let pending = |mut r: RuleInput| {
+            r.status = Status::Pending;
+            r
+        };
+        type Case = (Vec<RuleInput>, Vec<Option<f64>>, &'static str);
+        let cases: Vec<Case> = vec![
+            (
+                vec![pending(rec(
+                    QualificationExam,
+                    "2025-05-01",
+                    "2025-05-01",
+                    Some(40.0),
+                ))],
+                vec![Some(16.0)],
+                "a qualification exam claimed at 40 can only give 16",
+            ),
+            (
+                vec![
+                    rec(Study, "2025-02-01", "2025-02-28", Some(40.0)),
+                    pending(rec(Study, "2025-06-01", "2025-06-30", Some(10.0))),
+                ],
+                vec![None, Some(0.0)],
+                "the study cap is already full",
+            ),
+            (
+                vec![
+                    rec(Study, "2025-06-01", "2025-06-30", Some(30.0)),
+                    pending(rec(Study, "2025-03-01", "2025-03-31", Some(20.0))),
+                ],
+                vec![None, Some(10.0)],
+                "the earlier pending record would re-cut the approved one: 40 − 30",
+            ),
+            (
+                vec![
+                    rec(Training, "2025-04-01", "2025-04-01", Some(6.0)),
+                    pending(rec(Expert, "2025-04-01", "2025-04-01", Some(8.0))),
+                    pending(rec(Training, "2025-04-02", "2025-04-02", Some(8.0))),
+                ],
+                vec![None, Some(2.0), Some(8.0)],
+                "the day already holds 6 of its 8 hours",
+            ),
+            (
+                vec![rec(Training, "2025-04-01", "2025-04-01", Some(6.0))],
+                vec![None],
+                "nothing pending",
+            ),
+        ];
+        for (records, want, why) in cases {
+            let got: Vec<Option<Hours>> = assess(&records)
+                .into_iter()
+                .map(|a| a.pending_gain)
+                .collect();
+            let want: Vec<Option<Hours>> = want.into_iter().map(|w| w.map(h)).collect();
+            assert_eq!(got, want, "{why}");
+            let counted: Hours = recognize(&records).iter().map(Recognition::total).sum();
+            let approved: Vec<RuleInput> = records
+                .iter()
+                .cloned()
+                .map(|mut r| {
+                    r.status = Status::Approved;
+                    r
+                })
+                .collect();
+            let after: Hours = recognize(&approved).iter().map(Recognition::total).sum();
+            let gain: Hours = got.into_iter().flatten().sum();
+            assert_eq!(
+                counted + gain,
+                after,
+                "{why}: the gains add up to approval's effect"
+            );
+        }
     }
 }

@@ -206,6 +206,9 @@ mod tests {
                     "".into(),
                     "".into(),
                     "".into(),
+                    "".into(),
+                    "".into(),
+                    "".into(),
                     "".into()
                 ]
             )

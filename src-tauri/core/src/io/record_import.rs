@@ -11,7 +11,7 @@ use crate::ledger::staff;
 use rusqlite::Connection;
 use std::path::Path;
 
-pub const IMPORT_COLUMNS: [Column; 10] = [
+pub const IMPORT_COLUMNS: [Column; 12] = [
     Column {
         label: "身份证号",
         aliases: &["id_number", "身份证号码", "公民身份号码"],
@@ -60,6 +60,16 @@ pub const IMPORT_COLUMNS: [Column; 10] = [
     Column {
         label: "证明材料",
         aliases: &["evidence"],
+        required: false,
+    },
+    Column {
+        label: "公需专题",
+        aliases: &["topic"],
+        required: false,
+    },
+    Column {
+        label: "备案/证书编号",
+        aliases: &["filing_number", "备案编号", "证书编号"],
         required: false,
     },
 ];
@@ -130,6 +140,8 @@ pub fn city_rows(rows: Vec<table::Row>) -> Vec<table::Row> {
                     None,
                     None,
                     None,
+                    None,
+                    None,
                 ],
             }
         })
@@ -192,6 +204,8 @@ pub fn import_rows(
             situation: row.get(8).into(),
             evidence: row.get(9).into(),
             plan_id: None,
+            topic: row.get(10).into(),
+            filing_number: row.get(11).into(),
         };
         // A field that failed to parse is reported once, not again by the validator.
         let parse_failed: Vec<&str> = row_errs.iter().map(|(c, _)| *c).collect();

@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 
-pub const IMPORT_COLUMNS: [Column; 7] = [
+pub const IMPORT_COLUMNS: [Column; 10] = [
     Column {
         label: "姓名",
         aliases: &["name"],
@@ -43,6 +43,21 @@ pub const IMPORT_COLUMNS: [Column; 7] = [
     Column {
         label: "在职状态",
         aliases: &["employment", "status"],
+        required: false,
+    },
+    Column {
+        label: "专技人员",
+        aliases: &["professional", "是否专技人员"],
+        required: false,
+    },
+    Column {
+        label: "入职日期",
+        aliases: &["joined_on"],
+        required: false,
+    },
+    Column {
+        label: "离开日期",
+        aliases: &["left_on", "退休日期", "离职日期", "调出日期"],
         required: false,
     },
 ];
@@ -85,6 +100,30 @@ pub fn import_rows(
             title: row.get(4).into(),
             mobile: row.get(5).into(),
             employment: row.get(6).into(),
+            professional: None,
+            joined_on: row.get(8).into(),
+            left_on: row.get(9).into(),
+        };
+        let professional = match row.get(7).trim() {
+            "" | "是" | "Y" | "y" | "yes" | "1" | "true" => Some(true),
+            "否" | "N" | "n" | "no" | "0" | "false" => Some(false),
+            other => {
+                errors.push(RowError {
+                    line: row.line,
+                    column: "专技人员".into(),
+                    message: format!(
+                        "专技人员“{}”无效，应为 是 或 否",
+                        crate::domain::idcard::mask_all(
+                            &other.chars().take(20).collect::<String>()
+                        )
+                    ),
+                });
+                None
+            }
+        };
+        let input = StaffInput {
+            professional,
+            ..input
         };
         match staff::validate(&input) {
             Ok((v, _)) => {

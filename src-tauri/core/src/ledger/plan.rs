@@ -140,9 +140,33 @@ pub struct Plan {
     pub return_reason: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Issue 13 item 7: a city-level unit's plan submitted after the year's filing deadline (May 20),
+    /// or still unsubmitted once it has passed.
+    pub late: bool,
 }
 
-const SELECT: &str = "SELECT id, year, form, status, submitted_date, filed_date, filing_number, return_reason, created_at, updated_at FROM plan";
+const SELECT: &str = "SELECT id, year, form, status, submitted_date, filed_date, filing_number, return_reason, created_at, updated_at,
+    (SELECT plan_deadline FROM year_policy y WHERE y.year = plan.year),
+    (SELECT city_level FROM unit_profile WHERE id = 1)
+    FROM plan";
+
+/// Whether a plan missed the filing deadline. The duty is a city-level unit's (市直单位) only; a plan
+/// not yet submitted is late once the deadline has passed.
+pub fn is_late(
+    city_level: bool,
+    deadline: Option<NaiveDate>,
+    submitted: Option<NaiveDate>,
+    status: PlanStatus,
+    today: NaiveDate,
+) -> bool {
+    let Some(deadline) = deadline.filter(|_| city_level) else {
+        return false;
+    };
+    match submitted {
+        Some(day) => day > deadline,
+        None => matches!(status, PlanStatus::Draft | PlanStatus::Printed) && today > deadline,
+    }
+}
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
     let form: String = r.get(2)?;
@@ -161,7 +185,18 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Plan> {
         return_reason: r.get(7)?,
         created_at: r.get(8)?,
         updated_at: r.get(9)?,
+        late: is_late(
+            r.get::<_, Option<bool>>(11)?.unwrap_or(false),
+            day(r.get(10)?),
+            day(r.get(4)?),
+            status,
+            crate::ledger::progress::today(),
+        ),
     })
+}
+
+fn day(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Plan> {

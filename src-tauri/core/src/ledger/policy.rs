@@ -274,6 +274,15 @@ fn load(conn: &Connection, year: i32) -> Result<Option<YearPolicy>> {
 /// The policy of `year`; a year not yet set up starts as a copy of the nearest earlier one.
 pub fn get_or_create(conn: &Connection, year: i32) -> Result<YearPolicy> {
     check_year(year)?;
+    match load(conn, year)? {
+        Some(p) => Ok(p),
+        None => save(conn, &of_year(conn, year)?),
+    }
+}
+
+/// The policy `year` has or would start with, without writing it.
+pub fn of_year(conn: &Connection, year: i32) -> Result<YearPolicy> {
+    check_year(year)?;
     if let Some(p) = load(conn, year)? {
         return Ok(p);
     }
@@ -286,7 +295,7 @@ pub fn get_or_create(conn: &Connection, year: i32) -> Result<YearPolicy> {
         Some(y) => load(conn, y)?.expect("row exists"),
         None => builtin_2025(),
     };
-    save(conn, &copy_to_year(&base, year))
+    Ok(copy_to_year(&base, year))
 }
 
 pub fn years(conn: &Connection) -> Result<Vec<i32>> {

@@ -43,6 +43,9 @@ pub struct PersonProgress {
     pub public_by_deadline: Option<Hours>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub professional_by_deadline: Option<Hours>,
+    /// In this year's count: professional-technical and at the unit on the study deadline. Only a
+    /// person's own page shows someone who is not.
+    pub counted: bool,
 }
 
 impl PersonProgress {
@@ -72,6 +75,11 @@ pub fn assess(policy: &YearPolicy, public: Hours, professional: Hours) -> (bool,
         && short_total == Hours::ZERO;
     (compliant, short_public, short_professional)
 }
+
+/// Whether a staff row (`s`) is in the count of the year whose study deadline is `?3`: flagged
+/// 专技人员, joined by the deadline, and not gone before it (retired, left or transferred out).
+const COUNTED: &str = "(s.professional = 1 AND (s.joined_on IS NULL OR s.joined_on <= ?3)
+    AND (s.left_on IS NULL OR s.left_on >= ?3))";
 
 /// Every active person's standing in `year`, in roster order. `today` drives days-left.
 pub fn progress(conn: &Connection, year: i32, today: NaiveDate) -> Result<Progress> {
@@ -106,37 +114,56 @@ fn standings(
             .collect()
     };
     // One person reads only their own rows; everyone streams the covering index in staff order.
+    // Issue 13 item 9: a year counts the professional-technical staff at the unit on its deadline.
     let (record_filter, staff_filter) = match only {
         Some(_) => ("year = ?1 AND staff_id = ?2", "s.id = ?2"),
-        None => ("year = ?1 AND ?2 IS NULL", "s.archived = 0"),
+        None => (
+            "year = ?1 AND ?2 IS NULL",
+            &*format!("s.archived = 0 AND {COUNTED}"),
+        ),
     };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id, s.id_number, s.name, s.department,
                 COALESCE(t.public, 0), COALESCE(t.professional, 0), COALESCE(t.pending, 0),
                 (SELECT MAX(n.date) FROM notice_recipient nr JOIN notice n ON n.id = nr.notice_id
-                  WHERE nr.staff_id = s.id AND substr(n.date, 1, 4) = printf('%04d', ?1))
+                  WHERE nr.staff_id = s.id AND substr(n.date, 1, 4) = printf('%04d', ?1)),
+                {COUNTED}
          FROM staff s
          LEFT JOIN (SELECT staff_id, SUM(rec_public) AS public, SUM(rec_professional) AS professional,
-                           SUM(CASE WHEN status = 'pending' THEN COALESCE(claimed, expected) ELSE 0 END) AS pending
+                           SUM(CASE WHEN status = 'pending' THEN expected ELSE 0 END) AS pending
                     FROM record WHERE {record_filter} GROUP BY staff_id) t ON t.staff_id = s.id
          WHERE {staff_filter}
          ORDER BY s.department, s.name, s.id"
     ))?;
-    let rows = stmt.query_map(params![year, only], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, Hours>(4)?,
-            r.get::<_, Hours>(5)?,
-            r.get::<_, Hours>(6)?,
-            r.get::<_, Option<String>>(7)?,
-        ))
-    })?;
+    let rows = stmt.query_map(
+        params![year, only, policy.study_deadline.to_string()],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Hours>(4)?,
+                r.get::<_, Hours>(5)?,
+                r.get::<_, Hours>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        },
+    )?;
     let mut staff = Vec::new();
     for row in rows {
-        let (staff_id, id_number, name, department, public, professional, pending, notified) = row?;
+        let (
+            staff_id,
+            id_number,
+            name,
+            department,
+            public,
+            professional,
+            pending,
+            notified,
+            counted,
+        ) = row?;
         let last_notified = notified.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
         let materials_date = applicants.get(&staff_id).copied();
         let deadline = match materials_date {
@@ -172,6 +199,7 @@ fn standings(
             last_notified,
             public_by_deadline: by_deadline.map(|(p, _)| p),
             professional_by_deadline: by_deadline.map(|(_, p)| p),
+            counted,
         });
     }
     Ok(staff)
@@ -306,6 +334,8 @@ pub struct Dashboard {
     pub applicants_at_risk: usize,
     /// The unit's own plans of the year not yet 已备案 (the May 20 filing deadline).
     pub plans_unfiled: usize,
+    /// A city-level unit (市直单位): only such a unit has the May 20 plan duty and its warnings.
+    pub city_level: bool,
     pub by_department: Vec<DepartmentStat>,
     /// The most urgent of who is short (`short` counts them all): title applicants first (by their
     /// deadline), then the largest shortfall. IDs masked. The reminder page pages through the rest.
@@ -380,6 +410,7 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         plan_days_left: (policy.plan_deadline - today).num_days(),
         applicants_at_risk,
         plans_unfiled: crate::ledger::plan::unfiled_count(conn, year)?,
+        city_level: crate::ledger::unit::get(conn)?.city_level,
         by_department: by_department.into_values().collect(),
         short_list,
         policy,

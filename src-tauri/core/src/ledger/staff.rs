@@ -20,6 +20,12 @@ pub struct StaffInput {
     pub title: String,
     pub mobile: String,
     pub employment: String,
+    /// 专技人员: counted in the yearly requirement. Not stated means yes.
+    pub professional: Option<bool>,
+    /// 入职日期, if the person joined the unit recently.
+    pub joined_on: String,
+    /// The date of the state in `employment`: 退休、离职 or 调出日期.
+    pub left_on: String,
 }
 
 /// A stored person, with the full ID number: for the edit form and the CLI, not for lists on screen.
@@ -34,6 +40,9 @@ pub struct Staff {
     pub mobile: String,
     pub employment: String,
     pub archived: bool,
+    pub professional: bool,
+    pub joined_on: String,
+    pub left_on: String,
     pub gender: String,
     pub birth_date: String,
     pub created_at: String,
@@ -52,6 +61,9 @@ pub struct StaffRow {
     pub mobile: String,
     pub employment: String,
     pub archived: bool,
+    pub professional: bool,
+    pub joined_on: String,
+    pub left_on: String,
     pub gender: String,
     /// The year alone: beside the mask, a full birth date leaves about ten candidates for the number.
     pub birth_year: String,
@@ -69,6 +81,9 @@ impl From<Staff> for StaffRow {
             mobile: s.mobile,
             employment: s.employment,
             archived: s.archived,
+            professional: s.professional,
+            joined_on: s.joined_on,
+            left_on: s.left_on,
             gender: s.gender,
             birth_year: s.birth_date.chars().take(4).collect(),
         }
@@ -156,6 +171,27 @@ pub fn validate(
     let department = long("部门", &input.department);
     let title_series = long("职称系列", &input.title_series);
     let title = long("现职称", &input.title);
+    let mut date = |label: &'static str, v: &str| match v.trim() {
+        "" => None,
+        v => crate::domain::dates::parse_date(v)
+            .map_err(|m| errs.push((label, format!("{label}：{m}"))))
+            .ok(),
+    };
+    let joined_on = date("入职日期", &input.joined_on);
+    let left_on = date("离开日期", &input.left_on);
+    // Issue 13 item 9: the date says when the state in 在职状态 began; an active person has none.
+    if left_on.is_some() && employment == Employment::Active.label() {
+        errs.push((
+            "离开日期",
+            "在职人员不填离开日期（退休、离职、调出时填写，并修改在职状态）".to_string(),
+        ));
+    }
+    if let (Some(joined), Some(left)) = (joined_on, left_on) {
+        if left < joined {
+            errs.push(("离开日期", format!("离开日期{left}早于入职日期{joined}")));
+        }
+    }
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     match id {
         Some(id) if errs.is_empty() => Ok((
             StaffInput {
@@ -166,6 +202,9 @@ pub fn validate(
                 title,
                 mobile,
                 employment,
+                professional: Some(input.professional.unwrap_or(true)),
+                joined_on: day(joined_on),
+                left_on: day(left_on),
             },
             id,
         )),
@@ -182,7 +221,8 @@ fn first_error(errs: Vec<(&'static str, String)>) -> Error {
     )
 }
 
-const SELECT: &str = "SELECT id, name, id_number, department, title_series, title, mobile, employment, archived, created_at, updated_at FROM staff";
+const SELECT: &str = "SELECT id, name, id_number, department, title_series, title, mobile, employment, archived,
+    created_at, updated_at, professional, COALESCE(joined_on, ''), COALESCE(left_on, '') FROM staff";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
     let id_number: String = r.get(2)?;
@@ -207,7 +247,20 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Staff> {
         archived: r.get(8)?,
         created_at: r.get(9)?,
         updated_at: r.get(10)?,
+        professional: r.get(11)?,
+        joined_on: r.get(12)?,
+        left_on: r.get(13)?,
     })
+}
+
+const INSERT_SQL: &str =
+    "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment,
+    created_at, updated_at, professional, joined_on, left_on)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)";
+
+/// An empty text is stored as NULL (no date).
+fn nonempty(s: &str) -> Option<&str> {
+    (!s.is_empty()).then_some(s)
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Staff> {
@@ -242,9 +295,20 @@ pub fn add(conn: &Connection, input: &StaffInput) -> Result<Staff> {
     let now = now_local();
     db::in_write_tx(conn, |tx| {
         tx.execute(
-            "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now],
+            INSERT_SQL,
+            params![
+                v.name,
+                v.id_number,
+                v.department,
+                v.title_series,
+                v.title,
+                v.mobile,
+                v.employment,
+                now,
+                v.professional.unwrap_or(true),
+                nonempty(&v.joined_on),
+                nonempty(&v.left_on)
+            ],
         )?;
         let id = tx.last_insert_rowid();
         audit::rows_changed(tx, Action::Create, "staff", id, id, "")?;
@@ -260,8 +324,10 @@ pub fn update(conn: &Connection, id: i64, input: &StaffInput) -> Result<Staff> {
     }
     db::in_write_tx(conn, |tx| {
         tx.execute(
-            "UPDATE staff SET name=?1, id_number=?2, department=?3, title_series=?4, title=?5, mobile=?6, employment=?7, updated_at=?8 WHERE id=?9",
-            params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now_local(), id],
+            "UPDATE staff SET name=?1, id_number=?2, department=?3, title_series=?4, title=?5, mobile=?6, employment=?7,
+                updated_at=?8, professional=?10, joined_on=?11, left_on=?12 WHERE id=?9",
+            params![v.name, v.id_number, v.department, v.title_series, v.title, v.mobile, v.employment, now_local(), id,
+                v.professional.unwrap_or(true), nonempty(&v.joined_on), nonempty(&v.left_on)],
         )?;
         audit::rows_changed(tx, Action::Edit, "staff", id, id, "")?;
         get(tx, id)
@@ -375,10 +441,7 @@ pub fn insert_all(
     let mut inserted = None;
     {
         let now = now_local();
-        let mut stmt = tx.prepare(
-            "INSERT INTO staff (name, id_number, department, title_series, title, mobile, employment, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-        )?;
+        let mut stmt = tx.prepare(INSERT_SQL)?;
         for (i, v) in good.iter().enumerate() {
             on_row(i, good.len())?;
             stmt.execute(params![
@@ -389,7 +452,10 @@ pub fn insert_all(
                 v.title,
                 v.mobile,
                 v.employment,
-                now
+                now,
+                v.professional.unwrap_or(true),
+                nonempty(&v.joined_on),
+                nonempty(&v.left_on)
             ])?;
             let id = tx.last_insert_rowid();
             inserted = Some(inserted.map_or((id, id), |(first, _)| (first, id)));

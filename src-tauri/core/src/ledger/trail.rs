@@ -31,6 +31,9 @@ struct Kind {
     sql: &'static str,
     /// The `{where}` for one key or a range of keys (numeric kinds).
     by_range: &'static str,
+    /// JSON values of the last fields, added by a later migration: what a state written before
+    /// they existed says of them (the migration's column defaults).
+    added: &'static [&'static str],
 }
 
 const KINDS: &[Kind] = &[
@@ -44,25 +47,30 @@ const KINDS: &[Kind] = &[
                    (SELECT f.sha256 FROM record_evidence e JOIN evidence_file f ON f.id = e.file_id
                     WHERE e.record_id = r.id ORDER BY f.sha256)) AS 证明材料摘要,
                 r.reviewer AS 审核人, r.rec_public AS 认定公需, r.rec_professional AS 认定专业,
-                r.plan_id AS 培训计划
+                r.plan_id AS 培训计划, COALESCE(r.topic, '') AS 公需专题,
+                COALESCE(r.filing_number, '') AS 备案证书编号
               FROM record r {where} ORDER BY r.id",
         by_range: "WHERE r.id BETWEEN ?1 AND ?2",
+        added: &["\"\"", "\"\""],
     },
     Kind {
         entity: "staff",
         label: "人员",
         sql: "SELECT id AS key, name AS 姓名, id_number AS 身份证号摘要, department AS 部门,
-                employment AS 状态, archived AS 归档
+                employment AS 状态, archived AS 归档, professional AS 专技人员,
+                COALESCE(joined_on, '') AS 入职日期, COALESCE(left_on, '') AS 离开日期
               FROM staff {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
+        added: &["1", "\"\"", "\"\""],
     },
     Kind {
         entity: "unit",
         label: "单位信息",
         sql: "SELECT id AS key, name AS 单位名称, address AS 地址, leader AS 负责人, officer AS 专管员,
-                phone AS 联系电话, hr_office AS 主管人社部门
+                phone AS 联系电话, hr_office AS 主管人社部门, city_level AS 市直单位
               FROM unit_profile {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
+        added: &["0"],
     },
     Kind {
         entity: "policy",
@@ -72,6 +80,7 @@ const KINDS: &[Kind] = &[
                 plan_deadline AS 计划报送截止日期
               FROM year_policy {where} ORDER BY year",
         by_range: "WHERE year BETWEEN ?1 AND ?2",
+        added: &[],
     },
     Kind {
         entity: "calendar",
@@ -81,6 +90,7 @@ const KINDS: &[Kind] = &[
                 COALESCE(group_concat(CASE kind WHEN 'work' THEN date END, ','), '') AS 调休上班
               FROM (SELECT * FROM calendar_day ORDER BY date) {where} GROUP BY key ORDER BY key",
         by_range: "WHERE CAST(substr(date, 1, 4) AS INTEGER) BETWEEN ?1 AND ?2",
+        added: &[],
     },
     Kind {
         entity: "applicant",
@@ -88,6 +98,7 @@ const KINDS: &[Kind] = &[
         sql: "SELECT staff_id AS key, group_concat(year || ':' || materials_date, ',') AS 材料报送日期
               FROM (SELECT * FROM title_applicant ORDER BY year) {where} GROUP BY staff_id ORDER BY staff_id",
         by_range: "WHERE staff_id BETWEEN ?1 AND ?2",
+        added: &[],
     },
     Kind {
         entity: "plan",
@@ -97,6 +108,7 @@ const KINDS: &[Kind] = &[
                 COALESCE(filing_number, '') AS 备案编号
               FROM plan {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
+        added: &[],
     },
 ];
 
@@ -179,6 +191,16 @@ impl Fields {
 
     fn names(&self, entity: &str) -> &[String] {
         self.0.get(entity).map_or(&[], Vec::as_slice)
+    }
+
+    /// What a state written before field `i` of `entity` existed says of it.
+    fn default_at(&self, entity: &str, i: usize) -> Value {
+        let total = self.names(entity).len();
+        let added = kind(entity).map_or(&[][..], |k| k.added);
+        match (i + added.len()).checked_sub(total) {
+            Some(j) if i < total => serde_json::from_str(added[j]).unwrap_or(Value::Null),
+            _ => Value::Null,
+        }
     }
 }
 
@@ -264,10 +286,15 @@ impl Replay {
                 object if object.starts_with('{') => {
                     let map: Map<String, Value> =
                         serde_json::from_str(object).map_err(|_| "状态记录无法解析".to_string())?;
-                    let values: Vec<&Value> = fields
+                    let values: Vec<Value> = fields
                         .names(entity)
                         .iter()
-                        .map(|n| map.get(n).unwrap_or(&Value::Null))
+                        .enumerate()
+                        .map(|(i, n)| {
+                            map.get(n)
+                                .cloned()
+                                .unwrap_or_else(|| fields.default_at(entity, i))
+                        })
                         .collect();
                     Some(serde_json::to_string(&values).unwrap_or_default().into())
                 }
@@ -308,7 +335,14 @@ impl Replay {
                     };
                     let (audited, ledger) = (values(&audited), values(&ledger));
                     for (i, field) in fields.names(entity).iter().enumerate() {
-                        let trail = audited.get(i).unwrap_or(&Value::Null);
+                        let padded;
+                        let trail = match audited.get(i) {
+                            Some(v) => v,
+                            None => {
+                                padded = fields.default_at(entity, i);
+                                &padded
+                            }
+                        };
                         let value = ledger.get(i).unwrap_or(&Value::Null);
                         if trail != value {
                             out.push(format!(

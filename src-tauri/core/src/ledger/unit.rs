@@ -55,11 +55,13 @@ pub struct UnitProfile {
     pub officer: String,
     pub phone: String,
     pub hr_office: String,
+    /// 市直单位: the May 20 plan filing duty and its warnings are a city-level unit's.
+    pub city_level: bool,
 }
 
 pub fn get(conn: &Connection) -> Result<UnitProfile> {
     Ok(conn.query_row(
-        "SELECT name, address, leader, officer, phone, hr_office FROM unit_profile WHERE id = 1",
+        "SELECT name, address, leader, officer, phone, hr_office, city_level FROM unit_profile WHERE id = 1",
         [],
         |r| {
             Ok(UnitProfile {
@@ -69,6 +71,7 @@ pub fn get(conn: &Connection) -> Result<UnitProfile> {
                 officer: r.get(3)?,
                 phone: r.get(4)?,
                 hr_office: r.get(5)?,
+                city_level: r.get(6)?,
             })
         },
     )?)
@@ -82,6 +85,7 @@ pub fn save(conn: &Connection, p: &UnitProfile) -> Result<UnitProfile> {
         officer: p.officer.trim().to_string(),
         phone: p.phone.trim().to_string(),
         hr_office: p.hr_office.trim().to_string(),
+        city_level: p.city_level,
     };
     if p.name.is_empty() {
         return Err(Error::invalid("单位名称不能为空"));
@@ -108,8 +112,9 @@ pub fn save(conn: &Connection, p: &UnitProfile) -> Result<UnitProfile> {
     }
     crate::ledger::db::in_write_tx(conn, |tx| {
         tx.execute(
-            "UPDATE unit_profile SET name=?1, address=?2, leader=?3, officer=?4, phone=?5, hr_office=?6 WHERE id=1",
-            params![p.name, p.address, p.leader, p.officer, p.phone, p.hr_office],
+            "UPDATE unit_profile SET name=?1, address=?2, leader=?3, officer=?4, phone=?5, hr_office=?6, city_level=?7
+             WHERE id=1",
+            params![p.name, p.address, p.leader, p.officer, p.phone, p.hr_office, p.city_level],
         )?;
         crate::ledger::audit::rows_changed(tx, crate::ledger::audit::Action::Edit, "unit", 1, 1, "")
     })?;

@@ -8,7 +8,7 @@ mod write;
 
 pub use crate::domain::record::{validate, RecordInput, ValidRecord};
 pub use query::{get, list, page, Record, RecordFilter, RecordPage};
-pub use recognition::{refresh, refresh_year};
+pub use recognition::{refresh, refresh_pending_gains, refresh_year};
 pub(crate) use write::record_event;
 #[cfg(test)]
 pub use write::set_status;

@@ -45,6 +45,10 @@ pub struct Record {
     pub review_reason: String,
     pub attachments: i64,
     pub plan_id: Option<i64>,
+    /// 公需专题 a public training or study record names.
+    pub topic: Option<String>,
+    /// 备案/证书编号.
+    pub filing_number: Option<String>,
 }
 
 impl Record {
@@ -63,7 +67,7 @@ impl Record {
 const SELECT: &str = "SELECT r.id, r.staff_id, s.name, s.id_number, s.department, r.year, r.category, r.subject, r.title,
     r.start_date, r.end_date, r.claimed, r.months, r.situation, r.evidence, r.status, r.expected, r.rec_public,
     r.rec_professional, r.reason, r.created_at, r.updated_at, r.reviewer, r.reviewed_at, r.review_reason,
-    (SELECT COUNT(*) FROM record_evidence e WHERE e.record_id = r.id), r.plan_id
+    (SELECT COUNT(*) FROM record_evidence e WHERE e.record_id = r.id), r.plan_id, r.topic, r.filing_number
     FROM record r JOIN staff s ON s.id = r.staff_id";
 
 pub(super) fn date_col(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDate> {
@@ -115,6 +119,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Record> {
         review_reason: r.get(24)?,
         attachments: r.get(25)?,
         plan_id: r.get(26)?,
+        topic: r.get(27)?,
+        filing_number: r.get(28)?,
     })
 }
 

@@ -4,7 +4,7 @@
 use super::query::date_col;
 use crate::domain::hours::Hours;
 use crate::domain::record::ValidRecord;
-use crate::domain::rules::{self, Recognition, RuleInput, Situation, Subject};
+use crate::domain::rules::{self, Assessed, RuleInput, Situation, Subject};
 use crate::error::Result;
 use crate::ledger::{audit, db};
 use rusqlite::{params, Connection};
@@ -81,20 +81,46 @@ fn audit_recuts(conn: &Connection, recuts: &[Recut]) -> Result<()> {
     Ok(())
 }
 
-fn write_recognition(
-    conn: &Connection,
-    id: i64,
-    input: &RuleInput,
-    rec: &Recognition,
-) -> Result<()> {
+/// What the `expected` column holds: for a pending record its share of what approval would add
+/// (issue 13 item 12), for any other what the rules give it on its own.
+fn expected(input: &RuleInput, a: &Assessed) -> crate::domain::hours::Hours {
+    a.pending_gain.unwrap_or_else(|| rules::base(input).total())
+}
+
+fn write_recognition(conn: &Connection, id: i64, input: &RuleInput, a: &Assessed) -> Result<()> {
     let mut stmt = conn.prepare_cached("UPDATE record SET expected = ?1, rec_public = ?2, rec_professional = ?3, reason = ?4 WHERE id = ?5")?;
+    let rec = &a.recognition;
     stmt.execute(params![
-        rules::base(input).total(),
+        expected(input, a),
         rec.public,
         rec.professional,
         rec.reason,
         id
     ])?;
+    Ok(())
+}
+
+/// Migration 7's seed: `expected` of pending records becomes what approval would add. Only that
+/// column changes (it is no audited field), so no recognised hours move unseen.
+pub fn refresh_pending_gains(conn: &Connection) -> Result<()> {
+    let person_years: Vec<(i64, i32)> = {
+        let mut stmt =
+            conn.prepare("SELECT DISTINCT staff_id, year FROM record WHERE status = 'pending'")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows
+    };
+    let mut update = conn.prepare("UPDATE record SET expected = ?1 WHERE id = ?2")?;
+    for (staff_id, year) in person_years {
+        let stored = person_year_inputs(conn, staff_id, year)?;
+        let inputs: Vec<RuleInput> = stored.iter().map(|(_, r, _)| r.clone()).collect();
+        for ((id, input, _), a) in stored.iter().zip(rules::assess(&inputs)) {
+            if a.pending_gain.is_some() {
+                update.execute(params![expected(input, &a), id])?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -137,10 +163,11 @@ fn store_beside(
         .map(|(_, r, _)| r.clone())
         .chain(new.iter().map(|v| v.rule.clone()))
         .collect();
-    let recognized = rules::recognize(&all);
+    let assessed = rules::assess(&all);
     let mut recuts: Vec<Recut> = Vec::new();
-    for ((id, input, (old_public, old_professional)), rec) in existing.iter().zip(&recognized) {
-        write_recognition(conn, *id, input, rec)?;
+    for ((id, input, (old_public, old_professional)), a) in existing.iter().zip(&assessed) {
+        write_recognition(conn, *id, input, a)?;
+        let rec = &a.recognition;
         let (public, professional) = (rec.public.tenths(), rec.professional.tenths());
         let changed = (*old_public, *old_professional) != (public, professional);
         if let Some(except) = audited_except.filter(|_| changed && input.status.counts()) {
@@ -155,8 +182,8 @@ fn store_beside(
     }
     audit_recuts(conn, &recuts)?;
     new.iter()
-        .zip(&recognized[existing.len()..])
-        .map(|(v, rec)| insert(conn, v, now, rec))
+        .zip(&assessed[existing.len()..])
+        .map(|(v, a)| insert(conn, v, now, a))
         .collect()
 }
 
@@ -176,13 +203,15 @@ pub fn refresh_year(conn: &Connection, year: i32) -> Result<()> {
     Ok(())
 }
 
-fn insert(conn: &Connection, v: &ValidRecord, now: &str, rec: &Recognition) -> Result<i64> {
+fn insert(conn: &Connection, v: &ValidRecord, now: &str, a: &Assessed) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,
-            evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason, plan_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18)",
+            evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason, plan_id,
+            topic, filing_number)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
     )?;
     let r = &v.rule;
+    let rec = &a.recognition;
     stmt.execute(params![
         v.staff_id,
         v.year(),
@@ -197,11 +226,13 @@ fn insert(conn: &Connection, v: &ValidRecord, now: &str, rec: &Recognition) -> R
         v.evidence,
         r.status.code(),
         now,
-        rules::base(r).total(),
+        expected(r, a),
         rec.public,
         rec.professional,
         rec.reason,
-        v.plan_id
+        v.plan_id,
+        v.topic,
+        v.filing_number
     ])?;
     Ok(conn.last_insert_rowid())
 }

@@ -21,6 +21,7 @@ fn snapshot(r: &Record) -> serde_json::Value {
         "category": r.category.code(), "subject": r.subject.map(Subject::code), "title": r.title,
         "start": r.start, "end": r.end, "claimed": r.claimed_hours, "months": r.months,
         "situation": r.situation.map(Situation::label), "evidence": r.evidence, "status": r.status.code(),
+        "topic": r.topic, "filing_number": r.filing_number,
         "recognized_public": r.recognized_public, "recognized_professional": r.recognized_professional,
     })
 }
@@ -90,10 +91,10 @@ fn require_person(conn: &Connection, staff_id: i64) -> Result<()> {
 /// The most months of posting and special records one person-year can hold.
 const MONTHS_PER_YEAR: u32 = 12;
 
-/// What a record may hold only in view of its person and their year (issue 13 item 4): 产假 only
-/// for women (the ID number's gender digit), and the months of posting and special records of
-/// one person-year at most 12 in all, counting the ledger's other records (`except`: the record
-/// being edited). `lines` are the batch's file lines, named in the message (empty for the form).
+/// What a record may hold only in view of its person and their year: 产假 only for women (the ID
+/// number's gender digit), the months of posting and special records of one person-year at most
+/// 12 in all, counting the ledger's other records (`except`: the record being edited; issue 13
+/// item 4), and a public topic that is one of the year's (item 2). `lines` are the batch's file lines, named in the message (empty for the form).
 /// Returns (batch index, column, message).
 pub fn person_year_problems(
     conn: &Connection,
@@ -104,7 +105,26 @@ pub fn person_year_problems(
     use crate::domain::rules::Situation;
     let mut problems = Vec::new();
     let mut groups: std::collections::BTreeMap<(i64, i32), Vec<usize>> = Default::default();
+    let mut topics: std::collections::HashMap<i32, Vec<String>> = Default::default();
     for (i, v) in batch.iter().enumerate() {
+        if v.topic.is_some() || v.rule.subject.is_some() {
+            let year = v.year();
+            let known = match topics.entry(year) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(crate::ledger::policy::of_year(conn, year)?.topics)
+                }
+            };
+            if let Err((column, message)) = rules::check_topic(
+                v.rule.category,
+                v.rule.subject,
+                v.topic.as_deref(),
+                year,
+                known,
+            ) {
+                problems.push((i, column, message));
+            }
+        }
         if v.rule.situation == Some(Situation::Maternity) {
             let id_number: String = conn.query_row(
                 "SELECT id_number FROM staff WHERE id = ?1",
@@ -212,7 +232,8 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
-            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14 WHERE id=?13",
+            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14, topic=?15, filing_number=?16
+         WHERE id=?13",
         params![
             v.year(),
             r.category.code(),
@@ -227,7 +248,9 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
             r.status.code(),
             now_local(),
             id,
-            v.plan_id
+            v.plan_id,
+            v.topic,
+            v.filing_number
         ],
     )?;
     refresh(&tx, old.staff_id, old.year, &[id])?;
