@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "record_history",
     "review_approve_selected",
     "review_approve_matching",
+    "review_public_problems",
     "review_reject",
     "review_reopen",
     "audit_verify",

@@ -11,6 +11,7 @@ use ce_ledger_core::ledger::{
 };
 use ce_ledger_core::{files, Error};
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -487,10 +488,12 @@ pub async fn record_history(ledger: State<'_, Ledger>, id: i64) -> Answer<Vec<au
 pub async fn review_approve_selected(
     ledger: State<'_, Ledger>,
     ids: Vec<i64>,
+    ticked: BTreeMap<String, Vec<String>>,
 ) -> Answer<review::BatchOutcome> {
+    let checklist = review::Checklist::Ticked(ticked);
     ledger
         .write_as(review::unit_reviewer, move |c, by| {
-            review::approve_selected(c, &ids, by)
+            review::approve_selected(c, &ids, by, &checklist)
         })
         .await
 }
@@ -500,11 +503,24 @@ pub async fn review_approve_selected(
 pub async fn review_approve_matching(
     ledger: State<'_, Ledger>,
     filter: records::RecordFilter,
+    ticked: BTreeMap<String, Vec<String>>,
 ) -> Answer<review::BatchOutcome> {
+    let checklist = review::Checklist::Ticked(ticked);
     ledger
         .write_as(review::unit_reviewer, move |c, by| {
-            review::approve_eligible(c, &filter, by)
+            review::approve_eligible(c, &filter, by, &checklist)
         })
+        .await
+}
+
+/// Records of the year whose 公需 hours come from a source the notice does not allow.
+#[tauri::command]
+pub async fn review_public_problems(
+    ledger: State<'_, Ledger>,
+    year: i32,
+) -> Answer<Vec<records::PublicSourceProblem>> {
+    ledger
+        .read(move |c| records::public_source_problems(c, year))
         .await
 }
 

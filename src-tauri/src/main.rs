@@ -88,6 +88,7 @@ fn main() {
             commands::record_history,
             commands::review_approve_selected,
             commands::review_approve_matching,
+            commands::review_public_problems,
             commands::review_reject,
             commands::review_reopen,
             commands::audit_verify,

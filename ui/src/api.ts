@@ -5,15 +5,20 @@ export interface LedgerInfo { path: string; error: string | null }
 export interface HrOffice { name: string; phone: string }
 export interface UnitProfile {
   name: string; address: string; leader: string; officer: string; phone: string; hr_office: string
+  /** 市直单位: only such a unit has the May 20 plan filing duty and its warnings. */
+  city_level: boolean
 }
 export interface StaffInput {
   name: string; id_number: string; department: string; title_series: string
   title: string; mobile: string; employment: string
+  /** 专技人员 (null: yes); 入职日期; the date of a 退休/离职/调出 employment state. */
+  professional: boolean | null; joined_on: string; left_on: string
 }
 export interface Staff extends StaffInput {
   id: number; archived: boolean; gender: string; birth_date: string; created_at: string; updated_at: string
 }
-export interface StaffRow extends Omit<StaffInput, 'id_number'> {
+export interface StaffRow extends Omit<StaffInput, 'id_number' | 'professional'> {
+  professional: boolean
   id: number; id_masked: string; archived: boolean; gender: string; birth_year: string
 }
 export type SortKey = 'department' | 'name' | 'title' | 'created'
@@ -68,6 +73,10 @@ export const cancelJob = (job: number) => invoke<void>('job_cancel', { job })
 export interface CategoryInfo {
   code: string; label: string; uses_months: boolean; fixed_hours: boolean
   daily_capped: boolean; professional_only: boolean; needs_audit: boolean
+  /** Training and study count as 公需 only when they name one of the year's topics. */
+  public_needs_topic: boolean
+  /** What the reviewer ticks among the evidence before approving (附件1第8条). */
+  evidence_checklist: string[]
   /** 援派月数 / 离岗月数: what the months field means, where the category has one. */
   months_label: string | null
 }
@@ -86,6 +95,7 @@ export interface CalendarYear { year: number; off: string[]; work: string[] }
 export interface RecordInput {
   staff_id: number; category: string; subject: string; title: string; start: string; end: string
   claimed: number | null; months: number | null; situation: string; evidence: string; plan_id: number | null
+  topic: string; filing_number: string
 }
 export type StatusCode = 'pending' | 'approved' | 'rejected' | 'synced'
 export interface LedgerRecord {
@@ -94,7 +104,7 @@ export interface LedgerRecord {
   start: string; end: string; claimed_hours: number | null; months: number | null; situation: string | null
   evidence: string; status: StatusCode; status_label: string; expected_hours: number
   recognized_public: number; recognized_professional: number; recognized_hours: number; reason: string
-  plan_id: number | null
+  plan_id: number | null; topic: string | null; filing_number: string | null
 }
 export interface Recognition { public: number; professional: number; reason: string }
 export interface PersonProgress {
@@ -104,6 +114,8 @@ export interface PersonProgress {
   materials_date: string | null; deadline: string; days_left: number; last_notified: string | null
   /** Title applicants only: counted hours of records that ended by the deadline. */
   public_by_deadline?: number; professional_by_deadline?: number
+  /** In the year's count: 专技人员 at the unit on the study deadline. */
+  counted: boolean
 }
 export interface PersonPage {
   staff: StaffRow; year: number; policy: YearPolicy; progress: PersonProgress; records: LedgerRecord[]
@@ -113,7 +125,7 @@ export interface DepartmentStat { department: string; done: number; short: numbe
 export interface Dashboard {
   year: number; policy: YearPolicy; today: string; staff_count: number; done: number; short: number
   pending_records: number; study_days_left: number; plan_days_left: number; applicants_at_risk: number; plans_unfiled: number
-  by_department: DepartmentStat[]; short_list: PersonProgress[]
+  by_department: DepartmentStat[]; short_list: PersonProgress[]; city_level: boolean
 }
 
 export const ledgerApi = {
@@ -146,6 +158,9 @@ export interface AuditEvent {
 }
 export interface Skipped { id: number; name: string; title: string; reason: string }
 export interface BatchOutcome { approved: number[]; skipped: Skipped[] }
+/** The evidence checklist items ticked, by category code. */
+export type Ticked = Record<string, string[]>
+export interface PublicSourceProblem { id: number; name: string; title: string; category_label: string; status_label: string; reason: string }
 export interface Verification { events: number; broken: [number, string] | null; differences: string[]; problems: string[]; anchors: string[] }
 export interface Attachment { file_id: number; name: string; size: number; mime: string; sha256: string }
 /** `all_short_of`: a year — notify everyone short that year (the core resolves who), instead of `recipients`. */
@@ -158,8 +173,9 @@ export const reviewApi = {
     invoke<RecordPage>('records_page', { filter, page, pageSize }),
   recordGet: (id: number) => invoke<LedgerRecord & ReviewFields>('record_get', { id }),
   history: (id: number) => invoke<AuditEvent[]>('record_history', { id }),
-  approveSelected: (ids: number[]) => invoke<BatchOutcome>('review_approve_selected', { ids }),
-  approveMatching: (filter: RecordFilter) => invoke<BatchOutcome>('review_approve_matching', { filter }),
+  approveSelected: (ids: number[], ticked: Ticked) => invoke<BatchOutcome>('review_approve_selected', { ids, ticked }),
+  approveMatching: (filter: RecordFilter, ticked: Ticked) => invoke<BatchOutcome>('review_approve_matching', { filter, ticked }),
+  publicProblems: (year: number) => invoke<PublicSourceProblem[]>('review_public_problems', { year }),
   reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
   verify: () => invoke<Verification>('audit_verify'),
@@ -181,6 +197,8 @@ export type PlanStatus = 'draft' | 'printed' | 'submitted' | 'filed' | 'returned
 export interface Plan {
   id: number; year: number; form: PlanForm; status: PlanStatus; status_label: string
   submitted_date: string | null; filed_date: string | null; filing_number: string | null; return_reason: string | null
+  /** A city-level unit's plan submitted after the filing deadline, or unsubmitted past it. */
+  late: boolean
 }
 export type PlanTransition =
   | { to: 'printed' } | { to: 'submitted'; date: string } | { to: 'filed'; date: string; number: string } | { to: 'returned'; reason: string }

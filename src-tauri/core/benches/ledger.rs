@@ -113,7 +113,13 @@ fn benches(c: &mut Criterion) {
                     year: Some(YEAR),
                     ..Default::default()
                 };
-                let out = review::approve_eligible(&mut conn, &filter, "王敏").unwrap();
+                let out = review::approve_eligible(
+                    &mut conn,
+                    &filter,
+                    "王敏",
+                    &review::Checklist::ConfirmedBy,
+                )
+                .unwrap();
                 assert_eq!(out.approved.len(), 10_000);
             },
             BatchSize::PerIteration,
@@ -231,6 +237,7 @@ fn excel(c: &mut Criterion) {
             ..Default::default()
         },
         "王敏",
+        &review::Checklist::ConfirmedBy,
     )
     .unwrap();
     let rows = export::rows(&conn, YEAR).unwrap();

@@ -4,13 +4,14 @@ import { cleanInput, emptyRecordInput, fmtHours, formFields, percent } from './l
 
 const cat = (over: Partial<CategoryInfo>): CategoryInfo => ({
   code: 'training', label: '培训进修', uses_months: false, fixed_hours: false, daily_capped: true,
-  professional_only: false, needs_audit: true, months_label: null, ...over,
+  professional_only: false, needs_audit: true, months_label: null, public_needs_topic: true,
+  evidence_checklist: ['培训合格证书或盖章证明'], ...over,
 })
 
 describe('formFields', () => {
   it('shows months and hides subject and hours for postings', () => {
-    expect(formFields(cat({ code: 'posting', uses_months: true, fixed_hours: true }))).toEqual({
-      subject: false, claimed: false, months: true, situation: false,
+    expect(formFields(cat({ code: 'posting', uses_months: true, fixed_hours: true, public_needs_topic: false }))).toEqual({
+      subject: false, claimed: false, months: true, situation: false, topic: false,
     })
   })
   it('shows situation only for special circumstances', () => {
@@ -27,6 +28,15 @@ describe('cleanInput', () => {
     const input = { ...emptyRecordInput(1, 2026), subject: 'public', claimed: 8, months: 3, situation: '出国' }
     const cleaned = cleanInput(input, cat({ code: 'achievement', fixed_hours: true }))
     expect(cleaned).toMatchObject({ subject: 'public', claimed: null, months: null, situation: '' })
+  })
+})
+
+describe('topic', () => {
+  it('goes to the core only with a 公需 training or study record', () => {
+    const input = { ...emptyRecordInput(1, 2026), topic: '数字技术', subject: 'public' }
+    expect(cleanInput(input, cat({})).topic).toBe('数字技术')
+    expect(cleanInput({ ...input, subject: 'professional' }, cat({})).topic).toBe('')
+    expect(cleanInput(input, cat({ code: 'competition', public_needs_topic: false, professional_only: true })).topic).toBe('')
   })
 })
 

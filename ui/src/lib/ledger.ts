@@ -7,6 +7,8 @@ export function formFields(c: CategoryInfo | undefined) {
     claimed: !!c && !c.fixed_hours,
     months: !!c && c.uses_months,
     situation: c?.code === 'special',
+    /** Training and study chosen as 公需 name one of the year's public topics. */
+    topic: !!c && c.public_needs_topic,
   }
 }
 
@@ -19,6 +21,7 @@ export function cleanInput(input: RecordInput, c: CategoryInfo | undefined): Rec
     claimed: f.claimed ? input.claimed : null,
     months: f.months ? input.months : null,
     situation: f.situation ? input.situation : '',
+    topic: f.topic && input.subject === 'public' ? input.topic : '',
     plan_id: c?.code === 'filed_training' ? input.plan_id : null,
   }
 }
@@ -26,7 +29,7 @@ export function cleanInput(input: RecordInput, c: CategoryInfo | undefined): Rec
 export function emptyRecordInput(staffId: number, year: number): RecordInput {
   return {
     staff_id: staffId, category: '', subject: '', title: '', start: `${year}-01-01`, end: `${year}-01-01`,
-    claimed: null, months: null, situation: '', evidence: '', plan_id: null,
+    claimed: null, months: null, situation: '', evidence: '', plan_id: null, topic: '', filing_number: '',
   }
 }
 

@@ -16,6 +16,9 @@ describe('emptyStaffInput', () => {
   it('starts a new person as 在职 with every field present', () => {
     const input = emptyStaffInput()
     expect(input.employment).toBe('在职')
-    expect(Object.keys(input).sort()).toEqual(['department', 'employment', 'id_number', 'mobile', 'name', 'title', 'title_series'])
+    expect(input.professional).toBe(true)
+    expect(Object.keys(input).sort()).toEqual([
+      'department', 'employment', 'id_number', 'joined_on', 'left_on', 'mobile', 'name', 'professional', 'title', 'title_series',
+    ])
   })
 })

@@ -1,4 +1,4 @@
-import type { SortKey } from '../api'
+import type { SortKey, StaffInput } from '../api'
 
 const SORTABLE: Record<string, SortKey> = { department: 'department', name: 'name', title: 'title' }
 
@@ -8,6 +8,9 @@ export function sortFromTable(prop: string | null, order: 'ascending' | 'descend
   return { sort: SORTABLE[prop], descending: order === 'descending' }
 }
 
-export function emptyStaffInput() {
-  return { name: '', id_number: '', department: '', title_series: '', title: '', mobile: '', employment: '在职' }
+export function emptyStaffInput(): StaffInput {
+  return {
+    name: '', id_number: '', department: '', title_series: '', title: '', mobile: '', employment: '在职',
+    professional: true, joined_on: '', left_on: '',
+  }
 }

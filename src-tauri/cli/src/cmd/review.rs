@@ -24,6 +24,8 @@ pub fn run(ctx: &mut Context, cmd: ReviewCmd) -> Result<()> {
                             ..Default::default()
                         },
                         &by,
+                        // `--by` is the reviewer's confirmation of each evidence checklist.
+                        &review::Checklist::ConfirmedBy,
                     )?;
                     println!("已审核通过 {} 条记录", out.approved.len());
                     for s in &out.skipped {

@@ -107,6 +107,29 @@ pub fn check_topic(
     }
 }
 
+impl Category {
+    /// What the unit checks among a record's evidence before approving it (附件1第8条), item by item.
+    pub fn evidence_checklist(self) -> &'static [&'static str] {
+        match self {
+            Category::CityPlatform => &[],
+            Category::Achievement => &["封面", "目录页", "正文页（论文）或索引（著作）"],
+            Category::QualificationExam => &["职业资格证书"],
+            Category::Competition => &["获奖证书（奖章、奖牌）"],
+            Category::DigitalEngineer => &["培训证书"],
+            Category::FiledTraining => &["电子证书"],
+            Category::ExamService => &["学时登记卡"],
+            Category::TransferIn => &["调出地学时证明"],
+            Category::Posting | Category::Special => &["单位批准及证明"],
+            // 附件1第1条 and 七: training counts only when it was filed.
+            Category::Training => &[
+                "培训合格证书或盖章证明",
+                "经人社部门备案（合格证书或备案编号）",
+            ],
+            Category::Study | Category::Expert => &["培训合格证书或盖章证明"],
+        }
+    }
+}
+
 /// What the entry form needs to know of a category, so the UI holds no rule knowledge of its own.
 #[derive(Debug, Clone, Serialize)]
 pub struct CategoryInfo {
@@ -121,6 +144,8 @@ pub struct CategoryInfo {
     pub needs_audit: bool,
     /// What the months field means for this category (援派月数 / 离岗月数), where it has one.
     pub months_label: Option<&'static str>,
+    /// The evidence items the reviewer ticks before approving (附件1第8条).
+    pub evidence_checklist: &'static [&'static str],
 }
 
 pub fn category_infos() -> Vec<CategoryInfo> {
@@ -140,6 +165,7 @@ pub fn category_infos() -> Vec<CategoryInfo> {
                 Category::Special => Some("离岗月数"),
                 _ => None,
             },
+            evidence_checklist: c.evidence_checklist(),
         })
         .collect()
 }
@@ -1246,6 +1272,42 @@ mod tests {
                 counted + gain,
                 after,
                 "{why}: the gains add up to approval's effect"
+            );
+        }
+    }
+
+    /// Issue 13 item 8: each category's evidence checklist, as 附件1第8条 lists it.
+    #[test]
+    fn each_category_has_the_evidence_checklist_of_rule_8() {
+        let cases: Vec<(Category, &[&str])> = vec![
+            (
+                Achievement,
+                &["封面", "目录页", "正文页（论文）或索引（著作）"],
+            ),
+            (QualificationExam, &["职业资格证书"]),
+            (Competition, &["获奖证书（奖章、奖牌）"]),
+            (ExamService, &["学时登记卡"]),
+            (TransferIn, &["调出地学时证明"]),
+            (Posting, &["单位批准及证明"]),
+            (Special, &["单位批准及证明"]),
+            (
+                Training,
+                &[
+                    "培训合格证书或盖章证明",
+                    "经人社部门备案（合格证书或备案编号）",
+                ],
+            ),
+            (Study, &["培训合格证书或盖章证明"]),
+            (CityPlatform, &[]),
+        ];
+        for (c, items) in cases {
+            assert_eq!(c.evidence_checklist(), items, "{c:?}");
+        }
+        for c in Category::ALL {
+            assert_eq!(
+                c.evidence_checklist().is_empty(),
+                *c == CityPlatform,
+                "everything the unit audits has a checklist: {c:?}"
             );
         }
     }

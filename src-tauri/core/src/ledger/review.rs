@@ -23,6 +23,57 @@ pub fn blocker(r: &Record) -> Option<String> {
     }
 }
 
+/// How the reviewer confirmed each record's evidence checklist (附件1第8条) before approving.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Checklist {
+    /// The command line: the reviewer named with `--by` confirms every item (the CLI's contract).
+    #[default]
+    ConfirmedBy,
+    /// The app: the items ticked, by category code; every item of a record's category must be.
+    Ticked(std::collections::BTreeMap<String, Vec<String>>),
+}
+
+impl Checklist {
+    /// The items of `r`'s checklist not ticked, if any.
+    fn unticked(&self, r: &Record) -> Vec<&'static str> {
+        let items = r.category.evidence_checklist();
+        match self {
+            Checklist::ConfirmedBy => Vec::new(),
+            Checklist::Ticked(ticked) => {
+                let got = ticked.get(r.category.code());
+                items
+                    .iter()
+                    .filter(|i| !got.is_some_and(|g| g.iter().any(|t| t == *i)))
+                    .copied()
+                    .collect()
+            }
+        }
+    }
+
+    /// What the approval event records of the check.
+    fn recorded(&self, r: &Record) -> serde_json::Value {
+        let how = match self {
+            Checklist::ConfirmedBy => "审核人以署名确认已逐项核对（命令行 --by）",
+            Checklist::Ticked(_) => "审核人在程序中逐项勾选",
+        };
+        serde_json::json!({ "方式": how, "已核对": r.category.evidence_checklist() })
+    }
+}
+
+/// Why `r` cannot be approved under `checklist`, or None when it can.
+fn blocker_checked(r: &Record, checklist: &Checklist) -> Option<String> {
+    blocker(r).or_else(|| {
+        let missing = checklist.unticked(r);
+        (!missing.is_empty()).then(|| {
+            format!(
+                "证明材料清单未逐项核对（附件1第8条），未勾选：{}",
+                missing.join("、")
+            )
+        })
+    })
+}
+
 fn describe(r: &Record, why: &str) -> String {
     format!("记录{}（{} {}）：{why}", r.id, r.name, r.title)
 }
@@ -48,7 +99,8 @@ fn require_actor(by: &str) -> Result<&str> {
     Ok(by)
 }
 
-/// Applies one decision to records already checked, inside `tx`.
+/// Applies one decision to records already checked, inside `tx`; an approval's event records how
+/// the evidence checklist was confirmed.
 fn decide(
     tx: &Connection,
     records: &[Record],
@@ -56,6 +108,7 @@ fn decide(
     by: &str,
     action: Action,
     reason: &str,
+    checklist: Option<&Checklist>,
 ) -> Result<Vec<Record>> {
     let now = db::now_local();
     {
@@ -76,14 +129,32 @@ fn decide(
     let events: Vec<_> = records
         .iter()
         .zip(&after)
-        .map(|(b, a)| record_event(by, action, Some(b), Some(a), reason))
+        .map(|(b, a)| {
+            let mut event = record_event(by, action, Some(b), Some(a), reason);
+            if let (Some(c), Some(serde_json::Value::Object(after))) = (checklist, &mut event.after)
+            {
+                after.insert("evidence_checklist".into(), c.recorded(a));
+            }
+            event
+        })
         .collect();
     audit::append(tx, &events)?;
     Ok(after)
 }
 
-/// Approves every given record, or — if any cannot be approved — none of them, naming each one and why.
+/// Approves every given record, or — if any cannot be approved — none of them, naming each one and
+/// why. The reviewer `by` confirms each record's evidence checklist (the CLI's `review approve`).
 pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Record>> {
+    approve_checked(conn, ids, by, &Checklist::ConfirmedBy)
+}
+
+/// `approve` with the evidence checklist confirmed as `checklist` says.
+pub fn approve_checked(
+    conn: &mut Connection,
+    ids: &[i64],
+    by: &str,
+    checklist: &Checklist,
+) -> Result<Vec<Record>> {
     let by = require_actor(by)?;
     if ids.is_empty() {
         return Err(Error::invalid("没有指定要审核的记录"));
@@ -93,7 +164,7 @@ pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Recor
     let mut problems = Vec::new();
     for id in ids.iter().collect::<BTreeSet<_>>() {
         match records::get(&tx, *id) {
-            Ok(r) => match blocker(&r) {
+            Ok(r) => match blocker_checked(&r, checklist) {
                 Some(why) => problems.push(describe(&r, &why)),
                 None => found.push(r),
             },
@@ -106,7 +177,15 @@ pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Recor
             problems.join("\n")
         )));
     }
-    let after = decide(&tx, &found, Status::Approved, by, Action::Approve, "")?;
+    let after = decide(
+        &tx,
+        &found,
+        Status::Approved,
+        by,
+        Action::Approve,
+        "",
+        Some(checklist),
+    )?;
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -130,6 +209,7 @@ pub fn approve_eligible(
     conn: &mut Connection,
     filter: &RecordFilter,
     by: &str,
+    checklist: &Checklist,
 ) -> Result<BatchOutcome> {
     let by = require_actor(by)?;
     let tx = db::write_tx(conn)?;
@@ -140,13 +220,18 @@ pub fn approve_eligible(
             ..filter.clone()
         },
     )?;
-    let outcome = approve_those_eligible(&tx, pending, by)?;
+    let outcome = approve_those_eligible(&tx, pending, by, checklist)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
 
 /// Approves the eligible ones among records picked on screen, in one transaction; lists the others.
-pub fn approve_selected(conn: &mut Connection, ids: &[i64], by: &str) -> Result<BatchOutcome> {
+pub fn approve_selected(
+    conn: &mut Connection,
+    ids: &[i64],
+    by: &str,
+    checklist: &Checklist,
+) -> Result<BatchOutcome> {
     let by = require_actor(by)?;
     let tx = db::write_tx(conn)?;
     let picked = ids
@@ -155,7 +240,7 @@ pub fn approve_selected(conn: &mut Connection, ids: &[i64], by: &str) -> Result<
         .into_iter()
         .map(|id| records::get(&tx, *id))
         .collect::<Result<Vec<_>>>()?;
-    let outcome = approve_those_eligible(&tx, picked, by)?;
+    let outcome = approve_those_eligible(&tx, picked, by, checklist)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
@@ -164,20 +249,30 @@ fn approve_those_eligible(
     tx: &Connection,
     candidates: Vec<Record>,
     by: &str,
+    checklist: &Checklist,
 ) -> Result<BatchOutcome> {
-    let (eligible, blocked): (Vec<Record>, Vec<Record>) =
-        candidates.into_iter().partition(|r| blocker(r).is_none());
+    let (eligible, blocked): (Vec<Record>, Vec<Record>) = candidates
+        .into_iter()
+        .partition(|r| blocker_checked(r, checklist).is_none());
     let skipped = blocked
         .into_iter()
         .map(|r| Skipped {
             id: r.id,
-            reason: blocker(&r).unwrap_or_default(),
+            reason: blocker_checked(&r, checklist).unwrap_or_default(),
             name: r.name,
             title: r.title,
         })
         .collect();
     if !eligible.is_empty() {
-        decide(tx, &eligible, Status::Approved, by, Action::Approve, "")?;
+        decide(
+            tx,
+            &eligible,
+            Status::Approved,
+            by,
+            Action::Approve,
+            "",
+            Some(checklist),
+        )?;
     }
     Ok(BatchOutcome {
         approved: eligible.iter().map(|r| r.id).collect(),
@@ -215,7 +310,7 @@ fn single(
             ),
         )));
     }
-    let after = decide(&tx, &[r], to, by, action, reason)?.remove(0);
+    let after = decide(&tx, &[r], to, by, action, reason, None)?.remove(0);
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -373,12 +468,18 @@ mod tests {
                 ..Default::default()
             },
             "王敏",
+            &Checklist::ConfirmedBy,
         )
         .unwrap();
         assert_eq!((out.approved.len(), out.skipped.len()), (3, 1));
         assert!(out.skipped[0].reason.contains("证明材料"));
-        let picked =
-            approve_selected(&mut conn, &[out.approved[0], out.skipped[0].id], "王敏").unwrap();
+        let picked = approve_selected(
+            &mut conn,
+            &[out.approved[0], out.skipped[0].id],
+            "王敏",
+            &Checklist::ConfirmedBy,
+        )
+        .unwrap();
         assert_eq!(
             (picked.approved.len(), picked.skipped.len()),
             (0, 2),
@@ -391,6 +492,7 @@ mod tests {
                 ..Default::default()
             },
             "王敏",
+            &Checklist::ConfirmedBy,
         )
         .unwrap();
         assert!(again.approved.is_empty());
@@ -398,5 +500,66 @@ mod tests {
         assert!(v.holds(), "{v:?}");
         // The baseline and the seal, the person added, four records, three approvals.
         assert_eq!(v.events, 2 + 1 + 4 + 3);
+    }
+
+    /// Issue 13 item 8: in the app every item of the evidence checklist is ticked before approval,
+    /// and the approval's event records the ticks; the CLI's `--by` confirms them and says so.
+    #[test]
+    fn approval_needs_every_checklist_item_ticked_and_the_event_keeps_them() {
+        let (mut conn, p) = setup();
+        let training =
+            records::add(&mut conn, &input(p, "training", "2025-03-01", Some(8))).unwrap();
+        let exam =
+            records::add(&mut conn, &input(p, "exam_service", "2025-03-02", Some(4))).unwrap();
+        let partly = Checklist::Ticked(
+            [(
+                "training".to_string(),
+                vec!["培训合格证书或盖章证明".to_string()],
+            )]
+            .into(),
+        );
+        let err = approve_checked(&mut conn, &[training.id, exam.id], "王敏", &partly)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("未勾选：经人社部门备案（合格证书或备案编号）")
+                && err.contains("未勾选：学时登记卡"),
+            "{err}"
+        );
+        assert_eq!(
+            records::get(&conn, training.id).unwrap().status,
+            Status::Pending
+        );
+
+        let batch = approve_selected(&mut conn, &[training.id, exam.id], "王敏", &partly).unwrap();
+        assert_eq!((batch.approved.len(), batch.skipped.len()), (0, 2));
+
+        let all = Checklist::Ticked(
+            [
+                (
+                    "training".to_string(),
+                    vec![
+                        "培训合格证书或盖章证明".to_string(),
+                        "经人社部门备案（合格证书或备案编号）".to_string(),
+                    ],
+                ),
+                ("exam_service".to_string(), vec!["学时登记卡".to_string()]),
+            ]
+            .into(),
+        );
+        approve_checked(&mut conn, &[training.id], "王敏", &all).unwrap();
+        approve(&mut conn, &[exam.id], "王敏").unwrap();
+        let checked = |id: i64| {
+            let event = audit::log(&conn, Some(id))
+                .unwrap()
+                .into_iter()
+                .find(|e| e.action == "approve")
+                .unwrap();
+            event.after.unwrap()["evidence_checklist"].clone()
+        };
+        let ticked = checked(training.id);
+        assert_eq!(ticked["方式"], "审核人在程序中逐项勾选");
+        assert_eq!(ticked["已核对"][1], "经人社部门备案（合格证书或备案编号）");
+        assert!(checked(exam.id)["方式"].as_str().unwrap().contains("--by"));
     }
 }

@@ -52,7 +52,8 @@ async fn entering_records_updates_the_persons_progress() {
         .await;
     assert!(preview.contains("每天最多8学时"), "{preview}");
     app.click("[data-testid=r-save]").await;
-    app.wait_for_text("[data-testid=p-pending]", "待审核 10 学时")
+    // 待审核 is what approval would add: 8 of the 10 claimed for one day (issue 13 item 12).
+    app.wait_for_text("[data-testid=p-pending]", "可增加 8 学时")
         .await;
     app.wait_for_text("[data-testid=p-professional]", "0 / 60")
         .await;

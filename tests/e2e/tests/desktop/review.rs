@@ -79,24 +79,78 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     app.click("[data-testid=record-detail] .el-drawer__close-btn")
         .await;
 
-    // The pending list now holds the other two; select all and approve.
+    // The pending list now holds the other two; select all and approve, ticking the evidence
+    // checklist (附件1第8条) of the competition only: the training is not approved, and says why.
     app.wait_until_count(".review-table .el-table__body tr", 2)
         .await;
     app.click(".review-table .el-table__header .el-checkbox")
         .await;
     app.open(
         "[data-testid=rv-approve]",
-        ".el-message-box .el-button--primary",
+        "[data-testid=checklist-competition]",
     )
     .await;
-    app.click(".el-message-box .el-button--primary").await;
-    app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 2 条")
+    let offered = app.texts("[data-testid=checklist-dialog] .head b").await;
+    assert_eq!(offered, vec!["培训进修", "比赛"], "the categories selected");
+    app.click("[data-testid=checklist-competition] .el-checkbox")
         .await;
+    app.click("[data-testid=checklist-confirm]").await;
+    let outcome = app
+        .wait_for_text("[data-testid=rv-outcome]", "已审核通过 1 条")
+        .await;
+    assert!(outcome.contains("1 条未通过"), "{outcome}");
+    let reason = app
+        .wait_for_text(".el-dialog .el-table__body", "未勾选")
+        .await;
+    assert!(reason.contains("经人社部门备案"), "{reason}");
     app.screenshot("review-batch.png").await;
+    app.click(".el-dialog__footer .el-button--primary").await;
+
+    // One by one: the drawer's 审核通过 waits until every item beside the files is ticked.
+    app.open_text(
+        ".review-table .el-table__body tr",
+        "麻醉新技术培训",
+        "[data-testid=d-checklist]",
+    )
+    .await;
+    let disabled = app
+        .find("[data-testid=d-approve]")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap();
+    assert!(disabled.is_some(), "approve waits for the checklist");
+    for item in [
+        "培训合格证书或盖章证明",
+        "经人社部门备案（合格证书或备案编号）",
+    ] {
+        app.click_text("[data-testid=d-checklist] .el-checkbox__label", item)
+            .await;
+    }
+    app.screenshot("review-checklist.png").await;
+    app.click("[data-testid=d-approve]").await;
+    app.wait_for_text("[data-testid=d-history]", "审核通过")
+        .await;
+    {
+        let conn = rusqlite::Connection::open(&ledger).unwrap();
+        let ticked: String = conn
+            .query_row(
+                "SELECT after FROM audit_event WHERE action = 'approve' AND entity_id =
+                   (SELECT id FROM record WHERE title = '麻醉新技术培训')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            ticked.contains("审核人在程序中逐项勾选") && ticked.contains("经人社部门备案"),
+            "the approval's event keeps the ticks: {ticked}"
+        );
+    }
+    app.click("[data-testid=record-detail] .el-drawer__close-btn")
+        .await;
 
     // The program's own decisions match the trail; then someone flips the rejected paper to
     // 已通过 with a SQLite shell while the window is open, and 校验审计链 names it.
-    app.click(".el-dialog__footer .el-button--primary").await;
     app.click("[data-testid=rv-verify]").await;
     app.wait_for_text(".el-message", "台账内容与审计记录一致")
         .await;
@@ -195,10 +249,12 @@ async fn approve_all_covers_every_page_of_matching_records() {
         .await;
     app.open(
         "[data-testid=rv-approve-all]",
-        ".el-message-box .el-button--primary",
+        "[data-testid=checklist-training]",
     )
     .await;
-    app.click(".el-message-box .el-button--primary").await;
+    app.click("[data-testid=checklist-training] .head .el-button")
+        .await;
+    app.click("[data-testid=checklist-confirm]").await;
     app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 60 条")
         .await;
     let conn = db::open(&ledger).unwrap();

@@ -7,7 +7,9 @@ mod recognition;
 mod write;
 
 pub use crate::domain::record::{validate, RecordInput, ValidRecord};
-pub use query::{get, list, page, Record, RecordFilter, RecordPage};
+pub use query::{
+    get, list, page, public_source_problems, PublicSourceProblem, Record, RecordFilter, RecordPage,
+};
 pub use recognition::{refresh, refresh_pending_gains, refresh_year};
 pub(crate) use write::record_event;
 #[cfg(test)]

@@ -211,3 +211,53 @@ pub fn page(conn: &Connection, f: &RecordFilter, page: u32, page_size: u32) -> R
         items,
     })
 }
+
+/// A record already in the ledger whose 公需 hours break where the notice allows them (issue 13
+/// item 2): entered before the check existed, or edited outside the program. Listed for the
+/// officer; its hours are left as they are.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicSourceProblem {
+    pub id: i64,
+    pub name: String,
+    pub title: String,
+    pub category_label: &'static str,
+    pub status_label: &'static str,
+    pub reason: String,
+}
+
+/// Every record of `year` with a 公需 subject or a topic that the rules would refuse now.
+pub fn public_source_problems(conn: &Connection, year: i32) -> Result<Vec<PublicSourceProblem>> {
+    use crate::domain::rules;
+    let topics = crate::ledger::policy::of_year(conn, year)?.topics;
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} WHERE r.year = ?1 AND (r.subject = 'public' OR r.topic IS NOT NULL)
+           AND r.status <> 'rejected' ORDER BY r.id"
+    ))?;
+    let rows = stmt.query_map([year], from_row)?;
+    let mut out = Vec::new();
+    for r in rows {
+        let r = r?;
+        let refused = if r.category.professional_only() && r.subject == Some(Subject::Public) {
+            Some(format!(
+                "{}只能计入专业科目（{}）",
+                r.category_label,
+                rules::PUBLIC_SOURCES
+            ))
+        } else {
+            rules::check_topic(r.category, r.subject, r.topic.as_deref(), year, &topics)
+                .err()
+                .map(|(_, m)| m)
+        };
+        if let Some(reason) = refused {
+            out.push(PublicSourceProblem {
+                id: r.id,
+                name: r.name,
+                title: r.title,
+                category_label: r.category_label,
+                status_label: r.status_label,
+                reason,
+            });
+        }
+    }
+    Ok(out)
+}

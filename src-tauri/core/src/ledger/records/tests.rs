@@ -358,3 +358,43 @@ fn training_under_an_own_plan_stays_within_the_plan() {
     assert!(err.contains("属于2025年度，本记录在2026年度"), "{err}");
     add(&mut conn, &under("2025-06-10", "2025-06-12", 24)).unwrap();
 }
+
+/// Issue 13 item 2: records stored before the 公需 check (or edited in outside) are listed with the
+/// reason, and their hours are left alone.
+#[test]
+fn public_hours_from_sources_the_notice_does_not_allow_are_listed_not_changed() {
+    let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    let p = person(&conn, 101);
+    let mut topic = input(p.id, "training", "2025-03-01", Some(6));
+    topic.topic = "数字技术".into();
+    let fine = add(&mut conn, &topic).unwrap();
+    let competition = add(&mut conn, &input(p.id, "competition", "2025-04-01", None)).unwrap();
+    set_status(&conn, competition.id, Status::Approved).unwrap();
+    // As an older version (or an outside edit) left them.
+    conn.execute(
+        "UPDATE record SET subject = 'public' WHERE id = ?1",
+        [competition.id],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE record SET topic = '消防安全' WHERE id = ?1",
+        [fine.id],
+    )
+    .unwrap();
+    let listed = public_source_problems(&conn, 2025).unwrap();
+    let reasons: Vec<(i64, &str)> = listed.iter().map(|l| (l.id, l.reason.as_str())).collect();
+    assert_eq!(listed.len(), 2, "{reasons:?}");
+    assert!(
+        listed[0].reason.contains("不是2025年度的公需专题"),
+        "{reasons:?}"
+    );
+    assert!(
+        listed[1].reason.contains("比赛只能计入专业科目"),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        get(&conn, competition.id).unwrap().recognized_professional,
+        Hours::from_whole(10),
+        "listed, not silently re-cut"
+    );
+}
