@@ -293,3 +293,90 @@ fn registry_add_list_print_and_file() {
     );
     assert!(l.ok(&["audit", "verify"]).contains("审计链完整"));
 }
+
+/// Where pdftotext finds the word `prefix` on page 1, or else the first word starting with it:
+/// (x, y) of its top left.
+fn word_at(bbox: &str, prefix: &str) -> (f32, f32) {
+    let attr = |line: &str, name: &str| -> f32 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let words = || {
+        bbox.lines()
+            .filter(|l| l.contains("<word"))
+            .filter_map(|l| {
+                let text = l.split('>').nth(1)?.split('<').next()?;
+                Some((l, text))
+            })
+    };
+    let line = words()
+        .find(|(_, t)| *t == prefix)
+        .or_else(|| words().find(|(_, t)| t.starts_with(prefix)))
+        .map(|(l, _)| l)
+        .unwrap_or_else(|| panic!("no word {prefix:?} in the PDF"));
+    (attr(line, "xMin"), attr(line, "yMin"))
+}
+
+/// Issue 13 item 13: the grid of the notice's form as DOMAIN.md reads it, checked on the positions
+/// poppler reads back: 申报单位 | 地址 on one row, 负责人 | 联系人 | 联系电话 on one, and the 培训计划
+/// block as a header row of its six labels over a row of values.
+#[test]
+fn the_form_follows_the_grid_of_the_notice() {
+    let l = Ledger::new();
+    let plan = l.write("plan.json", PLAN);
+    let out = l.dir.path().join("grid.pdf");
+    l.ok(&[
+        "plan",
+        "pdf",
+        "--from",
+        path_str(&plan),
+        "--out",
+        path_str(&out),
+        "--copies",
+        "1",
+    ]);
+    let bbox = poppler(
+        "pdftotext",
+        &["-bbox", "-f", "1", "-l", "1", path_str(&out), "-"],
+    );
+    let at = |w: &str| word_at(&bbox, w);
+    let same_row = |a: &str, b: &str| {
+        let ((xa, ya), (xb, yb)) = (at(a), at(b));
+        assert!(
+            (ya - yb).abs() < 12.0 && xa < xb,
+            "{a} and then {b} on one row: {:?} {:?}",
+            at(a),
+            at(b)
+        );
+    };
+    let above = |a: &str, b: &str| assert!(at(a).1 < at(b).1, "{a} above {b}");
+    same_row("申报单位", "地址");
+    same_row("负责人", "联系人");
+    same_row("联系人", "联系电话");
+    above("地址", "申请培训项目");
+    above("申请培训项目", "负责人");
+    above("联系电话", "是否申请为市");
+    // The block's labels side by side (each wrapped like a column header), values below them.
+    let headers = [
+        "计划培训对象",
+        "计划培",
+        "计划培训时间",
+        "培训",
+        "拟计算",
+        "培训地点",
+    ];
+    for pair in headers.windows(2) {
+        let ((x0, y0), (x1, y1)) = (at(pair[0]), at(pair[1]));
+        assert!(x0 < x1 && (y0 - y1).abs() < 12.0, "{pair:?}");
+    }
+    above("是否申请为市", "计划培训对象");
+    for (header, value) in [
+        ("计划培训对象", "全市二级以上"),
+        ("计划培", "120"),
+        ("培训地点", "枣庄市立医院学术"),
+    ] {
+        let ((xh, yh), (xv, yv)) = (at(header), at(value));
+        assert!(yh < yv && (xh - xv).abs() < 40.0, "{value} under {header}");
+    }
+    above("枣庄市立医院学术", "申报单位意见");
+}

@@ -67,6 +67,28 @@ fn public_hours_need_an_allowed_source_and_a_topic_of_the_year() {
     );
     assert_eq!(training["topic"], "习近平新时代中国特色社会主义思想");
     assert_eq!(training["filing_number"], "ZZ-2025-0042");
+
+    // The export names the topic and the filing number of what it uploads.
+    let id = training["id"].as_i64().unwrap().to_string();
+    l.ok(&["review", "approve", &id, "--by", "王敏"]);
+    let out = l.dir.path().join("upload.csv");
+    l.ok(&[
+        "export",
+        "--year",
+        "2025",
+        "--out",
+        path_str(&out),
+        "--by",
+        "王敏",
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header = text.lines().next().unwrap();
+    assert!(header.ends_with("公需专题,备案/证书编号"), "{header}");
+    let row = text.lines().find(|l| l.contains("党课")).unwrap();
+    assert!(
+        row.ends_with(",习近平新时代中国特色社会主义思想,ZZ-2025-0042"),
+        "{row}"
+    );
 }
 
 #[test]

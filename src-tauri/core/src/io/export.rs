@@ -13,7 +13,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 use std::path::Path;
 
-pub const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 14] = [
     "序号",
     "姓名",
     "身份证号",
@@ -26,6 +26,8 @@ pub const COLUMNS: [&str; 12] = [
     "证明材料",
     "审核人",
     "审核日期",
+    "公需专题",
+    "备案/证书编号",
 ];
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +43,9 @@ pub struct ExportRow {
     pub evidence: String,
     pub reviewer: String,
     pub reviewed_on: String,
+    /// The public topic a 公需 training or study names (on its 公需 row only).
+    pub topic: String,
+    pub filing_number: String,
 }
 
 /// The rows to upload for `year`. City-platform hours are already on the provincial platform:
@@ -49,7 +54,8 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
     // Only the columns the upload needs: this runs over every approved record of the year.
     let mut stmt = conn.prepare(
         "SELECT s.name, s.id_number, r.category, r.title, r.start_date, r.end_date, r.rec_public, r.rec_professional,
-                r.evidence, r.reviewer, substr(r.reviewed_at, 1, 10)
+                r.evidence, r.reviewer, substr(r.reviewed_at, 1, 10), COALESCE(r.topic, ''),
+                COALESCE(r.filing_number, '')
          FROM record r JOIN staff s ON s.id = r.staff_id
          WHERE r.year = ?1 AND r.status = 'approved' AND r.category <> 'city_platform'
            AND (r.rec_public > 0 OR r.rec_professional > 0)
@@ -78,6 +84,12 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
                     evidence: r.get(8)?,
                     reviewer: r.get(9)?,
                     reviewed_on: r.get(10)?,
+                    topic: if subject == Subject::Public {
+                        r.get(11)?
+                    } else {
+                        String::new()
+                    },
+                    filing_number: r.get(12)?,
                 });
             }
         }
@@ -85,7 +97,20 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
     Ok(out)
 }
 
-fn cells(i: usize, r: &ExportRow) -> [String; 12] {
+/// How many of `COLUMNS` an export of `rows` has: 公需专题 and 备案/证书编号 only when some row has
+/// one, so an upload without them keeps the columns it always had.
+fn width(rows: &[ExportRow]) -> usize {
+    let present = rows
+        .iter()
+        .any(|r| !r.topic.is_empty() || !r.filing_number.is_empty());
+    if present {
+        COLUMNS.len()
+    } else {
+        COLUMNS.len() - 2
+    }
+}
+
+fn cells(i: usize, r: &ExportRow) -> [String; 14] {
     [
         (i + 1).to_string(),
         r.name.clone(),
@@ -99,6 +124,8 @@ fn cells(i: usize, r: &ExportRow) -> [String; 12] {
         r.evidence.clone(),
         r.reviewer.clone(),
         r.reviewed_on.clone(),
+        r.topic.clone(),
+        r.filing_number.clone(),
     ]
 }
 
@@ -113,9 +140,11 @@ pub fn write_csv(path: &Path, rows: &[ExportRow], anchor: Option<&Anchor>) -> Re
     std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF").map_err(|e| io(e.to_string()))?;
     // Flexible: the anchor line is one field.
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(buf);
-    w.write_record(COLUMNS).map_err(|e| io(e.to_string()))?;
+    let width = width(rows);
+    w.write_record(&COLUMNS[..width])
+        .map_err(|e| io(e.to_string()))?;
     for (i, r) in rows.iter().enumerate() {
-        w.write_record(plain_record(&cells(i, r)))
+        w.write_record(&plain_record(&cells(i, r))[..width])
             .map_err(|e| io(e.to_string()))?;
     }
     if let Some(a) = anchor {
@@ -143,7 +172,8 @@ pub fn write_xlsx(
     let text = Format::new().set_num_format("@");
     let sheet = book.add_worksheet_with_constant_memory().map_err(err)?;
     sheet.set_name(format!("{year}年度认定学时")).map_err(err)?;
-    for (c, h) in COLUMNS.iter().enumerate() {
+    let width = width(rows);
+    for (c, h) in COLUMNS[..width].iter().enumerate() {
         sheet
             .write_string_with_format(0, c as u16, *h, &bold)
             .map_err(err)?;
@@ -179,10 +209,18 @@ pub fn write_xlsx(
         sheet
             .write_string(row, 11, plain_text(&r.reviewed_on))
             .map_err(err)?;
+        if width > 12 {
+            sheet
+                .write_string(row, 12, plain_text(&r.topic))
+                .map_err(err)?;
+            sheet
+                .write_string(row, 13, plain_text(&r.filing_number))
+                .map_err(err)?;
+        }
     }
     sheet.set_freeze_panes(1, 0).map_err(err)?;
     for (c, w) in [
-        6.0, 10.0, 21.0, 9.0, 12.0, 30.0, 11.0, 11.0, 9.0, 20.0, 10.0, 11.0,
+        6.0, 10.0, 21.0, 9.0, 12.0, 30.0, 11.0, 11.0, 9.0, 20.0, 10.0, 11.0, 24.0, 16.0,
     ]
     .iter()
     .enumerate()

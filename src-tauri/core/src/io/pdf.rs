@@ -222,13 +222,24 @@ impl Page {
     }
 }
 
-// Column edges (mm from the left edge of the page).
+// Column edges (mm from the left edge of the page). The grid is the notice's form as DOMAIN.md
+// reads it: 申报单位 | 地址 on one row, 负责人 | 联系人 | 联系电话 on one, and the 培训计划 block as a
+// header row of its six labels over a row of values.
 const X0: f32 = 20.0; // table left
 const XB: f32 = 30.0; // end of the merged 培训计划 cell
-const XL: f32 = 62.0; // end of the label column
-const XM: f32 = 108.0; // split rows: end of the first value
-const XN: f32 = 140.0; // split rows: end of the second label
+const XL: f32 = 50.0; // end of the label column of whole rows
+const XM: f32 = 112.0; // first row: end of 申报单位's value
+const XN: f32 = 132.0; // first row: end of 地址's label
 const X1: f32 = 190.0; // table right
+/// The 培训计划 block's columns, left to right, and their widths in mm (160 in all).
+const PLAN_COLUMNS: [(&str, f32); 6] = [
+    ("计划培训对象", 30.0),
+    ("计划培训人数", 18.0),
+    ("计划培训时间", 36.0),
+    ("培训天数", 16.0),
+    ("拟计算学时", 20.0),
+    ("培训地点及培训形式", 40.0),
+];
 const MIN_ROW: f32 = 11.0;
 const OPINION_ROW: f32 = 44.0;
 
@@ -401,47 +412,66 @@ pub fn render(p: &PlanForm, opts: &FormOptions) -> Result<Vec<u8>> {
     );
 
     let mut y = 42.0;
-    for label in ["申报单位", "地址", "申请培训项目名称"] {
-        let h = Page::needed(get(label), X1 - XL)
-            .max(Page::needed(label, XL - X0))
-            .max(MIN_ROW);
-        page.cell(X0, y, XL - X0, h, label, Align::Center);
-        page.cell(XL, y, X1 - XL, h, get(label), Align::Left);
-        y += h;
-    }
-    for (l1, l2) in [
-        ("负责人", "联系人"),
-        ("联系电话", "是否申请为市级高级研修班"),
-    ] {
-        let h = [
-            Page::needed(get(l1), XM - XL),
-            Page::needed(l2, XN - XM),
-            Page::needed(get(l2), X1 - XN),
-            MIN_ROW,
-        ]
-        .into_iter()
-        .fold(0.0, f32::max);
-        page.cell(X0, y, XL - X0, h, l1, Align::Center);
-        page.cell(XL, y, XM - XL, h, get(l1), Align::Left);
-        page.cell(XM, y, XN - XM, h, l2, Align::Center);
-        page.cell(XN, y, X1 - XN, h, get(l2), Align::Left);
-        y += h;
-    }
-    // 培训计划: one merged cell over its six rows.
+    // One row of (label, value, width of the pair's label, width of its value) cells; every value is
+    // wrapped in full, and the row is as tall as its tallest cell.
+    let row = |page: &mut Page, y: &mut f32, cells: &[(&str, f32, f32)]| {
+        let h = cells
+            .iter()
+            .map(|(label, lw, vw)| Page::needed(label, *lw).max(Page::needed(get(label), *vw)))
+            .fold(MIN_ROW, f32::max);
+        let mut x = X0;
+        for (label, lw, vw) in cells {
+            page.cell(x, *y, *lw, h, label, Align::Center);
+            page.cell(x + lw, *y, *vw, h, get(label), Align::Left);
+            x += lw + vw;
+        }
+        *y += h;
+    };
+    row(
+        &mut page,
+        &mut y,
+        &[("申报单位", XL - X0, XM - XL), ("地址", XN - XM, X1 - XN)],
+    );
+    row(&mut page, &mut y, &[("申请培训项目名称", XL - X0, X1 - XL)]);
+    let third = (X1 - X0) / 3.0;
+    row(
+        &mut page,
+        &mut y,
+        &[
+            ("负责人", 22.0, third - 22.0),
+            ("联系人", 22.0, third - 22.0),
+            ("联系电话", 22.0, third - 22.0),
+        ],
+    );
+    row(
+        &mut page,
+        &mut y,
+        &[("是否申请为市级高级研修班", XL - X0, X1 - XL)],
+    );
+    // 培训计划: a merged cell beside a header row of its six labels over a row of their values.
     let block_top = y;
-    for label in [
-        "计划培训对象",
-        "计划培训人数",
-        "计划培训时间",
-        "培训天数",
-        "拟计算学时",
-        "培训地点及培训形式",
-    ] {
-        let h = Page::needed(get(label), X1 - XL)
-            .max(Page::needed(label, XL - XB))
-            .max(MIN_ROW);
-        page.cell(XB, y, XL - XB, h, label, Align::Center);
-        page.cell(XL, y, X1 - XL, h, get(label), Align::Left);
+    // A date range breaks after 至, not inside a date.
+    let time = get("计划培训时间").replacen(" 至 ", " 至\n", 1);
+    let values = PLAN_COLUMNS.map(|(label, _)| match label {
+        "计划培训时间" => time.as_str(),
+        _ => get(label),
+    });
+    for texts in [PLAN_COLUMNS.map(|(label, _)| label), values] {
+        let h = texts
+            .iter()
+            .zip(PLAN_COLUMNS)
+            .map(|(text, (_, w))| Page::needed(text, w))
+            .fold(MIN_ROW, f32::max);
+        let mut x = XB;
+        for (i, (text, (_, w))) in texts.iter().zip(PLAN_COLUMNS).enumerate() {
+            let align = if y == block_top || i == 1 || i == 3 || i == 4 {
+                Align::Center
+            } else {
+                Align::Left
+            };
+            page.cell(x, y, w, h, text, align);
+            x += w;
+        }
         y += h;
     }
     page.cell(

@@ -230,6 +230,47 @@ mod tests {
         assert_eq!(all[1].id_number, b, "spaces trimmed");
     }
 
+    /// Issue 13 item 9: who a year counts comes from the file too; bad values name row and column.
+    #[test]
+    fn professional_flag_and_leaving_dates_are_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let [a, b, c] = ["301", "302", "303"].map(|s| make_id("370402", "19800202", s));
+        let header = "姓名,身份证号,部门,在职状态,专技人员,入职日期,离开日期\n";
+        let bad = format!(
+            "{header}王一,{a},内科,在职,也许,,\n李二,{b},外科,在职,是,,2025-06-30\n张三,{c},外科,退休,,2025-07-01,2025-06-30\n"
+        );
+        let err = import_csv(&mut conn, &write(&dir, "bad.csv", bad.as_bytes()))
+            .unwrap_err()
+            .to_string();
+        for expected in [
+            "第2行，专技人员：专技人员“也许”无效",
+            "第3行，离开日期：在职人员不填离开日期",
+            "第4行，离开日期：离开日期2025-06-30早于入职日期2025-07-01",
+        ] {
+            assert!(err.contains(expected), "missing {expected} in {err}");
+        }
+        let good = format!(
+            "{header}王一,{a},内科,在职,否,,\n李二,{b},外科,退休,,2020-01-01,2025-06-30\n张三,{c},外科,,,2025-03-01,\n"
+        );
+        assert_eq!(
+            import_csv(&mut conn, &write(&dir, "good.csv", good.as_bytes()))
+                .unwrap()
+                .imported,
+            3
+        );
+        let got = |id: &str| find_by_id_number(&conn, id).unwrap().unwrap();
+        assert!(!got(&a).professional);
+        assert_eq!(
+            (got(&b).employment.as_str(), got(&b).left_on.as_str()),
+            ("退休", "2025-06-30")
+        );
+        assert_eq!(
+            (got(&c).professional, got(&c).joined_on.as_str()),
+            (true, "2025-03-01")
+        );
+    }
+
     #[test]
     fn import_reports_a_missing_header_column() {
         let dir = tempfile::tempdir().unwrap();

@@ -536,4 +536,45 @@ pub(crate) mod tests {
         );
         assert!(v.holds(), "{v:?}");
     }
+
+    /// Issue 13 item 7: a plan is late only for a city-level unit, submitted after the deadline or
+    /// still a draft once it has passed.
+    #[test]
+    fn a_plan_is_late_only_for_a_city_level_unit_past_the_deadline() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let deadline = Some(d("2025-05-20"));
+        let cases = [
+            (
+                true,
+                Some("2025-05-20"),
+                PlanStatus::Submitted,
+                "2025-06-01",
+                false,
+            ),
+            (
+                true,
+                Some("2025-05-21"),
+                PlanStatus::Filed,
+                "2025-06-01",
+                true,
+            ),
+            (
+                false,
+                Some("2025-05-21"),
+                PlanStatus::Submitted,
+                "2025-06-01",
+                false,
+            ),
+            (true, None, PlanStatus::Draft, "2025-05-20", false),
+            (true, None, PlanStatus::Draft, "2025-05-21", true),
+            (true, None, PlanStatus::Returned, "2025-06-21", false),
+        ];
+        for (i, (city, submitted, status, today, late)) in cases.into_iter().enumerate() {
+            assert_eq!(
+                is_late(city, deadline, submitted.map(d), status, d(today)),
+                late,
+                "case {i}"
+            );
+        }
+    }
 }
