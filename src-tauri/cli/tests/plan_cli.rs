@@ -380,3 +380,29 @@ fn the_form_follows_the_grid_of_the_notice() {
     }
     above("枣庄市立医院学术", "申报单位意见");
 }
+
+/// Issue 13 item 7: a city-level unit's plan submitted after May 20 is flagged late; the same plan
+/// of a unit that is not city-level is not (the duty is a city-level unit's only).
+#[test]
+fn a_city_level_units_plan_submitted_after_may_20_is_late() {
+    let l = Ledger::new();
+    let plan = l.write("plan.json", PLAN);
+    l.ok(&["plan", "add", path_str(&plan)]);
+    l.ok(&["plan", "status", "1", "--to", "printed"]);
+    l.ok(&[
+        "plan",
+        "status",
+        "1",
+        "--to",
+        "submitted",
+        "--date",
+        "2025-05-21",
+    ]);
+    assert_eq!(l.json(&["plan", "list", "--json"])[0]["late"], false);
+    let unit = l.write(
+        "unit.json",
+        r#"{"name":"枣庄市立医院","officer":"王敏","city_level":true}"#,
+    );
+    l.ok(&["unit", "set", path_str(&unit)]);
+    assert_eq!(l.json(&["plan", "list", "--json"])[0]["late"], true);
+}

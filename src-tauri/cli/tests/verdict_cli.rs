@@ -68,9 +68,23 @@ fn public_hours_need_an_allowed_source_and_a_topic_of_the_year() {
     assert_eq!(training["topic"], "习近平新时代中国特色社会主义思想");
     assert_eq!(training["filing_number"], "ZZ-2025-0042");
 
-    // The export names the topic and the filing number of what it uploads.
+    // The export names the topic and the filing number of what it uploads. `--by` is the reviewer's
+    // confirmation of the evidence checklist, and the approval's event says so.
     let id = training["id"].as_i64().unwrap().to_string();
     l.ok(&["review", "approve", &id, "--by", "王敏"]);
+    let log = l.json(&["audit", "log", "--record", &id, "--json"]);
+    let approval = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "approve")
+        .unwrap();
+    let checked = &approval["after"]["evidence_checklist"];
+    assert!(
+        checked["方式"].as_str().unwrap().contains("--by"),
+        "{checked}"
+    );
+    assert_eq!(checked["已核对"][1], "经人社部门备案（合格证书或备案编号）");
     let out = l.dir.path().join("upload.csv");
     l.ok(&[
         "export",

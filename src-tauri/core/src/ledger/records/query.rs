@@ -230,8 +230,9 @@ pub fn public_source_problems(conn: &Connection, year: i32) -> Result<Vec<Public
     use crate::domain::rules;
     let topics = crate::ledger::policy::of_year(conn, year)?.topics;
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE r.year = ?1 AND (r.subject = 'public' OR r.topic IS NOT NULL)
-           AND r.status <> 'rejected' ORDER BY r.id"
+        "{SELECT} WHERE r.year = ?1 AND r.status <> 'rejected' AND (r.topic IS NOT NULL
+           OR (r.subject = 'public' AND r.category NOT IN ('city_platform', 'transfer_in')))
+         ORDER BY r.id"
     ))?;
     let rows = stmt.query_map([year], from_row)?;
     let mut out = Vec::new();
