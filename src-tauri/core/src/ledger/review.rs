@@ -142,6 +142,25 @@ fn decide(
     Ok(after)
 }
 
+/// Approves records already checked, recording how their evidence checklist was confirmed.
+fn approve_now(
+    tx: &Connection,
+    records: &[Record],
+    by: &str,
+    checklist: &Checklist,
+) -> Result<Vec<Record>> {
+    let action = Action::Approve;
+    decide(
+        tx,
+        records,
+        Status::Approved,
+        by,
+        action,
+        "",
+        Some(checklist),
+    )
+}
+
 /// Approves every given record, or — if any cannot be approved — none of them, naming each one and
 /// why. The reviewer `by` confirms each record's evidence checklist (the CLI's `review approve`).
 pub fn approve(conn: &mut Connection, ids: &[i64], by: &str) -> Result<Vec<Record>> {
@@ -177,15 +196,7 @@ pub fn approve_checked(
             problems.join("\n")
         )));
     }
-    let after = decide(
-        &tx,
-        &found,
-        Status::Approved,
-        by,
-        Action::Approve,
-        "",
-        Some(checklist),
-    )?;
+    let after = approve_now(&tx, &found, by, checklist)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -264,15 +275,7 @@ fn approve_those_eligible(
         })
         .collect();
     if !eligible.is_empty() {
-        decide(
-            tx,
-            &eligible,
-            Status::Approved,
-            by,
-            Action::Approve,
-            "",
-            Some(checklist),
-        )?;
+        approve_now(tx, &eligible, by, checklist)?;
     }
     Ok(BatchOutcome {
         approved: eligible.iter().map(|r| r.id).collect(),

@@ -258,6 +258,23 @@ const INSERT_SQL: &str =
     created_at, updated_at, professional, joined_on, left_on)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9, ?10, ?11)";
 
+/// Inserts one checked person with `INSERT_SQL`; returns the new id.
+fn insert(stmt: &mut rusqlite::CachedStatement<'_>, v: &StaffInput, now: &str) -> Result<i64> {
+    Ok(stmt.insert(params![
+        v.name,
+        v.id_number,
+        v.department,
+        v.title_series,
+        v.title,
+        v.mobile,
+        v.employment,
+        now,
+        v.professional.unwrap_or(true),
+        nonempty(&v.joined_on),
+        nonempty(&v.left_on)
+    ])?)
+}
+
 /// An empty text is stored as NULL (no date).
 fn nonempty(s: &str) -> Option<&str> {
     (!s.is_empty()).then_some(s)
@@ -294,23 +311,7 @@ pub fn add(conn: &Connection, input: &StaffInput) -> Result<Staff> {
     }
     let now = now_local();
     db::in_write_tx(conn, |tx| {
-        tx.execute(
-            INSERT_SQL,
-            params![
-                v.name,
-                v.id_number,
-                v.department,
-                v.title_series,
-                v.title,
-                v.mobile,
-                v.employment,
-                now,
-                v.professional.unwrap_or(true),
-                nonempty(&v.joined_on),
-                nonempty(&v.left_on)
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
+        let id = insert(&mut tx.prepare_cached(INSERT_SQL)?, &v, &now)?;
         audit::rows_changed(tx, Action::Create, "staff", id, id, "")?;
         get(tx, id)
     })
@@ -441,23 +442,10 @@ pub fn insert_all(
     let mut inserted = None;
     {
         let now = now_local();
-        let mut stmt = tx.prepare(INSERT_SQL)?;
+        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
         for (i, v) in good.iter().enumerate() {
             on_row(i, good.len())?;
-            stmt.execute(params![
-                v.name,
-                v.id_number,
-                v.department,
-                v.title_series,
-                v.title,
-                v.mobile,
-                v.employment,
-                now,
-                v.professional.unwrap_or(true),
-                nonempty(&v.joined_on),
-                nonempty(&v.left_on)
-            ])?;
-            let id = tx.last_insert_rowid();
+            let id = insert(&mut stmt, v, &now)?;
             inserted = Some(inserted.map_or((id, id), |(first, _)| (first, id)));
         }
     }

@@ -94,6 +94,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     assert_eq!(offered, vec!["培训进修", "比赛"], "the categories selected");
     app.click("[data-testid=checklist-competition] .el-checkbox")
         .await;
+    app.screenshot("review-checklist-dialog.png").await;
     app.click("[data-testid=checklist-confirm]").await;
     let outcome = app
         .wait_for_text("[data-testid=rv-outcome]", "已审核通过 1 条")
