@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint lint-tools bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
+.PHONY: run test lint lint-tools bindings bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -106,6 +106,13 @@ package: deps-run ui
 package-test: deps-test package
 	$(SUDO) NO_AT_BRIDGE=1 $(LINTED) CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
+
+# The TypeScript of the IPC types (ui/src/bindings.ts) from the Rust types; `make test` fails when the
+# committed file is out of date.
+bindings: deps-test ui-deps
+	@# The desktop crate embeds ui/dist; the UI's type check itself waits for the new bindings.
+	@test -f ui/dist/index.html || (cd ui && npx vite build)
+	UPDATE_BINDINGS=1 cargo test -p ce-ledger-desktop bindings
 
 bench: deps-run
 	$(call apt_install,sqlite3 python3)

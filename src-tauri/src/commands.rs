@@ -23,11 +23,12 @@ pub const PANICKED: &str =
 
 /// An error as the window receives it: a code to branch on (`busy` offers 重试, `rows` shows a
 /// table of `rows`), and the Chinese message to show.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct IpcError {
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub rows: Option<Vec<ce_ledger_core::RowError>>,
 }
 
@@ -231,7 +232,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Answer<T> + Send + 'sta
 }
 
 /// How far a long job is, sent on the job's channel.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, ts_rs::TS)]
 pub struct JobProgress {
     percent: u32,
     stage: String,
@@ -269,7 +270,7 @@ pub fn job_cancel(ledger: State<'_, Ledger>, job: u32) {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct LedgerInfo {
     path: String,
     error: Option<String>,
@@ -683,7 +684,7 @@ pub async fn plan_transition(
         .await
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, ts_rs::TS)]
 pub struct PdfRequest {
     id: i64,
     /// An uploaded PNG seal.

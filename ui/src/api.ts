@@ -1,32 +1,18 @@
-// Typed wrappers over the shell's IPC commands; the shapes mirror the core's serde types.
+// Typed wrappers over the shell's IPC commands. The types are generated from the Rust types
+// (bindings.ts, ts-rs); only shapes the window composes itself are declared here.
 import { Channel, invoke } from '@tauri-apps/api/core'
+import type {
+  AuditEvent, Attachment, BackupInfo, BatchOutcome, CalendarYear, CodeLists, Dashboard, ExportSummary, HrOffice,
+  ImportKind, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
+  PastExport, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
+  RecordInput, RecordPage, ReminderPage, Staff, StaffInput, StaffPage, StaffQuery, StaffRow, Status, UnitProfile,
+  Verification, YearPolicy,
+} from './bindings'
 
-export interface LedgerInfo { path: string; error: string | null }
-export interface HrOffice { name: string; phone: string }
-export interface UnitProfile {
-  name: string; address: string; leader: string; officer: string; phone: string; hr_office: string
-  /** 市直单位: only such a unit has the May 20 plan filing duty and its warnings. */
-  city_level: boolean
-}
-export interface StaffInput {
-  name: string; id_number: string; department: string; title_series: string
-  title: string; mobile: string; employment: string
-  /** 专技人员 (null: yes); 入职日期; the date of a 退休/离职/调出 employment state. */
-  professional: boolean | null; joined_on: string; left_on: string
-}
-export interface Staff extends StaffInput {
-  id: number; archived: boolean; gender: string; birth_date: string; created_at: string; updated_at: string
-}
-export interface StaffRow extends Omit<StaffInput, 'id_number' | 'professional'> {
-  professional: boolean
-  id: number; id_masked: string; archived: boolean; gender: string; birth_year: string
-}
-export type SortKey = 'department' | 'name' | 'title' | 'created'
-export interface StaffQuery {
-  search: string; department: string; include_archived: boolean
-  sort: SortKey; descending: boolean; page: number; page_size: number
-}
-export interface StaffPage { total: number; items: StaffRow[] }
+export type * from './bindings'
+export type StatusCode = Status
+/** What a record's review adds to the list row (all part of LedgerRecord). */
+export type ReviewFields = Pick<LedgerRecord, 'reviewer' | 'reviewed_at' | 'review_reason' | 'attachments'>
 
 export const api = {
   ledgerInfo: () => invoke<LedgerInfo>('ledger_info'),
@@ -40,9 +26,6 @@ export const api = {
   staffSetArchived: (id: number, archived: boolean) => invoke<StaffRow>('staff_set_archived', { id, archived }),
   staffDepartments: () => invoke<string[]>('staff_departments'),
 }
-
-/** An error as a command returns it: `busy` may be retried, `rows` lists a file's bad rows. */
-export interface IpcError { code: string; message: string; rows?: RowError[] }
 
 export function isIpcError(e: unknown): e is IpcError {
   return typeof e === 'object' && e !== null && typeof (e as IpcError).code === 'string' && typeof (e as IpcError).message === 'string'
@@ -59,7 +42,6 @@ export async function upload(file: File): Promise<number> {
   return invoke<number>('file_upload', bytes, { headers: { 'x-file-name': encodeURIComponent(file.name) } })
 }
 
-export interface JobProgress { percent: number; stage: string }
 let lastJob = 0
 /** A long job: its number (to cancel it) and the channel its progress arrives on. */
 export function newJob(onProgress: (p: JobProgress) => void): { job: number; onProgress: Channel<JobProgress> } {
@@ -69,64 +51,6 @@ export function newJob(onProgress: (p: JobProgress) => void): { job: number; onP
   return { job: lastJob, onProgress: channel }
 }
 export const cancelJob = (job: number) => invoke<void>('job_cancel', { job })
-
-export interface CategoryInfo {
-  code: string; label: string; uses_months: boolean; fixed_hours: boolean
-  daily_capped: boolean; professional_only: boolean; needs_audit: boolean
-  /** Training and study count as 公需 only when they name one of the year's topics. */
-  public_needs_topic: boolean
-  /** What the reviewer ticks among the evidence before approving (附件1第8条). */
-  evidence_checklist: string[]
-  /** 援派月数 / 离岗月数: what the months field means, where the category has one. */
-  months_label: string | null
-}
-/** One entry of a code list the core declares (value stored, label shown). */
-export interface CodeOption { code: string; label: string }
-/** Every list the screens offer, served by the core so the UI keeps no copies. */
-export interface CodeLists {
-  categories: CategoryInfo[]; subjects: CodeOption[]; statuses: CodeOption[]; situations: CodeOption[]
-  genders: CodeOption[]; employment: CodeOption[]; channels: CodeOption[]; plan_statuses: CodeOption[]
-}
-export interface YearPolicy {
-  year: number; public_required: number; professional_required: number; total_required: number
-  topics: string[]; study_deadline: string; plan_deadline: string
-}
-export interface CalendarYear { year: number; off: string[]; work: string[] }
-export interface RecordInput {
-  staff_id: number; category: string; subject: string; title: string; start: string; end: string
-  claimed: number | null; months: number | null; situation: string; evidence: string; plan_id: number | null
-  topic: string; filing_number: string
-}
-export type StatusCode = 'pending' | 'approved' | 'rejected' | 'synced'
-export interface LedgerRecord {
-  id: number; staff_id: number; name: string; id_number: string; department: string; year: number
-  category: string; category_label: string; subject: string | null; subject_label: string; title: string
-  start: string; end: string; claimed_hours: number | null; months: number | null; situation: string | null
-  evidence: string; status: StatusCode; status_label: string; expected_hours: number
-  recognized_public: number; recognized_professional: number; recognized_hours: number; reason: string
-  plan_id: number | null; topic: string | null; filing_number: string | null
-}
-export interface Recognition { public: number; professional: number; reason: string }
-export interface PersonProgress {
-  staff_id: number; id_number: string; name: string; department: string
-  public: number; professional: number; total: number; pending: number; compliant: boolean
-  short_public: number; short_professional: number; title_applicant: boolean
-  materials_date: string | null; deadline: string; days_left: number; last_notified: string | null
-  /** Title applicants only: counted hours of records that ended by the deadline. */
-  public_by_deadline?: number; professional_by_deadline?: number
-  /** In the year's count: 专技人员 at the unit on the study deadline. */
-  counted: boolean
-}
-export interface PersonPage {
-  staff: StaffRow; year: number; policy: YearPolicy; progress: PersonProgress; records: LedgerRecord[]
-  after_deadline: number[]
-}
-export interface DepartmentStat { department: string; done: number; short: number }
-export interface Dashboard {
-  year: number; policy: YearPolicy; today: string; staff_count: number; done: number; short: number
-  pending_records: number; study_days_left: number; plan_days_left: number; applicants_at_risk: number; plans_unfiled: number
-  by_department: DepartmentStat[]; short_list: PersonProgress[]; city_level: boolean
-}
 
 export const ledgerApi = {
   codeLists: () => invoke<CodeLists>('code_lists'),
@@ -145,28 +69,8 @@ export const ledgerApi = {
   dashboard: (year: number) => invoke<Dashboard>('dashboard', { year }),
 }
 
-export interface RecordFilter {
-  year: number | null; staff_id: number | null; status: StatusCode | null; category: string | null
-  department: string; search: string
-}
-export interface RecordPage { total: number; items: (LedgerRecord & ReviewFields)[] }
-export interface ReviewFields { reviewer: string; reviewed_at: string; review_reason: string; attachments: number }
-export interface AuditEvent {
-  id: number; at: string; actor: string; action: string; action_label: string; entity: string
-  entity_id: number | null; entity_id_to: number | null; before: Record<string, unknown> | null
-  after: Record<string, unknown> | null; reason: string
-}
-export interface Skipped { id: number; name: string; title: string; reason: string }
-export interface BatchOutcome { approved: number[]; skipped: Skipped[] }
 /** The evidence checklist items ticked, by category code. */
 export type Ticked = Record<string, string[]>
-export interface PublicSourceProblem { id: number; name: string; title: string; category_label: string; status_label: string; reason: string }
-export interface Verification { events: number; broken: [number, string] | null; differences: string[]; problems: string[]; anchors: string[] }
-export interface Attachment { file_id: number; name: string; size: number; mime: string; sha256: string }
-/** `all_short_of`: a year — notify everyone short that year (the core resolves who), instead of `recipients`. */
-export interface NoticeInput { date: string; channel: string; content: string; recipients: number[]; all_short_of?: number | null }
-export interface ReminderPage { total: number; items: PersonProgress[] }
-export interface Notice { id: number; date: string; channel: string; content: string; recipients: number; created_at: string }
 
 export const reviewApi = {
   recordsPage: (filter: RecordFilter, page: number, pageSize: number) =>
@@ -188,23 +92,6 @@ export const reviewApi = {
   remindersExport: (year: number, path: string) => invoke<number>('reminders_export', { year, path }),
 }
 
-export interface PlanForm {
-  unit: string; address: string; project: string; leader: string; contact: string; phone: string
-  advanced_seminar: boolean; trainees: string; trainee_count: number; start: string; end: string
-  days: number; hours: number; venue_and_form: string
-}
-export type PlanStatus = 'draft' | 'printed' | 'submitted' | 'filed' | 'returned'
-export interface Plan {
-  id: number; year: number; form: PlanForm; status: PlanStatus; status_label: string
-  submitted_date: string | null; filed_date: string | null; filing_number: string | null; return_reason: string | null
-  /** A city-level unit's plan submitted after the filing deadline, or unsubmitted past it. */
-  late: boolean
-}
-export type PlanTransition =
-  | { to: 'printed' } | { to: 'submitted'; date: string } | { to: 'filed'; date: string; number: string } | { to: 'returned'; reason: string }
-/** `seal`: an uploaded PNG's number. */
-export interface PdfRequest { id: number; seal: number | null; date: string | null; two_copies: boolean }
-
 export const planApi = {
   list: (year: number | null) => invoke<Plan[]>('plans_list', { year }),
   check: (form: PlanForm) => invoke<string[]>('plan_check', { form }),
@@ -216,23 +103,13 @@ export const planApi = {
   open: (request: PdfRequest) => invoke<void>('plan_pdf_open', { request }),
 }
 
-export type ImportKind = 'staff' | 'records' | 'city'
-export interface Mapping { header_index: number; positions: (number | null)[] }
-export interface RowError { line: number; column: string; message: string }
-export interface ImportPreview {
-  file: string; header: string[]; columns: { label: string; required: boolean }[]; mapping: Mapping
-  sample: [number, string[]][]; total_rows: number; errors: RowError[]; would_import: number; already_present: number
-}
-export interface ImportOutcome { imported: number; already_present: number }
-export interface BackupInfo { path: string; bytes: number; schema_version: number }
-
 export const dataApi = {
   preview: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
     invoke<ImportPreview>('import_preview', { kind, upload, mapping, ...job }),
   commit: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
     invoke<ImportOutcome>('import_commit', { kind, upload, mapping, ...job }),
-  exportApproved: (year: number, path: string) => invoke<{ rows: number; path: string }>('export_approved', { year, path }),
-  exportHistory: () => invoke<(AuditEvent & { stale: string | null })[]>('export_history'),
+  exportApproved: (year: number, path: string) => invoke<ExportSummary>('export_approved', { year, path }),
+  exportHistory: () => invoke<PastExport[]>('export_history'),
   backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),
   backups: () => invoke<string[]>('backups_list'),
   restore: (path: string) => invoke<BackupInfo>('restore_from', { path }),

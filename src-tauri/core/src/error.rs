@@ -1,7 +1,7 @@
 use thiserror::Error;
 
 /// One problem in one row of an input file, reported together with all the others.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct RowError {
     /// Line in the file, header = 1.
     pub line: usize,

@@ -33,7 +33,7 @@ pub trait Code: Sized + Copy + 'static {
 }
 
 /// One entry of a code list, as the UI shows it in a select.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CodeOption {
     pub code: &'static str,
     pub label: &'static str,
@@ -110,7 +110,7 @@ codes! {
 
 codes! {
     /// Where a training plan of the unit stands (appendix 2 filing).
-    #[derive(serde::Serialize, serde::Deserialize)]
+    #[derive(serde::Serialize, serde::Deserialize, ts_rs::TS)]
     #[serde(rename_all = "snake_case")]
     pub enum PlanStatus ("计划状态") {
         Draft = "draft", "草稿";
@@ -163,7 +163,8 @@ codes! {
 }
 
 /// Every list the UI offers, served by the core so no screen keeps a copy.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "CodeLists")]
 pub struct Lists {
     pub categories: Vec<crate::domain::rules::CategoryInfo>,
     pub subjects: Vec<CodeOption>,

@@ -9,7 +9,7 @@ use chrono::Datelike;
 use serde::{Deserialize, Serialize};
 
 /// A record as the form, the CLI or an import row supplies it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct RecordInput {
     pub staff_id: i64,

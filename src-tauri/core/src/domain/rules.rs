@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 codes! {
     /// One kind of activity of appendix 1 (a record category).
-    #[derive(Serialize, Deserialize)]
+    #[derive(Serialize, Deserialize, ts_rs::TS)]
     #[serde(rename_all = "snake_case")]
     pub enum Category ("类别") {
         CityPlatform = "city_platform", "市平台学习";
@@ -131,7 +131,7 @@ impl Category {
 }
 
 /// What the entry form needs to know of a category, so the UI holds no rule knowledge of its own.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct CategoryInfo {
     pub code: &'static str,
     pub label: &'static str,
@@ -145,6 +145,7 @@ pub struct CategoryInfo {
     /// What the months field means for this category (援派月数 / 离岗月数), where it has one.
     pub months_label: Option<&'static str>,
     /// The evidence items the reviewer ticks before approving (附件1第8条).
+    #[ts(type = "string[]")]
     pub evidence_checklist: &'static [&'static str],
 }
 
@@ -172,7 +173,7 @@ pub fn category_infos() -> Vec<CategoryInfo> {
 
 codes! {
     /// 公需科目 or 专业科目.
-    #[derive(Serialize, Deserialize)]
+    #[derive(Serialize, Deserialize, ts_rs::TS)]
     #[serde(rename_all = "snake_case")]
     pub enum Subject ("科目") {
         Public = "public", "公需" | "公需科目";
@@ -182,7 +183,7 @@ codes! {
 
 codes! {
     /// Where a record stands in the unit's audit.
-    #[derive(Serialize, Deserialize)]
+    #[derive(Serialize, Deserialize, ts_rs::TS)]
     #[serde(rename_all = "snake_case")]
     pub enum Status ("审核状态") {
         Pending = "pending", "待审核";
@@ -201,7 +202,7 @@ impl Status {
 
 codes! {
     /// The special circumstance of appendix 1 rule 7, stored and shown as its label.
-    #[derive(Serialize, Deserialize)]
+    #[derive(Serialize, Deserialize, ts_rs::TS)]
     pub enum Situation ("情形") {
         #[serde(rename = "出国")]
         Abroad = "abroad", "出国";
@@ -236,7 +237,7 @@ pub struct RuleInput {
     pub own_plan_filed: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Recognition {
     pub public: Hours,
     pub professional: Hours,

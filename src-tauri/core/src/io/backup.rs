@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// Start-up backups kept beside the ledger.
 pub const KEEP: usize = 10;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BackupInfo {
     pub path: String,
     pub bytes: u64,

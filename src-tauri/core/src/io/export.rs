@@ -316,7 +316,7 @@ pub fn write_xlsx(
     book.save(path).map_err(err)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ExportSummary {
     pub rows: usize,
     pub path: String,
@@ -367,7 +367,7 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
 }
 
 /// One past export, and whether hours it carried have moved since.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PastExport {
     #[serde(flatten)]
     pub event: audit::Event,

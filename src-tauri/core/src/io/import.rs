@@ -7,8 +7,9 @@ use crate::io::{record_import as records, staff_import as staff};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "ImportKind")]
 pub enum Kind {
     /// 人员名册
     Staff,
@@ -28,13 +29,14 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ColumnInfo {
     pub label: &'static str,
     pub required: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "ImportPreview")]
 pub struct Preview {
     pub file: String,
     pub header: Vec<String>,
@@ -48,7 +50,8 @@ pub struct Preview {
     pub already_present: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "ImportOutcome")]
 pub struct Outcome {
     pub imported: usize,
     pub already_present: usize,

@@ -419,7 +419,7 @@ pub const MAX_CELL_CHARS: usize = 2000;
 const HEADER_SEARCH_ROWS: usize = 10;
 
 /// Which row is the header and which file column feeds each requested column.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Mapping {
     /// Index among the raw rows (0 = first row of the file).
     pub header_index: usize,

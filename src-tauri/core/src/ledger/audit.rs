@@ -32,7 +32,8 @@ pub struct NewEvent<'a> {
     pub reason: &'a str,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "AuditEvent")]
 pub struct Event {
     pub id: i64,
     pub at: String,
@@ -42,7 +43,9 @@ pub struct Event {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub entity_id_to: Option<i64>,
+    #[ts(type = "Record<string, unknown> | null")]
     pub before: Option<serde_json::Value>,
+    #[ts(type = "Record<string, unknown> | null")]
     pub after: Option<serde_json::Value>,
     pub reason: String,
     pub prev_hash: String,
@@ -232,7 +235,7 @@ pub fn log(conn: &Connection, record: Option<i64>) -> Result<Vec<Event>> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Verification {
     pub events: u64,
     /// The first event that does not hold, with why.

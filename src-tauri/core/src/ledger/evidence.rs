@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Attachment {
     pub file_id: i64,
     pub name: String,

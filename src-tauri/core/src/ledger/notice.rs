@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct NoticeInput {
     pub date: String,
@@ -23,13 +23,13 @@ pub struct NoticeInput {
 }
 
 /// One page of the reminder list, and how many are short in all.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ReminderPage {
     pub total: usize,
     pub items: Vec<PersonProgress>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Notice {
     pub id: i64,
     pub date: NaiveDate,

@@ -11,7 +11,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// Every field of 「枣庄市专业培训项目计划申报表」, with the keys of PLAN.json.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct PlanForm {
     /// 申报单位
@@ -127,7 +127,7 @@ pub fn checked(p: &PlanForm) -> Result<()> {
 
 pub use crate::domain::codes::PlanStatus;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Plan {
     pub id: i64,
     pub year: i32,
@@ -275,8 +275,9 @@ pub fn update(conn: &mut Connection, id: i64, form: &PlanForm, by: &str) -> Resu
 }
 
 /// A move along 草稿 → 已打印 → 已报送 → 已备案 / 退回, with the date, filing number or reason it needs.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(tag = "to", rename_all = "snake_case")]
+#[ts(rename = "PlanTransition")]
 pub enum Transition {
     Printed,
     Submitted { date: String },

@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct YearPolicy {
     pub year: i32,
     pub public_required: Hours,
@@ -321,7 +321,7 @@ pub fn calendar(conn: &Connection) -> Result<Calendar> {
     Ok(cal)
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct CalendarYear {
     pub year: i32,
     /// Weekdays off by the State Council's schedule.

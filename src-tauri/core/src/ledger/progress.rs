@@ -16,7 +16,7 @@ pub fn today() -> NaiveDate {
     chrono::Local::now().date_naive()
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PersonProgress {
     pub staff_id: i64,
     pub id_number: String,
@@ -40,8 +40,10 @@ pub struct PersonProgress {
     /// A title applicant's counted hours from records that ended by the deadline: what the
     /// title application can use, and what `compliant` and the shortfalls follow for them.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub public_by_deadline: Option<Hours>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub professional_by_deadline: Option<Hours>,
     /// In this year's count: professional-technical and at the unit on the study deadline. Only a
     /// person's own page shows someone who is not.
@@ -259,7 +261,7 @@ pub fn set_title_applicant(
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PersonPage {
     pub staff: StaffRow,
     pub year: i32,
@@ -313,14 +315,14 @@ pub fn person_page(
     })
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DepartmentStat {
     pub department: String,
     pub done: usize,
     pub short: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Dashboard {
     pub year: i32,
     pub policy: YearPolicy,

@@ -201,7 +201,7 @@ pub fn approve_checked(
     Ok(after)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Skipped {
     pub id: i64,
     pub name: String,
@@ -209,7 +209,7 @@ pub struct Skipped {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct BatchOutcome {
     pub approved: Vec<i64>,
     pub skipped: Vec<Skipped>,

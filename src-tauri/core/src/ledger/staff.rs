@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// What a person or an import supplies; everything else is derived.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct StaffInput {
     pub name: String,
@@ -29,7 +29,7 @@ pub struct StaffInput {
 }
 
 /// A stored person, with the full ID number: for the edit form and the CLI, not for lists on screen.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 pub struct Staff {
     pub id: i64,
     pub name: String,
@@ -50,7 +50,7 @@ pub struct Staff {
 }
 
 /// A roster line for the screen: the ID number is masked.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct StaffRow {
     pub id: i64,
     pub name: String,
@@ -90,7 +90,7 @@ impl From<Staff> for StaffRow {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SortKey {
     #[default]
@@ -100,7 +100,7 @@ pub enum SortKey {
     Created,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct StaffQuery {
     /// Name fragment, department fragment, or the tail of an ID number (4+ digits).
@@ -115,7 +115,7 @@ pub struct StaffQuery {
     pub page_size: u32,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct StaffPage {
     pub total: u64,
     pub items: Vec<StaffRow>,

@@ -4,7 +4,7 @@ use crate::error::{Error, Result};
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct HrOffice {
     pub name: &'static str,
     pub phone: &'static str,
@@ -46,7 +46,7 @@ pub const HR_OFFICES: [HrOffice; 8] = [
     },
 ];
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, ts_rs::TS)]
 #[serde(default)]
 pub struct UnitProfile {
     pub name: String,

@@ -10,7 +10,8 @@ use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 /// A stored record with its recognised hours. `id_number` is full: for the CLI and exports.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "LedgerRecord")]
 pub struct Record {
     pub id: i64,
     pub staff_id: i64,
@@ -130,7 +131,7 @@ pub fn get(conn: &Connection, id: i64) -> Result<Record> {
         .ok_or_else(|| Error::NotFound(format!("编号为{id}的学时记录")))
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct RecordFilter {
     pub year: Option<i32>,
@@ -182,7 +183,7 @@ pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {
     Ok(page(conn, f, 0, 0)?.items)
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct RecordPage {
     pub total: u64,
     pub items: Vec<Record>,
@@ -215,7 +216,7 @@ pub fn page(conn: &Connection, f: &RecordFilter, page: u32, page_size: u32) -> R
 /// A record already in the ledger whose 公需 hours break where the notice allows them (issue 13
 /// item 2): entered before the check existed, or edited outside the program. Listed for the
 /// officer; its hours are left as they are.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PublicSourceProblem {
     pub id: i64,
     pub name: String,
