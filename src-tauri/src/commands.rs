@@ -777,6 +777,37 @@ impl Ledger {
     }
 }
 
+fn check_upload_size(len: usize) -> Answer<()> {
+    if len > MAX_UPLOAD {
+        return Err(Error::invalid("文件过大（超过100 MB）").into());
+    }
+    Ok(())
+}
+
+/// The longest file name kept, in characters (most file systems stop at 255 bytes).
+const MAX_NAME_CHARS: usize = 255;
+
+/// The picked file's name from the percent-encoded `x-file-name` header, as the window sent it or
+/// as anything else could: only its last path component, without control characters, at most
+/// `MAX_NAME_CHARS`; invalid encodings become U+FFFD. It only ever labels messages and evidence.
+fn upload_name(header: Option<&[u8]>) -> String {
+    let decoded = header
+        .map(|v| {
+            percent_encoding::percent_decode(v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .unwrap_or_default();
+    decoded
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME_CHARS)
+        .collect()
+}
+
 /// A file picked in the window, sent as the raw request body (no base64, no JSON) with its name
 /// percent-encoded in the `x-file-name` header; returns the number later commands name it by.
 #[tauri::command]
@@ -784,19 +815,8 @@ pub fn file_upload(ledger: State<'_, Ledger>, request: tauri::ipc::Request<'_>) 
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(IpcError::internal("文件内容传输有误，请重试"));
     };
-    if bytes.len() > MAX_UPLOAD {
-        return Err(Error::invalid("文件过大（超过100 MB）").into());
-    }
-    let name = request
-        .headers()
-        .get("x-file-name")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| {
-            percent_encoding::percent_decode_str(v)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
-        .unwrap_or_default();
+    check_upload_size(bytes.len())?;
+    let name = upload_name(request.headers().get("x-file-name").map(|v| v.as_bytes()));
     let mut uploads = ledger.0.uploads.lock().unwrap_or_else(|e| e.into_inner());
     let id = uploads.last().map_or(1, |(n, _, _)| n.wrapping_add(1));
     if uploads.len() >= UPLOADS_KEPT {
@@ -917,6 +937,38 @@ pub async fn restore_from(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<ba
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the `x-file-name` header holds, the name kept is one plain file name; a body over
+    /// the cap is refused before it is kept.
+    #[test]
+    fn hostile_upload_names_and_sizes_are_tamed() {
+        let cases: Vec<(Option<&[u8]>, String)> = vec![
+            (Some(b"%E5%AD%A6%E6%97%B6.xlsx"), "学时.xlsx".into()),
+            (None, String::new()),
+            (Some(b"..%2F..%2Fetc%2Fpasswd"), "passwd".into()),
+            (
+                Some(b"C:%5CUsers%5Cme%5C%E5%90%8D%E5%86%8C.csv"),
+                "名册.csv".into(),
+            ),
+            (Some(b"a%00b%0A%0Dc%1B.csv"), "abc.csv".into()),
+            (Some(b"%ZZ%E5.csv"), "%ZZ\u{fffd}.csv".into()),
+            (Some(&[0xff, 0xfe, b'x']), "\u{fffd}\u{fffd}x".into()),
+            (Some(b"trailing%2F"), String::new()),
+        ];
+        for (header, want) in cases {
+            assert_eq!(upload_name(header), want, "{header:?}");
+        }
+        let long = "名".repeat(10_000);
+        assert_eq!(
+            upload_name(Some(long.as_bytes())).chars().count(),
+            MAX_NAME_CHARS
+        );
+
+        assert!(check_upload_size(MAX_UPLOAD).is_ok());
+        let refused = check_upload_size(MAX_UPLOAD + 1).unwrap_err();
+        assert_eq!(refused.code, "invalid");
+        assert!(refused.message.contains("文件过大"), "{}", refused.message);
+    }
 
     /// The window branches on `code` and lists `rows`; the message is the core's Chinese text.
     #[test]
