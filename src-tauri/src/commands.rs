@@ -552,8 +552,19 @@ pub async fn review_reopen(
 }
 
 #[tauri::command]
-pub async fn audit_verify(ledger: State<'_, Ledger>) -> Answer<audit::Verification> {
-    ledger.read(|c| audit::verify(c)).await
+pub async fn audit_verify(
+    ledger: State<'_, Ledger>,
+    job: u32,
+    on_progress: Channel<JobProgress>,
+) -> Answer<audit::Verification> {
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
+    ledger
+        .read(move |c| {
+            let _running = guard;
+            audit::verify_reporting(c, Vec::new(), &progress)
+        })
+        .await
 }
 
 #[tauri::command]

@@ -381,6 +381,23 @@ pub fn verify_with(
     conn: &Connection,
     outside: Vec<(String, anchor::Anchor)>,
 ) -> Result<Verification> {
+    verify_reporting(conn, outside, &crate::io::table::no_progress)
+}
+
+/// Events between two progress reports of `verify_reporting`.
+const VERIFY_REPORT_EVERY: u64 = 16_384;
+
+/// `verify_with`, reporting how far it got through the chain (0–90 %) and the comparison with the
+/// tables (90–100 %); a report that returns an error (a cancel) stops it.
+pub fn verify_reporting(
+    conn: &Connection,
+    outside: Vec<(String, anchor::Anchor)>,
+    progress: crate::io::table::Progress<'_>,
+) -> Result<Verification> {
+    let total: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit_event", [], |r| {
+        r.get(0)
+    })?;
+    progress(0, "核对审计链")?;
     let key = key::installed(conn)?;
     let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state, mac FROM audit_event ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -426,6 +443,10 @@ pub fn verify_with(
             prev.push_str(text(r, 11)?);
             expected_id += 1;
             count += 1;
+            if count.is_multiple_of(VERIFY_REPORT_EVERY) {
+                let done = (90 * count / total.max(1) as u64).min(90) as u32;
+                progress(done, "核对审计链")?;
+            }
             if batch.items.len() == CopiedBatch::SIZE
                 && to_hasher.send(std::mem::take(&mut batch)).is_err()
             {
@@ -465,11 +486,14 @@ pub fn verify_with(
             key::missing_message(conn)?
         ));
     }
+    progress(90, "核对锚点和台账内容")?;
     let anchors = check_anchors(conn, outside, &mut problems)?;
+    let differences = replay.differences(trail::everything(conn)?, &fields);
+    progress(100, "完成")?;
     Ok(Verification {
         events: count,
         broken: None,
-        differences: replay.differences(trail::everything(conn)?, &fields),
+        differences,
         problems,
         anchors,
     })
@@ -667,5 +691,37 @@ mod tests {
         );
         assert_eq!(h[1].action_label, "审核通过");
         assert!(h[0].at.len() == 19, "local time to the second: {}", h[0].at);
+    }
+
+    /// Issue 14 item 2: a long check reports its way through the chain and stops when cancelled.
+    #[test]
+    fn verify_reports_progress_and_stops_when_cancelled() {
+        let conn = crate::ledger::db::open_in_memory().unwrap();
+        let many: Vec<NewEvent<'_>> = (0..40_000).map(|i| event(Action::Create, i)).collect();
+        append(&conn, &many).unwrap();
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = |percent: u32, stage: &str| -> Result<()> {
+            seen.lock().unwrap().push((percent, stage.to_string()));
+            Ok(())
+        };
+        let v = verify_reporting(&conn, Vec::new(), &report).unwrap();
+        assert!(v.holds(), "{v:?}");
+        let seen = seen.into_inner().unwrap();
+        let percents: Vec<u32> = seen.iter().map(|(p, _)| *p).collect();
+        assert!(percents.windows(2).all(|w| w[0] <= w[1]), "{percents:?}");
+        assert_eq!((percents.first(), percents.last()), (Some(&0), Some(&100)));
+        assert!(percents.iter().any(|p| (1..90).contains(p)), "{percents:?}");
+
+        let cancel_midway = |percent: u32, _: &str| -> Result<()> {
+            if percent > 0 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        assert!(matches!(
+            verify_reporting(&conn, Vec::new(), &cancel_midway),
+            Err(Error::Cancelled)
+        ));
     }
 }
