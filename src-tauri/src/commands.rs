@@ -505,11 +505,16 @@ pub async fn review_approve_matching(
     ledger: State<'_, Ledger>,
     filter: records::RecordFilter,
     ticked: BTreeMap<String, Vec<String>>,
+    job: u32,
+    on_progress: Channel<JobProgress>,
 ) -> Answer<review::BatchOutcome> {
     let checklist = review::Checklist::Ticked(ticked);
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
     ledger
         .write_as(review::unit_reviewer, move |c, by| {
-            review::approve_eligible(c, &filter, by, &checklist)
+            let _running = guard;
+            review::approve_eligible_reporting(c, &filter, by, &checklist, &progress)
         })
         .await
 }

@@ -78,7 +78,8 @@ export const reviewApi = {
   recordGet: (id: number) => invoke<LedgerRecord & ReviewFields>('record_get', { id }),
   history: (id: number) => invoke<AuditEvent[]>('record_history', { id }),
   approveSelected: (ids: number[], ticked: Ticked) => invoke<BatchOutcome>('review_approve_selected', { ids, ticked }),
-  approveMatching: (filter: RecordFilter, ticked: Ticked) => invoke<BatchOutcome>('review_approve_matching', { filter, ticked }),
+  approveMatching: (filter: RecordFilter, ticked: Ticked, job: ReturnType<typeof newJob>) =>
+    invoke<BatchOutcome>('review_approve_matching', { filter, ticked, ...job }),
   publicProblems: (year: number) => invoke<PublicSourceProblem[]>('review_public_problems', { year }),
   reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),

@@ -3,6 +3,7 @@
 
 use crate::domain::rules::Status;
 use crate::error::{Error, Result};
+use crate::io::table::{self, Progress};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
 use crate::ledger::records::{self, record_event, Record, RecordFilter};
@@ -99,32 +100,54 @@ fn require_actor(by: &str) -> Result<&str> {
     Ok(by)
 }
 
+/// What a decision does to each record: its new status, its audit action, the reviewer's reason,
+/// and (for an approval) how the evidence checklist was confirmed.
+#[derive(Clone, Copy)]
+struct Decision<'a> {
+    status: Status,
+    action: Action,
+    reason: &'a str,
+    checklist: Option<&'a Checklist>,
+}
+
 /// Applies one decision to records already checked, inside `tx`; an approval's event records how
 /// the evidence checklist was confirmed.
 fn decide(
     tx: &Connection,
     records: &[Record],
-    status: Status,
     by: &str,
-    action: Action,
-    reason: &str,
-    checklist: Option<&Checklist>,
+    d: &Decision<'_>,
+    progress: Progress<'_>,
 ) -> Result<Vec<Record>> {
+    let Decision {
+        status,
+        action,
+        reason,
+        checklist,
+    } = *d;
     let now = db::now_local();
+    let n = records.len();
     {
         let mut stmt = tx.prepare_cached("UPDATE record SET status = ?1, reviewer = ?2, reviewed_at = ?3, review_reason = ?4, updated_at = ?3 WHERE id = ?5")?;
-        for r in records {
+        for (i, r) in records.iter().enumerate() {
+            table::report(progress, i, n, 0, 20, "更新审核状态")?;
             stmt.execute(params![status.code(), by, now, reason, r.id])?;
         }
     }
     let person_years: BTreeSet<(i64, i32)> = records.iter().map(|r| (r.staff_id, r.year)).collect();
     let subjects: Vec<i64> = records.iter().map(|r| r.id).collect();
-    for (staff_id, year) in person_years {
+    let people = person_years.len();
+    for (i, (staff_id, year)) in person_years.into_iter().enumerate() {
+        table::report(progress, i, people, 20, 60, "重新认定学时")?;
         records::refresh(tx, staff_id, year, &subjects)?;
     }
     let after: Vec<Record> = records
         .iter()
-        .map(|r| records::get(tx, r.id))
+        .enumerate()
+        .map(|(i, r)| {
+            table::report(progress, i, n, 80, 15, "记录审计事件")?;
+            records::get(tx, r.id)
+        })
         .collect::<Result<_>>()?;
     let events: Vec<_> = records
         .iter()
@@ -148,17 +171,15 @@ fn approve_now(
     records: &[Record],
     by: &str,
     checklist: &Checklist,
+    progress: Progress<'_>,
 ) -> Result<Vec<Record>> {
-    let action = Action::Approve;
-    decide(
-        tx,
-        records,
-        Status::Approved,
-        by,
-        action,
-        "",
-        Some(checklist),
-    )
+    let approval = Decision {
+        status: Status::Approved,
+        action: Action::Approve,
+        reason: "",
+        checklist: Some(checklist),
+    };
+    decide(tx, records, by, &approval, progress)
 }
 
 /// Approves every given record, or — if any cannot be approved — none of them, naming each one and
@@ -196,7 +217,7 @@ pub fn approve_checked(
             problems.join("\n")
         )));
     }
-    let after = approve_now(&tx, &found, by, checklist)?;
+    let after = approve_now(&tx, &found, by, checklist, &table::no_progress)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -222,6 +243,18 @@ pub fn approve_eligible(
     by: &str,
     checklist: &Checklist,
 ) -> Result<BatchOutcome> {
+    approve_eligible_reporting(conn, filter, by, checklist, &table::no_progress)
+}
+
+/// `approve_eligible`, reporting its progress; a report that returns an error (a cancel) rolls
+/// the whole batch back.
+pub fn approve_eligible_reporting(
+    conn: &mut Connection,
+    filter: &RecordFilter,
+    by: &str,
+    checklist: &Checklist,
+    progress: Progress<'_>,
+) -> Result<BatchOutcome> {
     let by = require_actor(by)?;
     let tx = db::write_tx(conn)?;
     let pending = records::list(
@@ -231,7 +264,8 @@ pub fn approve_eligible(
             ..filter.clone()
         },
     )?;
-    let outcome = approve_those_eligible(&tx, pending, by, checklist)?;
+    let outcome = approve_those_eligible(&tx, pending, by, checklist, progress)?;
+    progress(100, "完成")?;
     crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
@@ -251,7 +285,7 @@ pub fn approve_selected(
         .into_iter()
         .map(|id| records::get(&tx, *id))
         .collect::<Result<Vec<_>>>()?;
-    let outcome = approve_those_eligible(&tx, picked, by, checklist)?;
+    let outcome = approve_those_eligible(&tx, picked, by, checklist, &table::no_progress)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
@@ -261,6 +295,7 @@ fn approve_those_eligible(
     candidates: Vec<Record>,
     by: &str,
     checklist: &Checklist,
+    progress: Progress<'_>,
 ) -> Result<BatchOutcome> {
     let (eligible, blocked): (Vec<Record>, Vec<Record>) = candidates
         .into_iter()
@@ -275,7 +310,7 @@ fn approve_those_eligible(
         })
         .collect();
     if !eligible.is_empty() {
-        approve_now(tx, &eligible, by, checklist)?;
+        approve_now(tx, &eligible, by, checklist, progress)?;
     }
     Ok(BatchOutcome {
         approved: eligible.iter().map(|r| r.id).collect(),
@@ -313,7 +348,13 @@ fn single(
             ),
         )));
     }
-    let after = decide(&tx, &[r], to, by, action, reason, None)?.remove(0);
+    let d = Decision {
+        status: to,
+        action,
+        reason,
+        checklist: None,
+    };
+    let after = decide(&tx, &[r], by, &d, &table::no_progress)?.remove(0);
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -564,5 +605,51 @@ mod tests {
         assert_eq!(ticked["方式"], "审核人在程序中逐项勾选");
         assert_eq!(ticked["已核对"][1], "经人社部门备案（合格证书或备案编号）");
         assert!(checked(exam.id)["方式"].as_str().unwrap().contains("--by"));
+    }
+
+    /// Issue 14 item 2: approving everything that matches reports its progress, and a cancel
+    /// before the commit leaves every record pending and no event behind.
+    #[test]
+    fn approve_all_reports_progress_and_a_cancel_writes_nothing() {
+        let (mut conn, p) = setup();
+        for day in 1..=28 {
+            let r = input(p, "exam_service", &format!("2025-02-{day:02}"), Some(2));
+            records::add(&mut conn, &r).unwrap();
+        }
+        let events = |c: &Connection| -> i64 {
+            c.query_row("SELECT COUNT(*) FROM audit_event", [], |r| r.get(0))
+                .unwrap()
+        };
+        let before = events(&conn);
+        let all = RecordFilter {
+            year: Some(2025),
+            ..Default::default()
+        };
+        let cancel = |percent: u32, _: &str| -> Result<()> {
+            if percent >= 20 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        let got =
+            approve_eligible_reporting(&mut conn, &all, "王敏", &Checklist::ConfirmedBy, &cancel);
+        assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
+        assert_eq!(events(&conn), before, "no event");
+        let pending = records::list(&conn, &all).unwrap();
+        assert!(pending.iter().all(|r| r.status == Status::Pending));
+
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = |percent: u32, stage: &str| -> Result<()> {
+            seen.lock().unwrap().push((percent, stage.to_string()));
+            Ok(())
+        };
+        let done =
+            approve_eligible_reporting(&mut conn, &all, "王敏", &Checklist::ConfirmedBy, &report)
+                .unwrap();
+        assert_eq!(done.approved.len(), 28);
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.iter().any(|(_, s)| s == "重新认定学时"), "{seen:?}");
+        assert_eq!(seen.last().map(|(p, _)| *p), Some(100));
     }
 }

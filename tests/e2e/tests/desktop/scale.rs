@@ -5,7 +5,7 @@
 
 use crate::support::App;
 use ce_ledger_core::dev::sample;
-use ce_ledger_core::ledger::{db, progress};
+use ce_ledger_core::ledger::{db, progress, unit};
 use chrono::Datelike;
 use std::time::Instant;
 
@@ -16,6 +16,13 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
     {
         let mut conn = db::open(&ledger).unwrap();
         sample::populate(&mut conn, 10_000, 20, progress::today().year(), dir.path()).unwrap();
+        // Decisions are signed by the unit's officer.
+        let unit = unit::UnitProfile {
+            name: "枣庄市立医院".into(),
+            officer: "王敏".into(),
+            ..unit::get(&conn).unwrap()
+        };
+        unit::save(&conn, &unit).unwrap();
     }
     let started = Instant::now();
     let app = App::start(&ledger).await;
@@ -43,6 +50,32 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
         .await;
     println!("10k ledger: review page {:?}", step.elapsed());
     app.screenshot("scale-review.png").await;
+
+    // Approving every pending record of the year is a long job: its bar moves, the page stays
+    // usable, and 取消 before the commit leaves every record pending.
+    let pending = || -> i64 {
+        let conn = rusqlite::Connection::open(&ledger).unwrap();
+        conn.query_row(
+            "SELECT COUNT(*) FROM record WHERE status = 'pending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let before = pending();
+    app.open(
+        "[data-testid=rv-approve-all]",
+        "[data-testid=checklist-training]",
+    )
+    .await;
+    app.click("[data-testid=checklist-training] .head .el-button")
+        .await;
+    app.click("[data-testid=checklist-confirm]").await;
+    app.wait_for_text("[data-testid=rv-progress]", "").await;
+    app.screenshot("scale-approve-all-running.png").await;
+    app.click("[data-testid=rv-cancel]").await;
+    app.wait_for_text(".el-message", "已取消").await;
+    assert_eq!(pending(), before, "a cancelled approval approves nothing");
 
     let step = Instant::now();
     app.click("[data-testid=nav-staff]").await;
