@@ -910,11 +910,16 @@ pub async fn export_approved(
     ledger: State<'_, Ledger>,
     year: i32,
     path: PathBuf,
+    job: u32,
+    on_progress: Channel<JobProgress>,
 ) -> Answer<export::ExportSummary> {
     files::chosen_for_writing(&path, &["csv", "xlsx"])?;
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
     ledger
         .write_as(audit::default_actor, move |c, by| {
-            export::export(c, year, &path, by)
+            let _running = guard;
+            export::export_reporting(c, year, &path, by, &progress)
         })
         .await
 }

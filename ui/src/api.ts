@@ -109,7 +109,8 @@ export const dataApi = {
     invoke<ImportPreview>('import_preview', { kind, upload, mapping, ...job }),
   commit: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
     invoke<ImportOutcome>('import_commit', { kind, upload, mapping, ...job }),
-  exportApproved: (year: number, path: string) => invoke<ExportSummary>('export_approved', { year, path }),
+  exportApproved: (year: number, path: string, job: ReturnType<typeof newJob>) =>
+    invoke<ExportSummary>('export_approved', { year, path, ...job }),
   exportHistory: () => invoke<PastExport[]>('export_history'),
   backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),
   backups: () => invoke<string[]>('backups_list'),

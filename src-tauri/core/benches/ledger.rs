@@ -246,11 +246,27 @@ fn excel(c: &mut Criterion) {
         b.iter(|| export::rows(&conn, YEAR).unwrap())
     });
     g.bench_function("export_csv_200k", |b| {
-        b.iter(|| export::write_csv(&dir.path().join("out.csv"), &rows, None).unwrap())
+        b.iter(|| {
+            export::write_csv(
+                &dir.path().join("out.csv"),
+                &rows,
+                None,
+                &table::no_progress,
+            )
+            .unwrap()
+        })
     });
     g.bench_function("export_xlsx_200k", |b| {
         b.iter(|| {
-            export::write_xlsx(&conn, &dir.path().join("out.xlsx"), YEAR, &rows, None).unwrap()
+            export::write_xlsx(
+                &conn,
+                &dir.path().join("out.xlsx"),
+                YEAR,
+                &rows,
+                None,
+                &table::no_progress,
+            )
+            .unwrap()
         })
     });
     g.finish();

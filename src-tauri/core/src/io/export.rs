@@ -5,6 +5,7 @@ use crate::domain::hours::Hours;
 use crate::domain::rules::{Category, Subject};
 use crate::error::{Error, Result};
 use crate::io::cells::{plain_record, plain_text};
+use crate::io::table::Progress;
 use crate::ledger::anchor::Anchor;
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
@@ -130,7 +131,12 @@ fn cells(i: usize, r: &ExportRow) -> [String; 14] {
 }
 
 /// The upload rows, then (when given) the audit anchor as the file's last line.
-pub fn write_csv(path: &Path, rows: &[ExportRow], anchor: Option<&Anchor>) -> Result<()> {
+pub fn write_csv(
+    path: &Path,
+    rows: &[ExportRow],
+    anchor: Option<&Anchor>,
+    progress: Progress<'_>,
+) -> Result<()> {
     let io = |e: String| Error::Io {
         path: path.display().to_string(),
         reason: e,
@@ -144,6 +150,7 @@ pub fn write_csv(path: &Path, rows: &[ExportRow], anchor: Option<&Anchor>) -> Re
     w.write_record(&COLUMNS[..width])
         .map_err(|e| io(e.to_string()))?;
     for (i, r) in rows.iter().enumerate() {
+        crate::io::table::report(progress, i, rows.len(), 40, 50, "写入文件")?;
         w.write_record(&plain_record(&cells(i, r))[..width])
             .map_err(|e| io(e.to_string()))?;
     }
@@ -161,6 +168,7 @@ pub fn write_xlsx(
     year: i32,
     rows: &[ExportRow],
     anchor: Option<&Anchor>,
+    progress: Progress<'_>,
 ) -> Result<()> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| Error::Io {
@@ -179,6 +187,7 @@ pub fn write_xlsx(
             .map_err(err)?;
     }
     for (i, r) in rows.iter().enumerate() {
+        crate::io::table::report(progress, i, rows.len(), 40, 50, "写入文件")?;
         let row = (i + 1) as u32;
         sheet.write_number(row, 0, (i + 1) as f64).map_err(err)?;
         sheet
@@ -324,20 +333,35 @@ pub struct ExportSummary {
 
 /// Writes `.csv` (UTF-8 with BOM) or `.xlsx`, and records the export in the audit trail.
 pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result<ExportSummary> {
+    export_reporting(conn, year, path, by, &crate::io::table::no_progress)
+}
+
+/// `export`, reporting its progress; a report that returns an error (a cancel) leaves no file and
+/// no export event.
+pub fn export_reporting(
+    conn: &mut Connection,
+    year: i32,
+    path: &Path,
+    by: &str,
+    progress: Progress<'_>,
+) -> Result<ExportSummary> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
+    progress(0, "读取认定学时")?;
     let rows = rows(conn, year)?;
+    progress(40, "写入文件")?;
     // The chain's head as it stands: an inspector keeping this file can later check that the
     // trail still passes through it.
     let head = crate::ledger::anchor::head(conn)?;
     let staged = crate::files::Staged::beside(path)?;
     match ext.as_deref() {
-        Some("csv") => write_csv(staged.path(), &rows, head.as_ref())?,
-        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows, head.as_ref())?,
+        Some("csv") => write_csv(staged.path(), &rows, head.as_ref(), progress)?,
+        Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows, head.as_ref(), progress)?,
         _ => return Err(Error::invalid("导出文件须为 .csv 或 .xlsx")),
     }
+    progress(95, "记录导出")?;
     let tx = db::write_tx(conn)?;
     audit::append(
         &tx,
@@ -360,6 +384,7 @@ pub fn export(conn: &mut Connection, year: i32, path: &Path, by: &str) -> Result
         let _ = std::fs::remove_file(path);
         return Err(e);
     }
+    progress(100, "完成")?;
     Ok(ExportSummary {
         rows: rows.len(),
         path: path.display().to_string(),
@@ -514,5 +539,41 @@ pub(crate) mod tests {
         assert_eq!(history(&conn).unwrap().len(), 2);
         assert!(history(&conn).unwrap().iter().all(|e| e.stale.is_none()));
         assert!(export(&mut conn, 2025, &dir.path().join("x.txt"), "王敏").is_err());
+    }
+
+    /// Issue 14 item 2: an export reports its progress, and a cancel leaves neither the file, nor a
+    /// scrap of it, nor an export event.
+    #[test]
+    fn an_export_reports_progress_and_a_cancel_leaves_nothing() {
+        let (dir, mut conn, _) = ledger();
+        let out = dir.path().join("cancelled.xlsx");
+        let cancel = |percent: u32, _: &str| -> Result<()> {
+            if percent >= 40 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        let got = export_reporting(&mut conn, 2025, &out, "王敏", &cancel);
+        assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
+        assert!(!out.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+        assert!(history(&conn).unwrap().is_empty(), "no export event");
+
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = |percent: u32, _: &str| -> Result<()> {
+            seen.lock().unwrap().push(percent);
+            Ok(())
+        };
+        let done = export_reporting(&mut conn, 2025, &out, "王敏", &report).unwrap();
+        assert_eq!(done.rows, 3);
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&100));
     }
 }
