@@ -930,11 +930,19 @@ pub async fn export_history(ledger: State<'_, Ledger>) -> Answer<Vec<export::Pas
 }
 
 #[tauri::command]
-pub async fn backup_now(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<backup::BackupInfo> {
+pub async fn backup_now(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+    job: u32,
+    on_progress: Channel<JobProgress>,
+) -> Answer<backup::BackupInfo> {
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
     ledger
         .read(move |c| {
+            let _running = guard;
             files::chosen_for_writing(&path, &["sqlite3", "db"])?;
-            backup::backup(c, &path)
+            backup::backup_reporting(c, &path, &progress)
         })
         .await
 }

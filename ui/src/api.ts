@@ -112,7 +112,7 @@ export const dataApi = {
   exportApproved: (year: number, path: string, job: ReturnType<typeof newJob>) =>
     invoke<ExportSummary>('export_approved', { year, path, ...job }),
   exportHistory: () => invoke<PastExport[]>('export_history'),
-  backupNow: (path: string) => invoke<BackupInfo>('backup_now', { path }),
+  backupNow: (path: string, job: ReturnType<typeof newJob>) => invoke<BackupInfo>('backup_now', { path, ...job }),
   backups: () => invoke<string[]>('backups_list'),
   restore: (path: string) => invoke<BackupInfo>('restore_from', { path }),
 }

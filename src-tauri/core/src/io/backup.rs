@@ -97,6 +97,15 @@ fn schema_differences(found: &[db::SchemaObject], expected: &[db::SchemaObject])
 
 /// Copies the open ledger to `out` and checks the copy.
 pub fn backup(conn: &Connection, out: &Path) -> Result<BackupInfo> {
+    backup_reporting(conn, out, &crate::io::table::no_progress)
+}
+
+/// `backup`, reporting its progress; a report that returns an error (a cancel) leaves no file.
+pub fn backup_reporting(
+    conn: &Connection,
+    out: &Path,
+    progress: crate::io::table::Progress<'_>,
+) -> Result<BackupInfo> {
     if out.exists() {
         return Err(Error::invalid(format!(
             "{} 已存在，请换一个文件名",
@@ -104,8 +113,10 @@ pub fn backup(conn: &Connection, out: &Path) -> Result<BackupInfo> {
         )));
     }
     let staged = crate::files::Staged::beside(out)?;
-    db::copy_to(conn, staged.path())?;
+    db::copy_to_reporting(conn, staged.path(), progress)?;
+    progress(90, "检查备份")?;
     let schema_version = verify_file(staged.path())?;
+    progress(100, "完成")?;
     staged.publish()?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
     Ok(BackupInfo {
@@ -497,5 +508,41 @@ mod tests {
                 .any(|p| p.ends_with("ledger-20240101-000000.sqlite3")),
             "the oldest went first"
         );
+    }
+
+    /// Issue 14 item 2: a backup reports the pages it copied, and a cancel leaves no file.
+    #[test]
+    fn a_backup_reports_progress_and_a_cancel_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = ledger(dir.path());
+        let out = dir.path().join("cancelled.sqlite3");
+        let cancel = |percent: u32, _: &str| -> Result<()> {
+            if percent >= 90 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        assert!(matches!(
+            backup_reporting(&conn, &out, &cancel),
+            Err(Error::Cancelled)
+        ));
+        let left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("cancelled") || n.contains("partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = |percent: u32, _: &str| -> Result<()> {
+            seen.lock().unwrap().push(percent);
+            Ok(())
+        };
+        backup_reporting(&conn, &out, &report).unwrap();
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&100));
+        assert!(verify_file(&out).is_ok());
     }
 }

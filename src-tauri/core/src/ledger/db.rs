@@ -121,11 +121,35 @@ pub fn backups_dir(ledger: &Path) -> PathBuf {
 /// Copies the open ledger to `out` with SQLite's online backup API, as one self-contained file
 /// (no -wal/-shm beside it).
 pub fn copy_to(conn: &Connection, out: &Path) -> Result<()> {
-    conn.backup(
-        rusqlite::MAIN_DB,
-        out,
-        None::<fn(rusqlite::backup::Progress)>,
-    )?;
+    copy_to_reporting(conn, out, &crate::io::table::no_progress)
+}
+
+/// Pages copied per step of `copy_to_reporting` (4 MiB of 4 KiB pages) between two reports.
+const COPY_STEP_PAGES: i32 = 1024;
+
+/// `copy_to`, reporting the share of pages copied as 0–90 %; a report that returns an error (a
+/// cancel) stops the copy, and the caller discards the unfinished file.
+pub fn copy_to_reporting(
+    conn: &Connection,
+    out: &Path,
+    progress: crate::io::table::Progress<'_>,
+) -> Result<()> {
+    {
+        let mut copy = Connection::open(out)?;
+        let backup = rusqlite::backup::Backup::new(conn, &mut copy)?;
+        loop {
+            let step = backup.step(COPY_STEP_PAGES)?;
+            let p = backup.progress();
+            let done = p.pagecount.saturating_sub(p.remaining).max(0) as u64;
+            progress((90 * done / (p.pagecount.max(1) as u64)) as u32, "复制台账")?;
+            match step {
+                rusqlite::backup::StepResult::Done => break,
+                rusqlite::backup::StepResult::More => {}
+                // Another connection holds a lock for a moment: wait as the busy timeout would.
+                _ => std::thread::sleep(std::time::Duration::from_millis(50)),
+            }
+        }
+    }
     let copy = Connection::open(out)?;
     harden(&copy)?;
     copy.pragma_update(None, "journal_mode", "delete")?;
