@@ -953,10 +953,18 @@ pub async fn backups_list(ledger: State<'_, Ledger>) -> Answer<Vec<String>> {
 }
 
 #[tauri::command]
-pub async fn restore_from(ledger: State<'_, Ledger>, path: PathBuf) -> Answer<backup::BackupInfo> {
+pub async fn restore_from(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+    job: u32,
+    on_progress: Channel<JobProgress>,
+) -> Answer<backup::BackupInfo> {
+    let guard = ledger.job(job);
+    let progress = progress_of(on_progress, guard.flag.clone());
     let restored = ledger
         .write_as(audit::default_actor, move |c, by| {
-            backup::restore(c, &path, by)
+            let _running = guard;
+            backup::restore_reporting(c, &path, by, &progress)
         })
         .await;
     ledger.reset_reader();

@@ -114,5 +114,5 @@ export const dataApi = {
   exportHistory: () => invoke<PastExport[]>('export_history'),
   backupNow: (path: string, job: ReturnType<typeof newJob>) => invoke<BackupInfo>('backup_now', { path, ...job }),
   backups: () => invoke<string[]>('backups_list'),
-  restore: (path: string) => invoke<BackupInfo>('restore_from', { path }),
+  restore: (path: string, job: ReturnType<typeof newJob>) => invoke<BackupInfo>('restore_from', { path, ...job }),
 }

@@ -236,15 +236,31 @@ fn copy_rows(fresh: &mut Connection, from: &Path) -> Result<()> {
 /// into a fresh ledger our migrations make, that ledger is brought up to date and its audit chain
 /// verified, and only then does it replace the open one.
 pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInfo> {
+    restore_reporting(conn, from, by, &crate::io::table::no_progress)
+}
+
+/// `restore`, reporting its progress. A report that returns an error (a cancel) stops it while
+/// the backup is being checked and rebuilt, before the ledger is touched; once the ledger is being
+/// replaced it runs to the end.
+pub fn restore_reporting(
+    conn: &mut Connection,
+    from: &Path,
+    by: &str,
+    progress: crate::io::table::Progress<'_>,
+) -> Result<BackupInfo> {
+    progress(0, "检查备份文件")?;
     let version = verify_file(from)?;
     let dir = backups_dir(conn)?;
     let rebuilt = crate::files::Staged::beside(&dir.join("restoring.sqlite3"))?;
     {
         let mut fresh = db::create_at_version(rebuilt.path(), version)?;
+        progress(5, "重建台账")?;
         copy_rows(&mut fresh, from)?;
         db::migrate(&mut fresh)?;
         db::attach_key(&fresh)?;
-        let chain = audit::verify(&fresh)?;
+        let chain = audit::verify_reporting(&fresh, Vec::new(), &|p, _| {
+            progress(40 + p * 40 / 100, "核对备份的审计链")
+        })?;
         if let Some(problem) = chain.problems.first() {
             return Err(Error::invalid(format!(
                 "{} 不能恢复：{problem}",
@@ -269,7 +285,9 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
         "before-restore-{}.sqlite3",
         chrono::Local::now().format("%Y%m%d-%H%M%S")
     ));
-    backup(conn, &safety)?;
+    backup_reporting(conn, &safety, &|p, _| progress(80 + p / 10, "保存当前台账"))?;
+    // From here on the ledger is being replaced: no more stopping.
+    let _ = progress(90, "恢复");
     conn.restore(
         MAIN_DB,
         rebuilt.path(),
@@ -297,6 +315,7 @@ pub fn restore(conn: &mut Connection, from: &Path, by: &str) -> Result<BackupInf
         }],
     )?;
     crate::ledger::anchor::commit(tx)?;
+    let _ = progress(100, "完成");
     Ok(BackupInfo {
         path: safety.display().to_string(),
         bytes: 0,
@@ -544,5 +563,51 @@ mod tests {
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         assert_eq!(seen.last(), Some(&100));
         assert!(verify_file(&out).is_ok());
+    }
+
+    /// Issue 14 item 2: a restore cancelled while the backup is checked leaves the ledger as it
+    /// was, with no safety copy and no scrap of the rebuilt file.
+    #[test]
+    fn a_restore_cancelled_while_checking_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = ledger(dir.path());
+        let out = dir.path().join("copy.sqlite3");
+        backup(&conn, &out).unwrap();
+        crate::ledger::records::tests::person(&conn, 102);
+        let backups = backups_dir(&conn).unwrap();
+        let files_there = || -> Vec<String> {
+            std::fs::read_dir(&backups)
+                .map(|d| {
+                    d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let before = files_there();
+        let cancel = |percent: u32, _: &str| -> Result<()> {
+            if percent >= 40 {
+                Err(Error::Cancelled)
+            } else {
+                Ok(())
+            }
+        };
+        assert!(matches!(
+            restore_reporting(&mut conn, &out, "王敏", &cancel),
+            Err(Error::Cancelled)
+        ));
+        assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 2);
+        assert_eq!(files_there(), before, "no safety copy, no scraps");
+        assert!(audit::verify(&conn).unwrap().holds());
+
+        let seen = std::sync::Mutex::new(Vec::new());
+        let report = |percent: u32, _: &str| -> Result<()> {
+            seen.lock().unwrap().push(percent);
+            Ok(())
+        };
+        restore_reporting(&mut conn, &out, "王敏", &report).unwrap();
+        assert_eq!(staff::list(&conn, &Default::default()).unwrap().0, 1);
+        let seen = seen.into_inner().unwrap();
+        assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+        assert_eq!(seen.last(), Some(&100));
     }
 }
