@@ -75,6 +75,7 @@ pub fn typescript() -> String {
         declare::<backup::BackupInfo>(),
         declare::<export::ExportSummary>(),
         declare::<export::PastExport>(),
+        declare::<export::PastExportPage>(),
         declare::<JobProgress>(),
         declare::<IpcError>(),
         declare::<LedgerInfo>(),

@@ -925,8 +925,14 @@ pub async fn export_approved(
 }
 
 #[tauri::command]
-pub async fn export_history(ledger: State<'_, Ledger>) -> Answer<Vec<export::PastExport>> {
-    ledger.read(|c| export::history(c)).await
+pub async fn export_history(
+    ledger: State<'_, Ledger>,
+    page: u32,
+    page_size: u32,
+) -> Answer<export::PastExportPage> {
+    ledger
+        .read(move |c| export::history_page(c, page, page_size))
+        .await
 }
 
 #[tauri::command]

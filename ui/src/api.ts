@@ -4,7 +4,7 @@ import { Channel, invoke } from '@tauri-apps/api/core'
 import type {
   AuditEvent, Attachment, BackupInfo, BatchOutcome, CalendarYear, CodeLists, Dashboard, ExportSummary, HrOffice,
   ImportKind, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
-  PastExport, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
+  PastExportPage, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
   RecordInput, RecordPage, ReminderPage, Staff, StaffInput, StaffPage, StaffQuery, StaffRow, Status, UnitProfile,
   Verification, YearPolicy,
 } from './bindings'
@@ -111,7 +111,7 @@ export const dataApi = {
     invoke<ImportOutcome>('import_commit', { kind, upload, mapping, ...job }),
   exportApproved: (year: number, path: string, job: ReturnType<typeof newJob>) =>
     invoke<ExportSummary>('export_approved', { year, path, ...job }),
-  exportHistory: () => invoke<PastExport[]>('export_history'),
+  exportHistory: (page: number, pageSize: number) => invoke<PastExportPage>('export_history', { page, pageSize }),
   backupNow: (path: string, job: ReturnType<typeof newJob>) => invoke<BackupInfo>('backup_now', { path, ...job }),
   backups: () => invoke<string[]>('backups_list'),
   restore: (path: string, job: ReturnType<typeof newJob>) => invoke<BackupInfo>('restore_from', { path, ...job }),

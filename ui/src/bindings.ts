@@ -394,6 +394,11 @@ export type PastExport = {
 stale: string | null, id: number, at: string, actor: string, action: string, action_label: string, entity: string, entity_id: number | null, entity_id_to: number | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null, reason: string, prev_hash: string, hash: string, };
 
 /**
+ * One page of past exports, newest first.
+ */
+export type PastExportPage = { total: number, items: Array<PastExport>, };
+
+/**
  * How far a long job is, sent on the job's channel.
  */
 export type JobProgress = { percent: number, stage: string, };

@@ -402,15 +402,25 @@ pub struct PastExport {
 
 /// Past exports, newest first, from the audit trail.
 pub fn history(conn: &Connection) -> Result<Vec<PastExport>> {
+    Ok(history_page(conn, 1, 0)?.items)
+}
+
+/// One page of past exports, newest first.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PastExportPage {
+    pub total: u64,
+    pub items: Vec<PastExport>,
+}
+
+/// Past exports, newest first, a page at a time (`page_size` 0: all).
+pub fn history_page(conn: &Connection, page: u32, page_size: u32) -> Result<PastExportPage> {
     let mut recut_after = conn.prepare(
         "SELECT EXISTS (SELECT 1 FROM audit_event a JOIN record r ON r.id = a.entity_id
                         WHERE a.action = ?1 AND a.id > ?2 AND r.year = ?3)",
     )?;
-    let mut all = Vec::new();
-    for event in audit::log(conn, None)?
-        .into_iter()
-        .filter(|e| e.action == Action::Export.code())
-    {
+    let (total, events) = audit::log_of(conn, Action::Export, page, page_size)?;
+    let mut items = Vec::new();
+    for event in events {
         let year = event
             .after
             .as_ref()
@@ -420,13 +430,12 @@ pub fn history(conn: &Connection) -> Result<Vec<PastExport>> {
             rusqlite::params![Action::Recut.code(), event.id, year],
             |r| r.get(0),
         )?;
-        all.push(PastExport {
+        items.push(PastExport {
             event,
             stale: moved.then(|| "此后已有记录的认定学时变化，请重新导出".to_string()),
         });
     }
-    all.reverse();
-    Ok(all)
+    Ok(PastExportPage { total, items })
 }
 
 #[cfg(test)]
@@ -575,5 +584,37 @@ pub(crate) mod tests {
         let seen = seen.into_inner().unwrap();
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         assert_eq!(seen.last(), Some(&100));
+    }
+
+    /// Issue 14 item 1: the export history is read a page at a time, newest first.
+    #[test]
+    fn the_export_history_pages_newest_first() {
+        let (dir, mut conn, _) = ledger();
+        for n in 1..=5 {
+            export(
+                &mut conn,
+                2025,
+                &dir.path().join(format!("{n}.csv")),
+                "王敏",
+            )
+            .unwrap();
+        }
+        let first = history_page(&conn, 1, 2).unwrap();
+        let files: Vec<String> = first
+            .items
+            .iter()
+            .map(|e| {
+                e.event.after.as_ref().unwrap()["file"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(
+            (first.total, files),
+            (5, vec!["5.csv".into(), "4.csv".into()])
+        );
+        assert_eq!(history_page(&conn, 3, 2).unwrap().items.len(), 1);
+        assert_eq!(history(&conn).unwrap().len(), 5);
     }
 }

@@ -2,7 +2,7 @@
 //! deletion made outside the program is detected by `verify`.
 
 use crate::error::{Error, Result};
-use crate::ledger::{anchor, key, trail};
+use crate::ledger::{anchor, db, key, trail};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -233,6 +233,32 @@ pub fn log(conn: &Connection, record: Option<i64>) -> Result<Vec<Event>> {
         }
     };
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// One page of the events of one action, newest first, and how many there are in all;
+/// `page_size` 0 means all of them.
+pub fn log_of(
+    conn: &Connection,
+    action: Action,
+    page: u32,
+    page_size: u32,
+) -> Result<(u64, Vec<Event>)> {
+    let total: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM audit_event WHERE action = ?1",
+        [action.code()],
+        |r| r.get(0),
+    )?;
+    let (limit, values) = db::page_clause(page, page_size, 1);
+    let mut stmt = conn.prepare(&format!(
+        "{SELECT} WHERE action = ?1 ORDER BY id DESC{limit}"
+    ))?;
+    let code = action.code();
+    let mut params: Vec<&dyn rusqlite::ToSql> = vec![&code];
+    params.extend(values.iter().map(|v| v as &dyn rusqlite::ToSql));
+    let events = stmt
+        .query_map(params.as_slice(), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((total as u64, events))
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]

@@ -42,6 +42,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0007_counted.sql"),
         seed: Some(crate::ledger::records::refresh_pending_gains),
     },
+    Migration {
+        sql: include_str!("migrations/0008_audit_action.sql"),
+        seed: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
