@@ -190,27 +190,45 @@ impl Ledger {
         .await
     }
 
-    /// A long job the window may cancel by its number until it commits.
-    fn job(&self, id: u32) -> JobGuard {
+    /// Starts long job `id`, which the window may cancel by its number until it commits; its
+    /// progress goes to `channel`. Move the job into the work's closure: it ends with it.
+    fn start(&self, id: u32, channel: Channel<JobProgress>) -> Job {
         let flag = Arc::new(AtomicBool::new(false));
         self.0
             .jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, flag.clone());
-        JobGuard {
-            ledger: self.clone(),
-            id,
-            flag,
+        Job {
+            report: Box::new(progress_of(channel, flag)),
+            _registered: JobGuard {
+                ledger: self.clone(),
+                id,
+            },
         }
     }
 }
 
-/// A running job's cancel flag; unregistered when the job ends.
+/// What a job's progress is reported to (the core's `table::Progress`, owned).
+type Reporter = Box<dyn Fn(u32, &str) -> ce_ledger_core::Result<()> + Send + Sync>;
+
+/// A running long job: what the core reports its progress to, registered for cancelling.
+struct Job {
+    report: Reporter,
+    _registered: JobGuard,
+}
+
+impl Job {
+    /// The core's progress callback for this job.
+    fn progress(&self) -> table::Progress<'_> {
+        &*self.report
+    }
+}
+
+/// Unregisters a job's cancel flag when the job ends.
 struct JobGuard {
     ledger: Ledger,
     id: u32,
-    flag: Arc<AtomicBool>,
 }
 
 impl Drop for JobGuard {
@@ -509,12 +527,10 @@ pub async fn review_approve_matching(
     on_progress: Channel<JobProgress>,
 ) -> Answer<review::BatchOutcome> {
     let checklist = review::Checklist::Ticked(ticked);
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     ledger
         .write_as(review::unit_reviewer, move |c, by| {
-            let _running = guard;
-            review::approve_eligible_reporting(c, &filter, by, &checklist, &progress)
+            review::approve_eligible_reporting(c, &filter, by, &checklist, job.progress())
         })
         .await
 }
@@ -562,13 +578,9 @@ pub async fn audit_verify(
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<audit::Verification> {
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     ledger
-        .read(move |c| {
-            let _running = guard;
-            audit::verify_reporting(c, Vec::new(), &progress)
-        })
+        .read(move |c| audit::verify_reporting(c, Vec::new(), job.progress()))
         .await
 }
 
@@ -853,13 +865,9 @@ async fn import_job<T: Send + 'static>(
         + 'static,
 ) -> Answer<T> {
     let (name, bytes) = ledger.upload(upload)?;
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     ledger
-        .write(move |c| {
-            let _running = guard;
-            step(c, &name, &bytes, &progress)
-        })
+        .write(move |c| step(c, &name, &bytes, job.progress()))
         .await
 }
 
@@ -914,12 +922,10 @@ pub async fn export_approved(
     on_progress: Channel<JobProgress>,
 ) -> Answer<export::ExportSummary> {
     files::chosen_for_writing(&path, &["csv", "xlsx"])?;
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     ledger
         .write_as(audit::default_actor, move |c, by| {
-            let _running = guard;
-            export::export_reporting(c, year, &path, by, &progress)
+            export::export_reporting(c, year, &path, by, job.progress())
         })
         .await
 }
@@ -942,13 +948,11 @@ pub async fn backup_now(
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<backup::BackupInfo> {
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     ledger
         .read(move |c| {
-            let _running = guard;
             files::chosen_for_writing(&path, &["sqlite3", "db"])?;
-            backup::backup_reporting(c, &path, &progress)
+            backup::backup_reporting(c, &path, job.progress())
         })
         .await
 }
@@ -965,12 +969,10 @@ pub async fn restore_from(
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<backup::BackupInfo> {
-    let guard = ledger.job(job);
-    let progress = progress_of(on_progress, guard.flag.clone());
+    let job = ledger.start(job, on_progress);
     let restored = ledger
         .write_as(audit::default_actor, move |c, by| {
-            let _running = guard;
-            backup::restore_reporting(c, &path, by, &progress)
+            backup::restore_reporting(c, &path, by, job.progress())
         })
         .await;
     ledger.reset_reader();
