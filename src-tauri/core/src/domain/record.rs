@@ -181,3 +181,56 @@ pub(crate) fn joined(errs: FieldErrors) -> Error {
             .join("；"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn training() -> RecordInput {
+        RecordInput {
+            staff_id: 1,
+            category: "training".into(),
+            title: "党课".into(),
+            start: "2025-03-01".into(),
+            end: "2025-03-01".into(),
+            claimed: Some(Hours::from_whole(4)),
+            ..Default::default()
+        }
+    }
+
+    /// The two new free-text fields of issue 13 refuse what a hostile file may put in them, naming
+    /// the column; a topic alone makes training public.
+    #[test]
+    fn topic_and_filing_number_are_checked_like_every_other_cell() {
+        let (long_topic, long_number) = ("专".repeat(101), "9".repeat(51));
+        let cases: Vec<(&str, &str, &str)> = vec![
+            ("数字\u{0}技术", "", "公需专题含有控制字符"),
+            (&long_topic, "", "公需专题过长（最多100字）"),
+            ("", "ZZ\n-1", "备案/证书编号含有控制字符"),
+            ("", &long_number, "备案/证书编号过长（最多50字）"),
+        ];
+        for (topic, filing, message) in cases {
+            let input = RecordInput {
+                topic: topic.into(),
+                filing_number: filing.into(),
+                ..training()
+            };
+            let errs = validate(&input).expect_err(message);
+            assert!(
+                errs.iter().any(|(_, m)| m == message),
+                "{message}: {errs:?}"
+            );
+        }
+        let good = RecordInput {
+            topic: " 数字技术 ".into(),
+            filing_number: " ZZ-2025-1 ".into(),
+            ..training()
+        };
+        let v = validate(&good).unwrap();
+        assert_eq!(v.rule.subject, Some(Subject::Public));
+        assert_eq!(
+            (v.topic.as_deref(), v.filing_number.as_deref()),
+            (Some("数字技术"), Some("ZZ-2025-1"))
+        );
+    }
+}
