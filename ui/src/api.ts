@@ -52,6 +52,15 @@ export function newJob(onProgress: (p: JobProgress) => void): { job: number; onP
 }
 export const cancelJob = (job: number) => invoke<void>('job_cancel', { job })
 
+/** What a progress bar shows of a long job: its number (0 when none runs), percent and stage. */
+export interface JobBar { job: number; percent: number; stage: string }
+/** A long job whose progress moves `bar`, starting at `stage`. */
+export function barJob(bar: JobBar, stage: string): ReturnType<typeof newJob> {
+  const job = newJob((p) => Object.assign(bar, { percent: p.percent, stage: p.stage }))
+  Object.assign(bar, { job: job.job, percent: 0, stage })
+  return job
+}
+
 export const ledgerApi = {
   codeLists: () => invoke<CodeLists>('code_lists'),
   policyYears: () => invoke<number[]>('policy_years'),
