@@ -338,10 +338,18 @@ pub fn check(r: &RuleInput) -> Result<(), (&'static str, String)> {
     if !r.category.fixed_hours() && r.claimed.is_none() {
         return Err(("学时", format!("{}须填写学时", r.category.label())));
     }
-    if r.category.professional_only() && r.subject == Some(Subject::Public) {
+    check_subject(r.category, r.subject)
+}
+
+/// A 公需 subject on a category that can only be professional is refused (issue 13 item 2).
+pub fn check_subject(
+    category: Category,
+    subject: Option<Subject>,
+) -> Result<(), (&'static str, String)> {
+    if category.professional_only() && subject == Some(Subject::Public) {
         return Err((
             "科目",
-            format!("{}只能计入专业科目（{PUBLIC_SOURCES}）", r.category.label()),
+            format!("{}只能计入专业科目（{PUBLIC_SOURCES}）", category.label()),
         ));
     }
     Ok(())

@@ -239,18 +239,10 @@ pub fn public_source_problems(conn: &Connection, year: i32) -> Result<Vec<Public
     let mut out = Vec::new();
     for r in rows {
         let r = r?;
-        let refused = if r.category.professional_only() && r.subject == Some(Subject::Public) {
-            Some(format!(
-                "{}只能计入专业科目（{}）",
-                r.category_label,
-                rules::PUBLIC_SOURCES
-            ))
-        } else {
+        let refused = rules::check_subject(r.category, r.subject).and_then(|()| {
             rules::check_topic(r.category, r.subject, r.topic.as_deref(), year, &topics)
-                .err()
-                .map(|(_, m)| m)
-        };
-        if let Some(reason) = refused {
+        });
+        if let Err((_, reason)) = refused {
             out.push(PublicSourceProblem {
                 id: r.id,
                 name: r.name,
