@@ -248,14 +248,7 @@ async fn approve_all_covers_every_page_of_matching_records() {
         .await;
     app.wait_for_text("[data-testid=rv-approve-all]", "通过全部（60）")
         .await;
-    app.open(
-        "[data-testid=rv-approve-all]",
-        "[data-testid=checklist-training]",
-    )
-    .await;
-    app.click("[data-testid=checklist-training] .head .el-button")
-        .await;
-    app.click("[data-testid=checklist-confirm]").await;
+    app.approve_all_ticking("training").await;
     app.wait_for_text("[data-testid=rv-outcome]", "已审核通过 60 条")
         .await;
     let conn = db::open(&ledger).unwrap();

@@ -63,14 +63,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
         .unwrap()
     };
     let before = pending();
-    app.open(
-        "[data-testid=rv-approve-all]",
-        "[data-testid=checklist-training]",
-    )
-    .await;
-    app.click("[data-testid=checklist-training] .head .el-button")
-        .await;
-    app.click("[data-testid=checklist-confirm]").await;
+    app.approve_all_ticking("training").await;
     app.wait_for_text("[data-testid=rv-progress]", "").await;
     app.screenshot("scale-approve-all-running.png").await;
     app.click("[data-testid=rv-cancel]").await;

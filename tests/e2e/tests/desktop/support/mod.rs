@@ -427,6 +427,14 @@ impl App {
     }
 
     /// Chooses an option of an Element Plus select marked with data-testid.
+    /// 通过全部 on the review page, with every evidence item of `category` ticked in its checklist.
+    pub async fn approve_all_ticking(&self, category: &str) {
+        let checklist = format!("[data-testid=checklist-{category}]");
+        self.open("[data-testid=rv-approve-all]", &checklist).await;
+        self.click(&format!("{checklist} .head .el-button")).await;
+        self.click("[data-testid=checklist-confirm]").await;
+    }
+
     /// A click that lands while its dialog is still opening can leave the list shut (seen on CI),
     /// so the select is clicked again until the option shows.
     pub async fn choose(&self, testid: &str, option: &str) {
