@@ -431,7 +431,12 @@ impl App {
     pub async fn approve_all_ticking(&self, category: &str) {
         let checklist = format!("[data-testid=checklist-{category}]");
         self.open("[data-testid=rv-approve-all]", &checklist).await;
-        self.click(&format!("{checklist} .head .el-button")).await;
+        // A click while the dialog still zooms in can be lost: tick until the category shows 已核对.
+        self.open(
+            &format!("{checklist} .head .el-button"),
+            &format!("{checklist} .head .el-tag"),
+        )
+        .await;
         self.click("[data-testid=checklist-confirm]").await;
     }
 
