@@ -372,41 +372,83 @@ pub fn short_list(conn: &Connection, year: i32, today: NaiveDate) -> Result<Vec<
 }
 
 pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashboard> {
-    let p = progress(conn, year, today)?;
     let policy = policy::get_or_create(conn, year)?;
     let pending_records: i64 = conn.query_row(
         "SELECT COUNT(*) FROM record WHERE year = ?1 AND status = 'pending'",
         [year],
         |r| r.get(0),
     )?;
+    // Counts by aggregate queries (issue 14): the year's figures decide everyone but title
+    // applicants, who are judged apart by their deadline and corrected for below.
+    let requirement = (
+        policy.public_required,
+        policy.professional_required,
+        policy.total_required,
+    );
     let mut by_department: BTreeMap<String, DepartmentStat> = BTreeMap::new();
-    for s in &p.staff {
-        let name = if s.department.is_empty() {
-            "（未填部门）".to_string()
-        } else {
-            s.department.clone()
-        };
-        let e = by_department.entry(name.clone()).or_insert(DepartmentStat {
-            department: name,
-            done: 0,
-            short: 0,
-        });
-        if s.compliant {
-            e.done += 1;
-        } else {
-            e.short += 1;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.department, COUNT(*), COALESCE(SUM({MEETS}), 0)
+         FROM staff s LEFT JOIN ({PERSON_YEAR_SUMS}) t ON t.staff_id = s.id
+         WHERE s.archived = 0 AND {COUNTED}
+         GROUP BY s.department"
+    ))?;
+    let rows = stmt.query_map(
+        params![
+            year,
+            requirement.0,
+            policy.study_deadline.to_string(),
+            requirement.1,
+            requirement.2
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (department, counted, meets) = row?;
+        let stat = department_stat(&mut by_department, &department);
+        stat.done += meets as usize;
+        stat.short += (counted - meets) as usize;
+    }
+    let applicants = applicant_standings(conn, year, today)?;
+    for a in &applicants {
+        let by_year = assess(&policy, a.public, a.professional).0;
+        if by_year != a.compliant {
+            let stat = department_stat(&mut by_department, &a.department);
+            let (gain, loss) = match a.compliant {
+                true => (&mut stat.done, &mut stat.short),
+                false => (&mut stat.short, &mut stat.done),
+            };
+            *gain += 1;
+            *loss -= 1;
         }
     }
-    let mut short_list = short_people(&p.staff);
-    let applicants_at_risk = short_list.iter().filter(|s| s.title_applicant).count();
+    let applicants_at_risk = applicants
+        .iter()
+        .filter(|a| a.title_applicant && !a.compliant)
+        .count();
+    // The most urgent short people: short applicants, then the largest shortfalls of the rest
+    // (whose deadline is the study deadline), in the order `short_people` gives.
+    let mut candidates = applicants;
+    candidates.extend(largest_shortfalls(conn, year, today, &policy)?);
+    // `short_people` keeps the roster order among equals, as the reminder list does.
+    candidates.sort_by(|a, b| {
+        (&a.department, &a.name, a.staff_id).cmp(&(&b.department, &b.name, b.staff_id))
+    });
+    let mut short_list = short_people(&candidates);
     short_list.truncate(DASHBOARD_SHORT_LIST);
-    let done = p.staff.iter().filter(|s| s.compliant).count();
+    let staff_count = by_department.values().map(|d| d.done + d.short).sum();
+    let done = by_department.values().map(|d| d.done).sum();
     Ok(Dashboard {
         year,
         today,
-        staff_count: p.staff.len(),
+        staff_count,
         done,
-        short: p.staff.len() - done,
+        short: staff_count - done,
         pending_records: pending_records as usize,
         study_days_left: (policy.study_deadline - today).num_days(),
         plan_days_left: (policy.plan_deadline - today).num_days(),
@@ -417,6 +459,92 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         short_list,
         policy,
     })
+}
+
+/// Each person's recognised hours of year `?1`, from the covering index.
+const PERSON_YEAR_SUMS: &str = "SELECT staff_id, SUM(rec_public) AS public,
+    SUM(rec_professional) AS professional FROM record WHERE year = ?1 GROUP BY staff_id";
+
+/// Whether the year's figures of `t` (`PERSON_YEAR_SUMS`) meet the requirement `?2` public,
+/// `?4` professional, `?5` in all: `assess` in SQL.
+const MEETS: &str = "(COALESCE(t.public, 0) >= ?2 AND COALESCE(t.professional, 0) >= ?4
+    AND COALESCE(t.public, 0) + COALESCE(t.professional, 0) >= ?5)";
+
+fn department_stat<'a>(
+    stats: &'a mut BTreeMap<String, DepartmentStat>,
+    department: &str,
+) -> &'a mut DepartmentStat {
+    let name = match department {
+        "" => "（未填部门）",
+        d => d,
+    };
+    stats
+        .entry(name.to_string())
+        .or_insert_with(|| DepartmentStat {
+            department: name.to_string(),
+            done: 0,
+            short: 0,
+        })
+}
+
+/// The standings of the active, counted staff with a title-applicant row this year (a row whose
+/// date cannot be read leaves its person judged as everyone else, as `standings` does).
+fn applicant_standings(
+    conn: &Connection,
+    year: i32,
+    today: NaiveDate,
+) -> Result<Vec<PersonProgress>> {
+    let deadline = policy::get_or_create(conn, year)?
+        .study_deadline
+        .to_string();
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id FROM title_applicant ta JOIN staff s ON s.id = ta.staff_id
+         WHERE ta.year = ?1 AND ?2 IS NULL AND s.archived = 0 AND {COUNTED}"
+    ))?;
+    let ids = stmt
+        .query_map(params![year, None::<i64>, deadline], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let mut standing = Vec::with_capacity(ids.len());
+    for id in ids {
+        standing.extend(standings(conn, year, today, Some(id))?);
+    }
+    Ok(standing)
+}
+
+/// The standings of the `DASHBOARD_SHORT_LIST` counted people (not title applicants) furthest
+/// short, largest shortfall first, then by name (`short_people`'s order for one deadline).
+fn largest_shortfalls(
+    conn: &Connection,
+    year: i32,
+    today: NaiveDate,
+    policy: &YearPolicy,
+) -> Result<Vec<PersonProgress>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT s.id FROM staff s LEFT JOIN ({PERSON_YEAR_SUMS}) t ON t.staff_id = s.id
+         WHERE s.archived = 0 AND {COUNTED} AND NOT {MEETS}
+           AND s.id NOT IN (SELECT staff_id FROM title_applicant WHERE year = ?1)
+         ORDER BY MAX(?2 - COALESCE(t.public, 0), 0) + MAX(?4 - COALESCE(t.professional, 0), 0) DESC,
+                  s.name, s.department, s.id
+         LIMIT ?6"
+    ))?;
+    let ids = stmt
+        .query_map(
+            params![
+                year,
+                policy.public_required,
+                policy.study_deadline.to_string(),
+                policy.professional_required,
+                policy.total_required,
+                DASHBOARD_SHORT_LIST as i64
+            ],
+            |r| r.get::<_, i64>(0),
+        )?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    let mut standing = Vec::with_capacity(ids.len());
+    for id in ids {
+        standing.extend(standings(conn, year, today, Some(id))?);
+    }
+    Ok(standing)
 }
 
 #[cfg(test)]
@@ -516,6 +644,108 @@ mod tests {
                 .unwrap()
                 .applicants_at_risk,
             0
+        );
+    }
+
+    /// Issue 14: the dashboard's aggregate queries give what everyone's standing gives (the
+    /// reminder list's path), over departments, leavers, non-professional and archived staff,
+    /// title applicants short only by their deadline, and ties in shortfall and name.
+    #[test]
+    fn the_dashboard_aggregates_agree_with_everyone_s_standing() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let today = d("2025-09-01");
+        let departments = ["内科", "外科", "", "儿科"];
+        let names = ["张三", "李四", "王五"];
+        for i in 0..48u32 {
+            let (employment, left_on) = match i % 11 {
+                5 => ("退休", "2025-06-30"),
+                _ => ("在职", ""),
+            };
+            let person = staff::add(
+                &conn,
+                &staff::StaffInput {
+                    name: names[(i % 3) as usize].into(),
+                    id_number: crate::domain::idcard::tests::make_id(
+                        "370402",
+                        "19900101",
+                        &format!("{i:03}"),
+                    ),
+                    department: departments[(i % 4) as usize].into(),
+                    employment: employment.into(),
+                    left_on: left_on.into(),
+                    professional: Some(i % 13 != 7),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            if i % 17 == 16 {
+                staff::set_archived(&conn, person.id, true).unwrap();
+            }
+            // Hours in steps of 10 make equal shortfalls; an applicant's later half ends after
+            // their deadline (2025-09-29).
+            let public = [0, 10, 30][(i / 3 % 3) as usize];
+            let professional = [0, 20, 60][(i % 3) as usize];
+            for (subject, hours, date) in [
+                ("公需", public, "2025-03-01"),
+                ("专业", professional / 2, "2025-04-01"),
+                ("专业", professional - professional / 2, "2025-11-01"),
+            ] {
+                if hours > 0 {
+                    let mut r = input(person.id, "city_platform", date, Some(hours));
+                    r.subject = subject.into();
+                    r.title = format!("{subject}{date}");
+                    add(&mut conn, &r).unwrap();
+                }
+            }
+            if i % 8 == 1 {
+                set_title_applicant(&conn, person.id, 2025, Some(d("2025-10-13"))).unwrap();
+            }
+        }
+        let everyone = progress(&conn, 2025, today).unwrap().staff;
+        let dash = dashboard(&conn, 2025, today).unwrap();
+        let mut by_department: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+        for p in &everyone {
+            let name = match p.department.as_str() {
+                "" => "（未填部门）".to_string(),
+                d => d.to_string(),
+            };
+            let e = by_department.entry(name).or_default();
+            match p.compliant {
+                true => e.0 += 1,
+                false => e.1 += 1,
+            }
+        }
+        let got: BTreeMap<String, (usize, usize)> = dash
+            .by_department
+            .iter()
+            .map(|d| (d.department.clone(), (d.done, d.short)))
+            .collect();
+        assert_eq!(got, by_department);
+        let done = everyone.iter().filter(|p| p.compliant).count();
+        assert_eq!(
+            (dash.staff_count, dash.done, dash.short),
+            (everyone.len(), done, everyone.len() - done)
+        );
+        let short = short_list(&conn, 2025, today).unwrap();
+        assert!(short.len() > DASHBOARD_SHORT_LIST, "the list is cut");
+        let applicants_short = short.iter().filter(|p| p.title_applicant).count();
+        assert!(
+            applicants_short > 0
+                && everyone.iter().any(|p| p.title_applicant
+                    && !p.compliant
+                    && assess(&policy::builtin_2025(), p.public, p.professional).0),
+            "an applicant short only by their deadline is in the ledger"
+        );
+        assert_eq!(dash.applicants_at_risk, applicants_short);
+        let ids = |list: &[PersonProgress]| list.iter().map(|p| p.staff_id).collect::<Vec<_>>();
+        assert_eq!(
+            ids(&dash.short_list),
+            ids(&short[..DASHBOARD_SHORT_LIST]),
+            "the same 20, in the same order"
+        );
+        assert_eq!(
+            serde_json::to_value(&dash.short_list).unwrap(),
+            serde_json::to_value(&short[..DASHBOARD_SHORT_LIST]).unwrap()
         );
     }
 
