@@ -17,6 +17,9 @@ fn back_up_at_start(ledger: &std::path::Path) {
     }
 }
 
+/// How long after the first page loads the start-up backup begins.
+const STARTUP_BACKUP_DELAY: std::time::Duration = std::time::Duration::from_secs(3);
+
 fn main() {
     ce_ledger_core::platform::install_panic_hook("ce-ledger-desktop");
     tauri::Builder::default()
@@ -51,13 +54,18 @@ fn main() {
             app.manage(commands::Ledger::new(path, opened));
             Ok(())
         })
-        // The start-up backup waits for the first page, so it never delays the window.
+        // The start-up backup waits until the first page has loaded and the dashboard has had
+        // time to paint: copying a big ledger beside the dashboard's query delayed it by a
+        // quarter of a second on two cores.
         .on_page_load(|webview, payload| {
             static STARTED: std::sync::Once = std::sync::Once::new();
             if payload.event() == tauri::webview::PageLoadEvent::Finished {
                 if let Some(ledger) = webview.state::<commands::Ledger>().opened_path() {
                     STARTED.call_once(|| {
-                        std::thread::spawn(move || back_up_at_start(&ledger));
+                        std::thread::spawn(move || {
+                            std::thread::sleep(STARTUP_BACKUP_DELAY);
+                            back_up_at_start(&ledger)
+                        });
                     });
                 }
             }

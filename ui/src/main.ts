@@ -1,7 +1,7 @@
 import { createApp } from 'vue'
-import ElementPlus from 'element-plus'
-import zhCn from 'element-plus/es/locale/lang/zh-cn'
-import 'element-plus/dist/index.css'
+// Components come on demand (vite.config.ts); the services called from scripts bring their styles here.
+import 'element-plus/es/components/message/style/css'
+import 'element-plus/es/components/message-box/style/css'
 import App from './App.vue'
 
-createApp(App).use(ElementPlus, { locale: zhCn }).mount('#app')
+createApp(App).mount('#app')

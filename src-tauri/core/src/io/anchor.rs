@@ -33,7 +33,7 @@ pub fn read(path: &Path) -> Result<Anchor> {
         })?;
     let text: String = rows
         .iter()
-        .flat_map(|(_, cells)| cells.iter().map(|c| format!("{c}\n")))
+        .flat_map(|row| row.cells().map(|c| format!("{c}\n")))
         .collect();
     Anchor::find_in(&text).ok_or_else(|| Error::invalid(format!("{label} 中没有审计锚点")))
 }

@@ -126,24 +126,17 @@ pub const CITY_COLUMNS: [Column; 5] = [
 pub fn city_rows(rows: Vec<table::Row>) -> Vec<table::Row> {
     rows.into_iter()
         .map(|r| {
-            let cell = |i: usize| r.cells.get(i).cloned().flatten();
-            table::Row {
-                line: r.line,
-                cells: vec![
-                    cell(0),
-                    Some("city_platform".into()),
-                    cell(2),
-                    cell(1),
-                    cell(3),
-                    cell(3),
-                    cell(4),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                ],
-            }
+            let cells = [
+                r.raw(0),
+                "city_platform",
+                r.raw(2),
+                r.raw(1),
+                r.raw(3),
+                r.raw(3),
+                r.raw(4),
+            ];
+            // The records import's other columns (months … filing number) are empty.
+            table::Row::new(r.line, cells.into_iter().chain([""; 5]))
         })
         .collect()
 }

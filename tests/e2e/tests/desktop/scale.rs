@@ -1,5 +1,6 @@
 //! Issue 14 item 6: the desktop on a big unit's ledger, 10,000 staff × 20 records (the sample
-//! generator's), opens its dashboard, reminder page and review page, and each answers. The
+//! generator's), opens its dashboard, reminder, review, roster, person, import/export and plan
+//! pages, and each answers. The
 //! bound is CI-safe (the helpers' 30 s wait); the real figures are printed, and measured on a
 //! release build with `first_paint.py` for the issue note.
 
@@ -75,5 +76,28 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
     app.wait_for_text(".staff-table .el-table__body tr", "")
         .await;
     println!("10k ledger: roster {:?}", step.elapsed());
+    app.screenshot("scale-roster.png").await;
+
+    // A person's year among 200,000 records, then the pages that list files and plans.
+    let step = Instant::now();
+    app.click_text("[data-testid=staff-hours]", "学时").await;
+    app.wait_for_text("[data-testid=p-public]", " / 30").await;
+    app.wait_for_text("[data-testid=person-drawer] .el-table__body tr", "")
+        .await;
+    println!("10k ledger: person's year {:?}", step.elapsed());
+    app.screenshot("scale-person.png").await;
+    app.click(".el-drawer__close-btn").await;
+
+    let step = Instant::now();
+    app.click("[data-testid=nav-data]").await;
+    app.wait_for_text("[data-testid=i-kind]", "").await;
+    println!("10k ledger: import/export page {:?}", step.elapsed());
+    app.screenshot("scale-data.png").await;
+
+    let step = Instant::now();
+    app.click("[data-testid=nav-plan]").await;
+    app.wait_for_text(".plan-table", "").await;
+    println!("10k ledger: plan page {:?}", step.elapsed());
+    app.screenshot("scale-plan.png").await;
     app.stop().await;
 }

@@ -425,6 +425,11 @@ pub fn insert_batch(
         };
         ids.extend(stored);
     }
+    let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
+    let imported = good.len();
+    // The stored records are not needed for the event: freed before it reads their state back.
+    drop(groups);
+    drop(good);
     // One event names the whole import: the ids are consecutive within this transaction.
     let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
     let actor = audit::default_actor(&tx)?;
@@ -445,9 +450,8 @@ pub fn insert_batch(
     if !dry_run {
         crate::ledger::anchor::commit(tx)?;
     }
-    let people = groups.keys().map(|(s, _)| s).collect::<BTreeSet<_>>().len();
     Ok(RecordImportSummary {
-        imported: good.len(),
+        imported,
         people,
         already_present,
     })
