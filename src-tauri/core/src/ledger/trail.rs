@@ -456,8 +456,11 @@ mod tests {
                  UPDATE record SET status = 'approved' WHERE id = {};
                  UPDATE staff SET name = '王五' WHERE id = {};
                  UPDATE unit_profile SET name = '别的单位';
-                 UPDATE year_policy SET public_required = 0 WHERE year = 2025;",
-                pending.id, rejected.id, p.id
+                 UPDATE year_policy SET public_required = 0 WHERE year = 2025;
+                 UPDATE record SET topic = '伪造专题', filing_number = 'BA-0001' WHERE id = {};
+                 UPDATE staff SET professional = 0, left_on = '2025-01-31' WHERE id = {};
+                 UPDATE unit_profile SET city_level = 1;",
+                pending.id, rejected.id, p.id, pending.id, p.id
             ))
             .unwrap();
         let found = differences(&conn);
@@ -474,13 +477,25 @@ mod tests {
             format!("人员 {}：姓名 台账为“王五”，审计记录为“员工101”", p.id),
             "单位信息 1：单位名称 台账为“别的单位”，审计记录为“枣庄市立医院”".to_string(),
             "年度政策 2025：公需要求 台账为“0”，审计记录为“30”".to_string(),
+            // Issue 13's columns are in the trail like every other.
+            format!(
+                "记录 {}：公需专题 台账为“伪造专题”，审计记录为“”",
+                pending.id
+            ),
+            format!(
+                "记录 {}：备案证书编号 台账为“BA-0001”，审计记录为“”",
+                pending.id
+            ),
+            format!("人员 {}：专技人员 台账为“0”，审计记录为“1”", p.id),
+            format!("人员 {}：离开日期 台账为“2025-01-31”，审计记录为“”", p.id),
+            "单位信息 1：市直单位 台账为“1”，审计记录为“0”".to_string(),
         ] {
             assert!(
                 found.contains(&expected),
                 "missing {expected}\nin {found:#?}"
             );
         }
-        assert_eq!(found.len(), 6, "{found:#?}");
+        assert_eq!(found.len(), 11, "{found:#?}");
 
         // Rows added or removed outside the program.
         outsider
