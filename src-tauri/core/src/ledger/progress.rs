@@ -414,7 +414,7 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         stat.done += meets as usize;
         stat.short += (counted - meets) as usize;
     }
-    let applicants = applicant_standings(conn, year, today)?;
+    let applicants = standings_of(conn, year, today, &applicant_ids(conn, year, &policy)?)?;
     for a in &applicants {
         let by_year = assess(&policy, a.public, a.professional).0;
         if by_year != a.compliant {
@@ -434,7 +434,8 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
     // The most urgent short people: short applicants, then the largest shortfalls of the rest
     // (whose deadline is the study deadline), in the order `short_people` gives.
     let mut candidates = applicants;
-    candidates.extend(largest_shortfalls(conn, year, today, &policy)?);
+    let furthest_short = largest_shortfall_ids(conn, year, &policy)?;
+    candidates.extend(standings_of(conn, year, today, &furthest_short)?);
     // `short_people` keeps the roster order among equals, as the reminder list does.
     candidates.sort_by(|a, b| {
         (&a.department, &a.name, a.staff_id).cmp(&(&b.department, &b.name, b.staff_id))
@@ -487,38 +488,25 @@ fn department_stat<'a>(
         })
 }
 
-/// The standings of the active, counted staff with a title-applicant row this year (a row whose
-/// date cannot be read leaves its person judged as everyone else, as `standings` does).
-fn applicant_standings(
-    conn: &Connection,
-    year: i32,
-    today: NaiveDate,
-) -> Result<Vec<PersonProgress>> {
-    let deadline = policy::get_or_create(conn, year)?
-        .study_deadline
-        .to_string();
+/// The active, counted staff with a title-applicant row this year (a row whose date cannot be
+/// read leaves its person judged as everyone else, as `standings` does).
+fn applicant_ids(conn: &Connection, year: i32, policy: &YearPolicy) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id FROM title_applicant ta JOIN staff s ON s.id = ta.staff_id
          WHERE ta.year = ?1 AND ?2 IS NULL AND s.archived = 0 AND {COUNTED}"
     ))?;
     let ids = stmt
-        .query_map(params![year, None::<i64>, deadline], |r| r.get::<_, i64>(0))?
+        .query_map(
+            params![year, None::<i64>, policy.study_deadline.to_string()],
+            |r| r.get::<_, i64>(0),
+        )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
-    let mut standing = Vec::with_capacity(ids.len());
-    for id in ids {
-        standing.extend(standings(conn, year, today, Some(id))?);
-    }
-    Ok(standing)
+    Ok(ids)
 }
 
-/// The standings of the `DASHBOARD_SHORT_LIST` counted people (not title applicants) furthest
-/// short, largest shortfall first, then by name (`short_people`'s order for one deadline).
-fn largest_shortfalls(
-    conn: &Connection,
-    year: i32,
-    today: NaiveDate,
-    policy: &YearPolicy,
-) -> Result<Vec<PersonProgress>> {
+/// The `DASHBOARD_SHORT_LIST` counted people (not title applicants) furthest short, largest
+/// shortfall first, then by name (`short_people`'s order for one deadline).
+fn largest_shortfall_ids(conn: &Connection, year: i32, policy: &YearPolicy) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT s.id FROM staff s LEFT JOIN ({PERSON_YEAR_SUMS}) t ON t.staff_id = s.id
          WHERE s.archived = 0 AND {COUNTED} AND NOT {MEETS}
@@ -540,8 +528,18 @@ fn largest_shortfalls(
             |r| r.get::<_, i64>(0),
         )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// The standings of the people `ids`, in that order.
+fn standings_of(
+    conn: &Connection,
+    year: i32,
+    today: NaiveDate,
+    ids: &[i64],
+) -> Result<Vec<PersonProgress>> {
     let mut standing = Vec::with_capacity(ids.len());
-    for id in ids {
+    for &id in ids {
         standing.extend(standings(conn, year, today, Some(id))?);
     }
     Ok(standing)
