@@ -160,8 +160,12 @@ pub fn automatic(conn: &Connection) -> Result<BackupInfo> {
 
 /// Start-up backups, newest last.
 pub fn list(conn: &Connection) -> Result<Vec<String>> {
-    let dir = backups_dir(conn)?;
-    let mut found: Vec<String> = std::fs::read_dir(&dir)
+    Ok(startup_copies(&backups_dir(conn)?))
+}
+
+/// The start-up backups in `dir` (`db::backups_dir` of a ledger), newest last.
+pub fn startup_copies(dir: &Path) -> Vec<String> {
+    let mut found: Vec<String> = std::fs::read_dir(dir)
         .map(|it| {
             it.filter_map(|e| e.ok())
                 .map(|e| e.path())
@@ -175,7 +179,7 @@ pub fn list(conn: &Connection) -> Result<Vec<String>> {
         })
         .unwrap_or_default();
     found.sort();
-    Ok(found)
+    found
 }
 
 /// A `file:` URI for ATTACH: every byte outside the unreserved set percent-encoded, so a name

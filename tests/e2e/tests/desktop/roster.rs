@@ -70,20 +70,16 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
 /// Whether a start-up backup beside `ledger` holds a person named `name`.
 fn backup_holds(ledger: &std::path::Path, name: &str) -> bool {
     let backups = ce_ledger_core::ledger::db::backups_dir(ledger);
-    let copies = std::fs::read_dir(backups).into_iter().flatten().flatten();
-    copies.map(|e| e.path()).any(|p| {
-        let dated = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with("ledger-") && n.ends_with(".sqlite3"));
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
-        dated
-            && rusqlite::Connection::open_with_flags(&p, flags)
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+    ce_ledger_core::io::backup::startup_copies(&backups)
+        .iter()
+        .any(|copy| {
+            rusqlite::Connection::open_with_flags(copy, flags)
                 .and_then(|c| {
                     c.query_row("SELECT COUNT(*) FROM staff WHERE name = ?1", [name], |r| {
                         r.get::<_, i64>(0)
                     })
                 })
                 .is_ok_and(|n| n == 1)
-    })
+        })
 }
