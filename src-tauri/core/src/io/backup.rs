@@ -539,13 +539,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = ledger(dir.path());
         let out = dir.path().join("cancelled.sqlite3");
-        let cancel = |percent: u32, _: &str| -> Result<()> {
-            if percent >= 90 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
+        let cancel = crate::io::table::cancel_from(90);
         assert!(matches!(
             backup_reporting(&conn, &out, &cancel),
             Err(Error::Cancelled)
@@ -588,13 +582,7 @@ mod tests {
                 .unwrap_or_default()
         };
         let before = files_there();
-        let cancel = |percent: u32, _: &str| -> Result<()> {
-            if percent >= 40 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
+        let cancel = crate::io::table::cancel_from(40);
         assert!(matches!(
             restore_reporting(&mut conn, &out, "王敏", &cancel),
             Err(Error::Cancelled)

@@ -556,13 +556,7 @@ pub(crate) mod tests {
     fn an_export_reports_progress_and_a_cancel_leaves_nothing() {
         let (dir, mut conn, _) = ledger();
         let out = dir.path().join("cancelled.xlsx");
-        let cancel = |percent: u32, _: &str| -> Result<()> {
-            if percent >= 40 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
+        let cancel = crate::io::table::cancel_from(40);
         let got = export_reporting(&mut conn, 2025, &out, "王敏", &cancel);
         assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
         assert!(!out.exists());

@@ -70,6 +70,15 @@ pub fn no_progress(_: u32, _: &str) -> Result<()> {
     Ok(())
 }
 
+/// For tests of long jobs: a progress callback that cancels once the job reports `percent`.
+#[cfg(test)]
+pub fn cancel_from(percent: u32) -> impl Fn(u32, &str) -> Result<()> + Sync {
+    move |reached, _| match reached >= percent {
+        true => Err(crate::error::Error::Cancelled),
+        false => Ok(()),
+    }
+}
+
 /// Checking rows runs from 10% to 70% of an import, writing from 70% to 100%.
 pub fn report(
     progress: Progress<'_>,

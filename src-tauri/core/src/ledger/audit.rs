@@ -738,13 +738,7 @@ mod tests {
         assert_eq!((percents.first(), percents.last()), (Some(&0), Some(&100)));
         assert!(percents.iter().any(|p| (1..90).contains(p)), "{percents:?}");
 
-        let cancel_midway = |percent: u32, _: &str| -> Result<()> {
-            if percent > 0 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
+        let cancel_midway = crate::io::table::cancel_from(1);
         assert!(matches!(
             verify_reporting(&conn, Vec::new(), &cancel_midway),
             Err(Error::Cancelled)

@@ -625,13 +625,7 @@ mod tests {
             year: Some(2025),
             ..Default::default()
         };
-        let cancel = |percent: u32, _: &str| -> Result<()> {
-            if percent >= 20 {
-                Err(Error::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
+        let cancel = crate::io::table::cancel_from(20);
         let got =
             approve_eligible_reporting(&mut conn, &all, "王敏", &Checklist::ConfirmedBy, &cancel);
         assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
