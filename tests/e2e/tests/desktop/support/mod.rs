@@ -84,9 +84,12 @@ fn running_apps() -> Vec<u32> {
         .collect()
 }
 
-/// Waits for every earlier app to end, asking with SIGTERM after a grace period.
-fn wait_until_no_app_runs() {
-    let deadline = Instant::now() + WAIT;
+/// How long the WebDriver session's close may take before the app is asked to end with SIGTERM.
+const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+/// Waits for every earlier app to end, asking with SIGTERM once `grace` has passed.
+fn wait_until_no_app_runs(grace: Duration) {
+    let deadline = Instant::now() + grace + WAIT / 2;
     let mut asked = false;
     loop {
         let left = running_apps();
@@ -96,10 +99,9 @@ fn wait_until_no_app_runs() {
         if Instant::now() > deadline {
             panic!("the desktop app (pid {left:?}) did not end after its session closed");
         }
-        if !asked && Instant::now() + WAIT / 2 > deadline {
+        if !asked && Instant::now() + WAIT / 2 >= deadline {
             eprintln!(
-                "desktop app {left:?} still running {:?} after its session closed: SIGTERM",
-                WAIT / 2
+                "desktop app {left:?} still running {grace:?} after its session closed: SIGTERM"
             );
             for pid in &left {
                 let _ = Command::new("kill")
@@ -114,7 +116,7 @@ fn wait_until_no_app_runs() {
 
 impl App {
     pub async fn start(ledger: &Path) -> App {
-        wait_until_no_app_runs();
+        wait_until_no_app_runs(WAIT / 2);
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "DISPLAY is not set: run the end-to-end tests under Xvfb (`make test` does, via xvfb-run)"
@@ -475,16 +477,31 @@ impl App {
 
     pub async fn screenshot(&self, name: &str) {
         tokio::time::sleep(Duration::from_millis(400)).await; // let the last change reach the frame
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(artifacts_dir().join(name), png).unwrap();
+                                                              // The X screen as a user sees it (ImageMagick's `import`): WebDriver's own screenshot never
+                                                              // answers without accelerated compositing, the app's default.
+        let shot = artifacts_dir().join(name);
+        let taken = tokio::process::Command::new("import")
+            .args(["-window", "root"])
+            .arg(&shot)
+            .status()
+            .await
+            .expect("ImageMagick's import (`make deps-test` installs it)");
+        assert!(
+            taken.success(),
+            "import could not capture {}",
+            shot.display()
+        );
     }
 
     /// Ends the session, which closes the app, stops tauri-driver, and checks that nothing the
     /// programs printed carries an ID number.
     pub async fn stop(self) {
-        let _ = self.client.clone().close().await;
+        let closed = tokio::time::timeout(CLOSE_WAIT, self.client.clone().close()).await;
         // Stopping tauri-driver before the app has ended orphans the app.
-        wait_until_no_app_runs();
+        wait_until_no_app_runs(match closed {
+            Ok(_) => WAIT / 2,
+            Err(_) => Duration::ZERO,
+        });
         drop(self.driver);
         let printed = std::fs::read(&self.log).unwrap_or_default();
         let printed = String::from_utf8_lossy(&printed);
