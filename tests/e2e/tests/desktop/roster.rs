@@ -37,6 +37,10 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     assert!(!row.contains(&good), "list never shows the full ID: {row}");
     assert!(row.contains("心内科") && row.contains("男"), "{row}");
     app.screenshot("roster-after-add.png").await;
+    // Screens are kept when left; the dashboard, built while the roster was empty, reloads on return.
+    app.click("[data-testid=nav-dashboard]").await;
+    app.wait_for_text(".short .el-table__body tr", "张三丰")
+        .await;
     app.stop().await;
 
     // The real file holds the person.
