@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { yearShowings } from './year'
+
+describe('yearShowings', () => {
+  it('loads on every showing and on a year change while shown', () => {
+    const loads: boolean[] = []
+    const s = yearShowings((changed) => loads.push(changed))
+    s.show(2026)
+    s.yearChanged(2025)
+    s.hide()
+    s.show(2025)
+    expect(loads).toEqual([false, true, false])
+  })
+
+  it('leaves a hidden screen alone when the year changes, and catches up on return', () => {
+    const loads: boolean[] = []
+    const s = yearShowings((changed) => loads.push(changed))
+    s.show(2026)
+    s.hide()
+    s.yearChanged(2025)
+    s.yearChanged(2024)
+    expect(loads).toEqual([false])
+    s.show(2024)
+    expect(loads).toEqual([false, true])
+  })
+
+  it('does not call a return to the year it left a change', () => {
+    const loads: boolean[] = []
+    const s = yearShowings((changed) => loads.push(changed))
+    s.show(2026)
+    s.hide()
+    s.show(2026)
+    expect(loads).toEqual([false, false])
+  })
+})
