@@ -89,7 +89,8 @@ const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 /// Waits for every earlier app to end, asking with SIGTERM once `grace` has passed.
 fn wait_until_no_app_runs(grace: Duration) {
-    let deadline = Instant::now() + grace + WAIT / 2;
+    let term_at = Instant::now() + grace;
+    let deadline = term_at + WAIT / 2;
     let mut asked = false;
     loop {
         let left = running_apps();
@@ -99,7 +100,7 @@ fn wait_until_no_app_runs(grace: Duration) {
         if Instant::now() > deadline {
             panic!("the desktop app (pid {left:?}) did not end after its session closed");
         }
-        if !asked && Instant::now() + WAIT / 2 >= deadline {
+        if !asked && Instant::now() >= term_at {
             eprintln!(
                 "desktop app {left:?} still running {grace:?} after its session closed: SIGTERM"
             );
@@ -476,9 +477,10 @@ impl App {
     }
 
     pub async fn screenshot(&self, name: &str) {
-        tokio::time::sleep(Duration::from_millis(400)).await; // let the last change reach the frame
-                                                              // The X screen as a user sees it (ImageMagick's `import`): WebDriver's own screenshot never
-                                                              // answers without accelerated compositing, the app's default.
+        // Let the last change reach the frame.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        // The X screen as a user sees it (ImageMagick's `import`): WebDriver's own screenshot never
+        // answers without accelerated compositing, the app's default.
         let shot = artifacts_dir().join(name);
         let taken = tokio::process::Command::new("import")
             .args(["-window", "root"])
