@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { yearShowings } from './year'
+import { loadsFromCreation, yearShowings } from './year'
 
 describe('yearShowings', () => {
   it('loads on every showing and on a year change while shown', () => {
@@ -31,5 +31,18 @@ describe('yearShowings', () => {
     s.hide()
     s.show(2026)
     expect(loads).toEqual([false, false])
+  })
+})
+
+describe('loadsFromCreation', () => {
+  it('loads at creation, not again at the first activation, then at each later one', () => {
+    let loads = 0
+    const activated = loadsFromCreation(() => loads++)
+    expect(loads).toBe(1)
+    activated()
+    expect(loads).toBe(1)
+    activated()
+    activated()
+    expect(loads).toBe(3)
   })
 })

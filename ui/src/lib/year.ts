@@ -35,10 +35,29 @@ export function yearShowings(load: (yearChanged: boolean) => void) {
   }
 }
 
+/**
+ * Runs `load` on every showing of a kept screen. The first one starts in the screen's setup, so
+ * its query runs beside the screen's first render instead of after it (a screen is only set up
+ * to be shown); later ones come with each activation.
+ */
+export function loadFromSetup(load: () => void) {
+  onActivated(loadsFromCreation(load))
+}
+
+/** Loads now, then on each activation after the first (the one that follows the creation). */
+export function loadsFromCreation(load: () => void): () => void {
+  let created = true
+  load()
+  return () => {
+    if (created) created = false
+    else load()
+  }
+}
+
 /** `yearShowings` wired to the screen's activation and to `currentYear`. */
 export function loadWhenShown(load: (yearChanged: boolean) => void) {
   const showings = yearShowings(load)
-  onActivated(() => showings.show(currentYear.value))
+  loadFromSetup(() => showings.show(currentYear.value))
   onDeactivated(showings.hide)
   watch(currentYear, showings.yearChanged)
 }

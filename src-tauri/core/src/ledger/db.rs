@@ -46,6 +46,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0008_audit_action.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("migrations/0009_public_source.sql"),
+        seed: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -396,5 +396,16 @@ fn public_hours_from_sources_the_notice_does_not_allow_are_listed_not_changed() 
         get(&conn, competition.id).unwrap().recognized_professional,
         Hours::from_whole(10),
         "listed, not silently re-cut"
-    );
+    ); // The check reads the partial index's few records, not the year's (migration 9).
+    let plan: String = conn
+        .query_row(
+            &format!(
+                "EXPLAIN QUERY PLAN {}",
+                super::query::PUBLIC_SOURCE_CANDIDATES
+            ),
+            [2025],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("record_public_source"), "{plan}");
 }
