@@ -81,6 +81,7 @@ fn main() {
                 if let Some(ledger) = webview.state::<commands::Ledger>().opened_path() {
                     STARTED.call_once(|| {
                         std::thread::spawn(move || {
+                            ce_ledger_core::platform::run_only_when_idle();
                             std::thread::sleep(STARTUP_BACKUP_DELAY);
                             back_up_at_start(&ledger)
                         });

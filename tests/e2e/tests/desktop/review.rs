@@ -207,7 +207,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
 }
 
 /// Issue 14 item 1: 通过全部 approves every pending record the filter matches, on every page,
-/// not only the 50 on screen.
+/// not only the 20 on screen.
 #[tokio::test]
 async fn approve_all_covers_every_page_of_matching_records() {
     let dir = tempfile::tempdir().unwrap();
@@ -244,7 +244,7 @@ async fn approve_all_covers_every_page_of_matching_records() {
     }
     let app = App::start(&ledger).await;
     app.click("[data-testid=nav-review]").await;
-    app.wait_until_count(".review-table .el-table__body tr", 50)
+    app.wait_until_count(".review-table .el-table__body tr", 20)
         .await;
     app.wait_for_text("[data-testid=rv-approve-all]", "通过全部（60）")
         .await;

@@ -38,7 +38,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
 
     let step = Instant::now();
     app.click("[data-testid=nav-notice]").await;
-    app.wait_until_count(".notice-page .el-table__body tr", 50)
+    app.wait_until_count(".notice-page .el-table__body tr", 20)
         .await;
     let total = app.wait_for_text("[data-testid=n-total]", "未达标").await;
     assert!(total.contains(short.trim()), "{total} vs {short}");
@@ -47,7 +47,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
 
     let step = Instant::now();
     app.click("[data-testid=nav-review]").await;
-    app.wait_until_count(".review-table .el-table__body tr", 50)
+    app.wait_until_count(".review-table .el-table__body tr", 20)
         .await;
     println!("10k ledger: review page {:?}", step.elapsed());
     app.screenshot("scale-review.png").await;
