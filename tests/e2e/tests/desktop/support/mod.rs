@@ -262,8 +262,11 @@ impl App {
     /// Waits until the element stops moving: a click aimed at a button of a drawer still sliding
     /// in lands beside it, on the overlay, and closes the drawer.
     async fn settle(&self, css: &str) {
+        // Scrolled fully into its scrolling pane first, as a person would: a pager half under the
+        // window's footer is "not interactable" to WebDriver.
         let script = "const e = document.querySelector(arguments[0]);
             if (!e) return null;
+            e.scrollIntoView({ block: 'nearest', inline: 'nearest' });
             const r = e.getBoundingClientRect();
             return [r.x, r.y, r.width, r.height];";
         let mut last = None;
