@@ -164,21 +164,22 @@ fn filter_sql(f: &RecordFilter) -> (String, Vec<Box<dyn rusqlite::ToSql>>, bool)
     if let Some(c) = f.category {
         add(" AND r.category = ?", Box::new(c.code()));
     }
-    let reads_roster = !f.department.trim().is_empty() || !f.search.trim().is_empty();
-    if !f.department.trim().is_empty() {
+    let by_department = !f.department.trim().is_empty();
+    let by_search = !f.search.trim().is_empty();
+    if by_department {
         add(
             " AND s.department = ?",
             Box::new(f.department.trim().to_string()),
         );
     }
-    if !f.search.trim().is_empty() {
+    if by_search {
         let like = format!("%{}%", db::like_escape(f.search.trim()));
         add(
             " AND (s.name LIKE ? ESCAPE '\\' OR r.title LIKE ? ESCAPE '\\')",
             Box::new(like),
         );
     }
-    (sql, args, reads_roster)
+    (sql, args, by_department || by_search)
 }
 
 pub fn list(conn: &Connection, f: &RecordFilter) -> Result<Vec<Record>> {

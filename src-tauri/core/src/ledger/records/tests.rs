@@ -196,7 +196,7 @@ fn filed_training_follows_the_filing_of_the_units_own_plan() {
 }
 
 #[test]
-fn page_filters_by_search_and_pages_in_order() {
+fn page_filters_by_search_or_department_and_pages_in_order() {
     let mut conn = crate::ledger::db::open_in_memory().unwrap();
     let p = person(&conn, 101);
     for d in ["2025-01-01", "2025-02-01", "2025-03-01"] {
@@ -218,6 +218,14 @@ fn page_filters_by_search_and_pages_in_order() {
         "wildcards are literal"
     );
     assert_eq!(page(&conn, &f("无此人"), 0, 0).unwrap().total, 0);
+    // A department filter reads the roster: its count joins it (the unfiltered count does not).
+    let in_department = |department: &str| RecordFilter {
+        year: Some(2025),
+        department: department.into(),
+        ..Default::default()
+    };
+    assert_eq!(page(&conn, &in_department("内科"), 0, 0).unwrap().total, 4);
+    assert_eq!(page(&conn, &in_department("外科"), 0, 0).unwrap().total, 0);
 }
 
 #[test]
@@ -396,7 +404,8 @@ fn public_hours_from_sources_the_notice_does_not_allow_are_listed_not_changed() 
         get(&conn, competition.id).unwrap().recognized_professional,
         Hours::from_whole(10),
         "listed, not silently re-cut"
-    ); // The check reads the partial index's few records, not the year's (migration 9).
+    );
+    // The check reads the partial index's few records, not the year's (migration 9).
     let plan: String = conn
         .query_row(
             &format!(
