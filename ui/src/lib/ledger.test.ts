@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CategoryInfo } from '../api'
-import { cleanInput, emptyRecordInput, fmtHours, formFields, percent } from './ledger'
+import { cleanInput, emptyRecordInput, fmtHours, formFields, percent, rosterIsEmpty } from './ledger'
 
 const cat = (over: Partial<CategoryInfo>): CategoryInfo => ({
   code: 'training', label: '培训进修', uses_months: false, fixed_hours: false, daily_capped: true,
@@ -46,5 +46,13 @@ describe('formatting', () => {
     expect(percent(10, 60)).toBe(16.7)
     expect(fmtHours(12.5)).toBe('12.5')
     expect(fmtHours(30)).toBe('30')
+  })
+})
+
+describe('rosterIsEmpty', () => {
+  it('is empty only when no one is counted, met or short', () => {
+    expect(rosterIsEmpty({ done: 0, short: 0 })).toBe(true)
+    expect(rosterIsEmpty({ done: 0, short: 1 })).toBe(false)
+    expect(rosterIsEmpty({ done: 1, short: 0 })).toBe(false)
   })
 })

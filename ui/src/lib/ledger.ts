@@ -1,4 +1,4 @@
-import type { CategoryInfo, RecordInput } from '../api'
+import type { CategoryInfo, Dashboard, RecordInput } from '../api'
 
 /** Which inputs the entry form shows for a category; the rules themselves stay in the core. */
 export function formFields(c: CategoryInfo | undefined) {
@@ -46,4 +46,11 @@ export function fmtHours(h: number): string {
 
 export const STATUS_TAG: Record<string, 'info' | 'success' | 'danger' | 'warning' | 'primary'> = {
   pending: 'warning', approved: 'success', rejected: 'danger', synced: 'primary',
+}
+
+/** What the dashboard says when no one is counted this year, instead of empty charts and lists. */
+export const EMPTY_ROSTER = '名册中还没有人员'
+
+export function rosterIsEmpty(d: Pick<Dashboard, 'done' | 'short'>): boolean {
+  return d.done + d.short === 0
 }

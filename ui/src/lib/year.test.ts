@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest'
 import { loadsFromCreation, yearShowings } from './year'
 
+/** A screen's showings, with the `yearChanged` flag of each load it asked for. */
+function recorded() {
+  const loads: boolean[] = []
+  return { loads, s: yearShowings((changed) => loads.push(changed)) }
+}
+
 describe('yearShowings', () => {
   it('loads on every showing and on a year change while shown', () => {
-    const loads: boolean[] = []
-    const s = yearShowings((changed) => loads.push(changed))
+    const { loads, s } = recorded()
     s.show(2026)
     s.yearChanged(2025)
     s.hide()
@@ -13,8 +18,7 @@ describe('yearShowings', () => {
   })
 
   it('leaves a hidden screen alone when the year changes, and catches up on return', () => {
-    const loads: boolean[] = []
-    const s = yearShowings((changed) => loads.push(changed))
+    const { loads, s } = recorded()
     s.show(2026)
     s.hide()
     s.yearChanged(2025)
@@ -25,8 +29,7 @@ describe('yearShowings', () => {
   })
 
   it('does not call a return to the year it left a change', () => {
-    const loads: boolean[] = []
-    const s = yearShowings((changed) => loads.push(changed))
+    const { loads, s } = recorded()
     s.show(2026)
     s.hide()
     s.show(2026)
