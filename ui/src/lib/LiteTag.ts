@@ -1,5 +1,6 @@
 import { h, type FunctionalComponent } from 'vue'
 import 'element-plus/es/components/tag/style/css'
+import 'element-plus/es/components/button/style/css'
 
 type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
@@ -14,3 +15,16 @@ export const LiteTag: FunctionalComponent<{ type?: TagType; size?: 'small' }> = 
     h('span', { class: 'el-tag__content' }, slots.default?.()),
   )
 LiteTag.props = ['type', 'size']
+
+/**
+ * A link-style el-button without its component, for the buttons in every row of a big list (the
+ * roster's three per row were 60 button instances to build on a first visit).
+ */
+export const LiteLink: FunctionalComponent<{ type?: TagType }, { click: (e: MouseEvent) => void }> = (props, { slots, emit }) =>
+  h(
+    'button',
+    { type: 'button', class: ['el-button', 'is-link', `el-button--${props.type ?? 'primary'}`], onClick: (e: MouseEvent) => emit('click', e) },
+    h('span', slots.default?.()),
+  )
+LiteLink.props = ['type']
+LiteLink.emits = ['click']

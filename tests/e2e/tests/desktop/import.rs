@@ -48,9 +48,7 @@ async fn import_shows_preview_and_errors_then_imports() {
     app.click("[data-testid=i-commit]").await;
     app.wait_for_text(".el-message", "已导入 2 条").await;
     app.click("[data-testid=nav-staff]").await;
-    let row = app
-        .wait_for_text(".staff-table .el-table__body tr", "扁鹊")
-        .await;
+    let row = app.wait_for_text(".staff-table tbody tr", "扁鹊").await;
     assert!(row.contains("内科"), "GBK read without garbling: {row}");
     app.stop().await;
 }

@@ -37,8 +37,7 @@ async fn the_installed_app_opens_the_ledger_adds_a_person_and_previews_a_plan() 
     app.type_into("f-id", &id).await;
     app.type_into("f-dept", "信息科").await;
     app.click("[data-testid=f-save]").await;
-    app.wait_for_text(".staff-table .el-table__body tr", "安装测试")
-        .await;
+    app.wait_for_text(".staff-table tbody tr", "安装测试").await;
 
     app.preview_plan_form("急危重症救治能力提升培训", "installed-plan-preview.png")
         .await;

@@ -23,16 +23,14 @@ async fn the_dashboard_shows_twenty_and_a_notice_to_all_reaches_every_short_pers
     }
     let app = App::start(&ledger).await;
     app.wait_for_text("[data-testid=d-short]", "57").await;
-    app.wait_until_count(".short .el-table__body tr", 20).await;
+    app.wait_until_count(".short tbody tr", 20).await;
     app.click("[data-testid=d-all-short]").await;
     app.wait_for_text("[data-testid=n-total]", "未达标 57 人")
         .await;
     // 20 to a page (FIRST_PAGE_SIZE): 57 people make pages of 20, 20 and 17.
-    app.wait_until_count(".notice-page .el-table__body tr", 20)
-        .await;
+    app.wait_until_count(".reminder-table tbody tr", 20).await;
     app.click(".notice-page .el-pager li:nth-child(3)").await;
-    app.wait_until_count(".notice-page .el-table__body tr", 17)
-        .await;
+    app.wait_until_count(".reminder-table tbody tr", 17).await;
     app.screenshot("reminders-page-3.png").await;
 
     app.open("[data-testid=n-add]", "[data-testid=n-save]")

@@ -55,12 +55,12 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
 
     let app = App::start(&ledger).await;
     app.click("[data-testid=nav-review]").await;
-    app.wait_for_text(".review-table .el-table__body tr", "外科论文")
+    app.wait_for_text(".review-table tbody tr", "外科论文")
         .await;
     // The status filter shows the core's label for its code, not a copy kept in the UI.
     app.wait_for_text("[data-testid=rv-status]", "待审核").await;
     app.open_text(
-        ".review-table .el-table__body tr",
+        ".review-table tbody tr",
         "外科论文",
         "[data-testid=d-reject]",
     )
@@ -81,10 +81,8 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
 
     // The pending list now holds the other two; select all and approve, ticking the evidence
     // checklist (附件1第8条) of the competition only: the training is not approved, and says why.
-    app.wait_until_count(".review-table .el-table__body tr", 2)
-        .await;
-    app.click(".review-table .el-table__header .el-checkbox")
-        .await;
+    app.wait_until_count(".review-table tbody tr", 2).await;
+    app.click(".review-table thead .el-checkbox").await;
     app.open(
         "[data-testid=rv-approve]",
         "[data-testid=checklist-competition]",
@@ -109,7 +107,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
 
     // One by one: the drawer's 审核通过 waits until every item beside the files is ticked.
     app.open_text(
-        ".review-table .el-table__body tr",
+        ".review-table tbody tr",
         "麻醉新技术培训",
         "[data-testid=d-checklist]",
     )
@@ -244,8 +242,7 @@ async fn approve_all_covers_every_page_of_matching_records() {
     }
     let app = App::start(&ledger).await;
     app.click("[data-testid=nav-review]").await;
-    app.wait_until_count(".review-table .el-table__body tr", 20)
-        .await;
+    app.wait_until_count(".review-table tbody tr", 20).await;
     app.wait_for_text("[data-testid=rv-approve-all]", "通过全部（60）")
         .await;
     app.approve_all_ticking("training").await;

@@ -13,8 +13,7 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
 
     let app = App::start(&ledger).await;
     // A new ledger's dashboard says the roster is empty, not that everyone has met the target.
-    app.wait_for_text(".el-table__empty-text", "名册中还没有人员")
-        .await;
+    app.wait_for_text(".short .empty", "名册中还没有人员").await;
     app.click("[data-testid=nav-staff]").await;
     app.click("[data-testid=staff-add]").await;
     app.type_into("f-name", "张三丰").await;
@@ -30,17 +29,14 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     app.type_into("f-id", &good).await;
     app.click("[data-testid=f-save]").await;
     let masked = format!("{}**********{}", &good[..4], &good[14..]);
-    let row = app
-        .wait_for_text(".staff-table .el-table__body tr", "张三丰")
-        .await;
+    let row = app.wait_for_text(".staff-table tbody tr", "张三丰").await;
     assert!(row.contains(&masked), "list shows the masked ID: {row}");
     assert!(!row.contains(&good), "list never shows the full ID: {row}");
     assert!(row.contains("心内科") && row.contains("男"), "{row}");
     app.screenshot("roster-after-add.png").await;
     // Screens are kept when left; the dashboard, built while the roster was empty, reloads on return.
     app.click("[data-testid=nav-dashboard]").await;
-    app.wait_for_text(".short .el-table__body tr", "张三丰")
-        .await;
+    app.wait_for_text(".short tbody tr", "张三丰").await;
     app.stop().await;
 
     // The real file holds the person.
@@ -57,8 +53,7 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
 
     let app = App::start(&ledger).await;
     app.click("[data-testid=nav-staff]").await;
-    app.wait_for_text(".staff-table .el-table__body tr", "张三丰")
-        .await;
+    app.wait_for_text(".staff-table tbody tr", "张三丰").await;
     // The start-up backup follows the window by a few seconds: a dated copy that holds the person.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while !backup_holds(&ledger, "张三丰") {

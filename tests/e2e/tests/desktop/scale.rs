@@ -28,7 +28,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
     let started = Instant::now();
     let app = App::start(&ledger).await;
     let short = app.wait_for_text("[data-testid=d-short]", "").await;
-    app.wait_until_count(".short .el-table__body tr", 20).await;
+    app.wait_until_count(".short tbody tr", 20).await;
     println!(
         "10k ledger: dashboard painted {:?} after start",
         started.elapsed()
@@ -38,8 +38,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
 
     let step = Instant::now();
     app.click("[data-testid=nav-notice]").await;
-    app.wait_until_count(".notice-page .el-table__body tr", 20)
-        .await;
+    app.wait_until_count(".reminder-table tbody tr", 20).await;
     let total = app.wait_for_text("[data-testid=n-total]", "未达标").await;
     assert!(total.contains(short.trim()), "{total} vs {short}");
     println!("10k ledger: reminder page {:?}", step.elapsed());
@@ -47,8 +46,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
 
     let step = Instant::now();
     app.click("[data-testid=nav-review]").await;
-    app.wait_until_count(".review-table .el-table__body tr", 20)
-        .await;
+    app.wait_until_count(".review-table tbody tr", 20).await;
     println!("10k ledger: review page {:?}", step.elapsed());
     app.screenshot("scale-review.png").await;
 
@@ -73,8 +71,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
 
     let step = Instant::now();
     app.click("[data-testid=nav-staff]").await;
-    app.wait_for_text(".staff-table .el-table__body tr", "")
-        .await;
+    app.wait_for_text(".staff-table tbody tr", "").await;
     println!("10k ledger: roster {:?}", step.elapsed());
     app.screenshot("scale-roster.png").await;
 

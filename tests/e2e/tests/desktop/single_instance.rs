@@ -65,7 +65,7 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits_without_openi
         String::from_utf8_lossy(&added.stderr)
     );
     app.click("[data-testid=nav-staff]").await;
-    app.wait_for_text(".staff-table .el-table__body tr", "命令行添加")
+    app.wait_for_text(".staff-table tbody tr", "命令行添加")
         .await;
     app.stop().await;
 }
