@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CategoryInfo } from '../api'
-import { cleanInput, emptyRecordInput, fmtHours, formFields, percent, rosterIsEmpty } from './ledger'
+import { cleanInput, daysLeftText, emptyRecordInput, fmtHours, formFields, percent, rosterIsEmpty } from './ledger'
 
 const cat = (over: Partial<CategoryInfo>): CategoryInfo => ({
   code: 'training', label: '培训进修', uses_months: false, fixed_hours: false, daily_capped: true,
@@ -54,5 +54,13 @@ describe('rosterIsEmpty', () => {
     expect(rosterIsEmpty({ done: 0, short: 0 })).toBe(true)
     expect(rosterIsEmpty({ done: 0, short: 1 })).toBe(false)
     expect(rosterIsEmpty({ done: 1, short: 0 })).toBe(false)
+  })
+})
+
+describe('daysLeftText', () => {
+  it('counts the days left, then the days past, and calls the deadline itself 还有0天', () => {
+    expect(daysLeftText(30)).toBe('还有30天')
+    expect(daysLeftText(0)).toBe('还有0天')
+    expect(daysLeftText(-3)).toBe('已过3天')
   })
 })

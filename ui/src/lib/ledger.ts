@@ -54,3 +54,8 @@ export const EMPTY_ROSTER = '名册中还没有人员'
 export function rosterIsEmpty(d: Pick<Dashboard, 'done' | 'short'>): boolean {
   return d.done + d.short === 0
 }
+
+/** Days to a deadline as the lists say it: 还有N天, or 已过N天 once it has passed. */
+export function daysLeftText(n: number): string {
+  return n >= 0 ? `还有${n}天` : `已过${-n}天`
+}
