@@ -1,6 +1,7 @@
 import { h, type FunctionalComponent } from 'vue'
 import 'element-plus/es/components/tag/style/css'
 import 'element-plus/es/components/button/style/css'
+import 'element-plus/es/components/checkbox/style/css'
 
 type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
@@ -28,3 +29,20 @@ export const LiteLink: FunctionalComponent<{ type?: TagType }, { click: (e: Mous
   )
 LiteLink.props = ['type']
 LiteLink.emits = ['click']
+
+/** El-checkbox's look without its component, for a table's tick column (a header and every row). */
+export const LiteCheck: FunctionalComponent<
+  { checked: boolean; indeterminate?: boolean; disabled?: boolean },
+  { change: (checked: boolean) => void }
+> = (props, { emit }) =>
+  h('label', { class: 'el-checkbox' }, [
+    h('span', { class: ['el-checkbox__input', { 'is-checked': props.checked, 'is-indeterminate': props.indeterminate }] }, [
+      h('input', {
+        type: 'checkbox', class: 'el-checkbox__original', checked: props.checked, disabled: props.disabled,
+        onChange: (e: Event) => emit('change', (e.target as HTMLInputElement).checked),
+      }),
+      h('span', { class: 'el-checkbox__inner' }),
+    ]),
+  ])
+LiteCheck.props = ['checked', 'indeterminate', 'disabled']
+LiteCheck.emits = ['change']
