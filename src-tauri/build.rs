@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     "plan_pdf_open",
     "import_preview",
     "import_commit",
+    "import_annotate",
     "export_approved",
     "export_history",
     "backup_now",

@@ -10,7 +10,7 @@ use ce_ledger_core::domain::rules::{
     Category, CategoryInfo, Recognition, Situation, Status, Subject,
 };
 use ce_ledger_core::error::RowError;
-use ce_ledger_core::io::{backup, export, import, table};
+use ce_ledger_core::io::{backup, export, import, record_import, table};
 use ce_ledger_core::ledger::{
     audit, evidence, notice, plan, policy, progress, records, review, staff, unit,
 };
@@ -72,6 +72,14 @@ pub fn typescript() -> String {
         declare::<import::ColumnInfo>(),
         declare::<import::Preview>(),
         declare::<import::Outcome>(),
+        declare::<import::Options>(),
+        declare::<import::ValueChoice>(),
+        declare::<import::CellFix>(),
+        declare::<import::ValueQuestion>(),
+        declare::<import::ErrorGroup>(),
+        declare::<import::ProblemRow>(),
+        declare::<table::SkippedRow>(),
+        declare::<record_import::Converted>(),
         declare::<backup::BackupInfo>(),
         declare::<export::ExportSummary>(),
         declare::<export::PastExport>(),

@@ -876,7 +876,7 @@ pub async fn import_preview(
     ledger: State<'_, Ledger>,
     kind: import::Kind,
     upload: u32,
-    mapping: Option<table::Mapping>,
+    options: import::Options,
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<import::Preview> {
@@ -885,9 +885,7 @@ pub async fn import_preview(
         upload,
         job,
         on_progress,
-        move |c, name, bytes, progress| {
-            import::preview(c, kind, name, bytes, mapping.as_ref(), progress)
-        },
+        move |c, name, bytes, progress| import::preview(c, kind, name, bytes, &options, progress),
     )
     .await
 }
@@ -897,7 +895,7 @@ pub async fn import_commit(
     ledger: State<'_, Ledger>,
     kind: import::Kind,
     upload: u32,
-    mapping: Option<table::Mapping>,
+    options: import::Options,
     job: u32,
     on_progress: Channel<JobProgress>,
 ) -> Answer<import::Outcome> {
@@ -906,11 +904,25 @@ pub async fn import_commit(
         upload,
         job,
         on_progress,
-        move |c, name, bytes, progress| {
-            import::commit(c, kind, name, bytes, mapping.as_ref(), progress)
-        },
+        move |c, name, bytes, progress| import::commit(c, kind, name, bytes, &options, progress),
     )
     .await
+}
+
+/// 标注错误后下载: the picked file written back with a 问题 column and its bad cells marked.
+#[tauri::command]
+pub async fn import_annotate(
+    ledger: State<'_, Ledger>,
+    kind: import::Kind,
+    upload: u32,
+    options: import::Options,
+    path: PathBuf,
+) -> Answer<usize> {
+    files::chosen_for_writing(&path, &["xlsx"])?;
+    let (name, bytes) = ledger.upload(upload)?;
+    ledger
+        .write(move |c| import::annotate(c, kind, &name, &bytes, &options, &path))
+        .await
 }
 
 #[tauri::command]

@@ -139,6 +139,7 @@ fn main() {
             commands::plan_pdf_open,
             commands::import_preview,
             commands::import_commit,
+            commands::import_annotate,
             commands::export_approved,
             commands::export_history,
             commands::backup_now,

@@ -3,7 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core'
 import type {
   AuditEvent, Attachment, BackupInfo, BatchOutcome, CalendarYear, CodeLists, Dashboard, ExportSummary, HrOffice,
-  ImportKind, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
+  ImportKind, ImportOptions, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
   PastExportPage, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
   RecordInput, RecordPage, ReminderPage, Staff, StaffInput, StaffPage, StaffQuery, StaffRow, Status, UnitProfile,
   Verification, YearPolicy,
@@ -114,10 +114,12 @@ export const planApi = {
 }
 
 export const dataApi = {
-  preview: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
-    invoke<ImportPreview>('import_preview', { kind, upload, mapping, ...job }),
-  commit: (kind: ImportKind, upload: number, mapping: Mapping | null, job: ReturnType<typeof newJob>) =>
-    invoke<ImportOutcome>('import_commit', { kind, upload, mapping, ...job }),
+  preview: (kind: ImportKind, upload: number, options: ImportOptions, job: ReturnType<typeof newJob>) =>
+    invoke<ImportPreview>('import_preview', { kind, upload, options, ...job }),
+  commit: (kind: ImportKind, upload: number, options: ImportOptions, job: ReturnType<typeof newJob>) =>
+    invoke<ImportOutcome>('import_commit', { kind, upload, options, ...job }),
+  annotate: (kind: ImportKind, upload: number, options: ImportOptions, path: string) =>
+    invoke<number>('import_annotate', { kind, upload, options, path }),
   exportApproved: (year: number, path: string, job: ReturnType<typeof newJob>) =>
     invoke<ExportSummary>('export_approved', { year, path, ...job }),
   exportHistory: (page: number, pageSize: number) => invoke<PastExportPage>('export_history', { page, pageSize }),

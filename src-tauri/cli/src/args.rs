@@ -247,11 +247,12 @@ pub enum NoticeCmd {
 
 #[derive(Subcommand)]
 pub enum RecordsCmd {
-    /// Import a CSV: 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料[,公需专题,备案/证书编号]; all or nothing
-    Import { file: PathBuf },
+    /// Import declarations (CSV or .xlsx): 身份证号,类别,科目,项目名称,开始日期,结束日期,学时,月数,情形,证明材料[,公需专题,备案/证书编号,姓名,部门],
+    /// headers and values as departments write them; every error reported in one pass; all or nothing
+    Import(ImportArgs),
     /// Import the city platform's study records (身份证号, 课程名称, 科目, 学习日期, 学时) as synced;
     /// rows already in the ledger are not added again
-    ImportCity { file: PathBuf },
+    ImportCity(ImportArgs),
     /// List records with recognised hours and reasons
     List {
         #[arg(long)]
@@ -276,8 +277,9 @@ pub enum PolicyCmd {
 
 #[derive(Subcommand)]
 pub enum StaffCmd {
-    /// Import a CSV or workbook (header 姓名,身份证号,部门[,职称系列,现职称,手机,在职状态,专技人员,入职日期,离开日期]); all or nothing
-    Import { file: PathBuf },
+    /// Import a CSV or workbook (header 姓名,身份证号,部门[,职称系列,现职称,手机,在职状态,专技人员,入职日期,离开日期],
+    /// headers as HR clerks write them); every error reported in one pass; all or nothing
+    Import(ImportArgs),
     /// List active staff
     List {
         #[arg(long)]
@@ -334,4 +336,39 @@ pub enum PlanTarget {
     Filed,
     #[value(alias = "退回")]
     Returned,
+}
+
+/// How an import reads a file written in the clerks' own words (issue 24).
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// Read a header as a field, e.g. --map 专业技术职务=现职称 (remembered for later files)
+    #[arg(long = "map", value_name = "表头=字段", value_parser = parse_map)]
+    pub map: Vec<(String, String)>,
+    /// Take every suggested reading of a value (类别“学术会议”→培训进修) and remember it
+    #[arg(long)]
+    pub accept_suggested: bool,
+    /// Cell corrections: {"fixes": [{"line": N, "field": "学时", "value": "8"}]}, by the file's line
+    /// and the field's name
+    #[arg(long, value_name = "FILE.json")]
+    pub fix: Option<PathBuf>,
+    /// Put people who are not on the roster on it, when their rows carry 姓名 and 身份证号
+    #[arg(long)]
+    pub add_people: bool,
+    /// When rows have errors, write the file back here (.xlsx) with a 问题 column and the bad
+    /// cells marked, for the departments
+    #[arg(long, value_name = "OUT.xlsx")]
+    pub annotate: Option<PathBuf>,
+    /// Check and report only; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+fn parse_map(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((header, field)) if !header.trim().is_empty() && !field.trim().is_empty() => {
+            Ok((header.trim().to_string(), field.trim().to_string()))
+        }
+        _ => Err(format!("“{s}”应写作 表头=字段，例如 专业技术职务=现职称")),
+    }
 }

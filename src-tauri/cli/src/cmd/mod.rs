@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod data;
+pub mod import;
 pub mod notice;
 pub mod plan;
 pub mod policy;

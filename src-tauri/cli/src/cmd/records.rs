@@ -1,34 +1,24 @@
 //! `records`: hour records, imported or listed.
 
 use crate::args::RecordsCmd;
+use crate::cmd::import;
 use crate::context::{print_json, Context};
-use ce_ledger_core::io::{import, record_import, table};
 use ce_ledger_core::ledger::records;
-use ce_ledger_core::{Error, Result};
+use ce_ledger_core::Result;
 
 pub fn run(ctx: &mut Context, cmd: RecordsCmd) -> Result<()> {
-    let conn = ctx.conn()?;
     match cmd {
-        RecordsCmd::Import { file } => {
-            let s = record_import::import_csv(conn, &file)?;
-            println!(
-                "已导入 {} 条学时记录（涉及 {} 人），待单位审核",
-                s.imported, s.people
-            );
+        RecordsCmd::Import(args) => {
+            let o = import::run(ctx, ce_ledger_core::io::import::Kind::Records, args)?;
+            if o.imported > 0 || o.already_present > 0 {
+                println!("已导入 {} 条学时记录，待单位审核", o.imported);
+            }
+            if o.people_added > 0 {
+                println!("已将 {} 名不在名册中的人员加入名册", o.people_added);
+            }
         }
-        RecordsCmd::ImportCity { file } => {
-            let bytes = std::fs::read(&file).map_err(|e| Error::Io {
-                path: file.display().to_string(),
-                reason: e.to_string(),
-            })?;
-            let o = import::commit(
-                conn,
-                import::Kind::City,
-                &file.to_string_lossy(),
-                &bytes,
-                None,
-                &table::no_progress,
-            )?;
+        RecordsCmd::ImportCity(args) => {
+            let o = import::run(ctx, ce_ledger_core::io::import::Kind::City, args)?;
             println!(
                 "已导入 {} 条市平台学习记录（已同步，无需审核）；{} 条已在台账中，未重复导入",
                 o.imported, o.already_present
@@ -36,7 +26,7 @@ pub fn run(ctx: &mut Context, cmd: RecordsCmd) -> Result<()> {
         }
         RecordsCmd::List { year, json } => {
             let list = records::list(
-                conn,
+                ctx.conn()?,
                 &records::RecordFilter {
                     year,
                     ..Default::default()

@@ -3,23 +3,21 @@
 use crate::args::StaffCmd;
 use crate::context::{print_json, Context};
 use ce_ledger_core::domain::idcard;
-use ce_ledger_core::io::staff_import;
 use ce_ledger_core::ledger::staff;
 use ce_ledger_core::Result;
 
 pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
-    let conn = ctx.conn()?;
     match cmd {
-        StaffCmd::Import { file } => {
-            let s = staff_import::import_csv(conn, &file)?;
-            println!("已导入 {} 名人员", s.imported);
+        StaffCmd::Import(args) => {
+            let o = crate::cmd::import::run(ctx, ce_ledger_core::io::import::Kind::Staff, args)?;
+            println!("已导入 {} 名人员", o.imported);
         }
         StaffCmd::List { json, all } => {
             let q = staff::StaffQuery {
                 include_archived: all,
                 ..Default::default()
             };
-            let (_, people) = staff::list(conn, &q)?;
+            let (_, people) = staff::list(ctx.conn()?, &q)?;
             if json {
                 print_json(&people)?;
             } else {
@@ -48,7 +46,7 @@ pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
             left_on,
         } => {
             let s = staff::add(
-                conn,
+                ctx.conn()?,
                 &staff::StaffInput {
                     name,
                     id_number,
@@ -65,7 +63,7 @@ pub fn run(ctx: &mut Context, cmd: StaffCmd) -> Result<()> {
             println!("已添加：{}（编号 {}）", s.name, s.id);
         }
         StaffCmd::Archive { id } => {
-            let s = staff::set_archived(conn, id, true)?;
+            let s = staff::set_archived(ctx.conn()?, id, true)?;
             println!("已归档：{}", s.name);
         }
     }

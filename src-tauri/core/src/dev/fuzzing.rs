@@ -2,7 +2,6 @@
 //! ever crashed on is replayed by `cargo test` from `tests/corpus/fuzz/<target>/`.
 //! Each function panics only when the program is wrong.
 
-use crate::domain::hours::Hours;
 use crate::domain::idcard::{self, IdNumber};
 use crate::domain::record::{validate, RecordInput};
 use crate::domain::rules::{self, Status};
@@ -15,7 +14,7 @@ pub fn csv_reader(data: &[u8]) {
         &record_import::IMPORT_COLUMNS[..],
         &staff_import::IMPORT_COLUMNS[..],
     ] {
-        match table::parse("fuzz.csv", data, columns, None) {
+        match table::parse("fuzz.csv", data, columns, None, &[]) {
             Ok(t) => {
                 for row in &t.rows {
                     assert!(row.line >= 1);
@@ -31,7 +30,7 @@ pub fn csv_reader(data: &[u8]) {
 
 /// Any bytes named .xlsx: truncated zips, zips that are not workbooks, odd sheets.
 pub fn xlsx_reader(data: &[u8]) {
-    match table::parse("fuzz.xlsx", data, &record_import::IMPORT_COLUMNS, None) {
+    match table::parse("fuzz.xlsx", data, &record_import::IMPORT_COLUMNS, None, &[]) {
         Ok(t) => assert!(t.rows.iter().all(|r| r.line >= 1)),
         Err(e) => assert!(e.to_string().contains("fuzz.xlsx"), "{e}"),
     }
@@ -44,8 +43,10 @@ pub fn record_validator(data: &[u8]) {
     let f: Vec<&str> = text.split('\u{1f}').collect();
     let field = |i: usize| f.get(i).copied().unwrap_or("").to_string();
     let _ = crate::domain::dates::parse_date(&field(2));
-    // Parsing keeps a sign; the validator is what refuses negative claims.
-    let claimed = Hours::parse(&field(4)).ok();
+    // Parsing keeps a sign; the validator is what refuses negative claims. Hours are read as
+    // clerks write them (「2天」「12学时」), as an import reads them.
+    let read = crate::domain::wording::read_hours(&field(4)).ok();
+    let claimed = read.map(|(h, _)| h);
     let input = RecordInput {
         staff_id: 1,
         category: field(0),
@@ -60,6 +61,8 @@ pub fn record_validator(data: &[u8]) {
         plan_id: None,
         topic: field(9),
         filing_number: field(10),
+        claimed_in_days: read.and_then(|(_, how)| how)
+            == Some(crate::domain::wording::Written::Days),
     };
     match validate(&input) {
         Ok(v) => {

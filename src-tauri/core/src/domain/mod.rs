@@ -9,3 +9,4 @@ pub mod hours;
 pub mod idcard;
 pub mod record;
 pub mod rules;
+pub mod wording;

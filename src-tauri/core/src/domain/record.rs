@@ -30,6 +30,9 @@ pub struct RecordInput {
     pub topic: String,
     /// 备案/证书编号: the filing or certificate number, where the officer has one.
     pub filing_number: String,
+    /// The claim was written as days in an imported file (「2天」); the window never sets it.
+    #[ts(skip)]
+    pub claimed_in_days: bool,
 }
 
 /// A checked record, ready to store.
@@ -62,7 +65,11 @@ pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldEr
             if input.category.trim().is_empty() {
                 "类别不能为空".into()
             } else {
-                format!("类别“{}”无效", input.category.trim())
+                format!(
+                    "类别“{}”无效，应为 {}",
+                    input.category.trim(),
+                    Category::labels()
+                )
             },
         ));
     }
@@ -129,6 +136,7 @@ pub fn validate(input: &RecordInput) -> std::result::Result<ValidRecord, FieldEr
         situation,
         status,
         own_plan_filed: None,
+        claimed_in_days: input.claimed_in_days,
     };
     if let Err(e) = rules::check(&rule) {
         errs.push(e);

@@ -41,6 +41,16 @@ impl Category {
         ) || self.uses_months()
     }
 
+    /// The hours the rule gives each record, whatever was claimed: a blank claim takes it.
+    pub fn fixed_figure(self) -> Option<Hours> {
+        match self {
+            Category::QualificationExam => Some(QUALIFICATION_EACH),
+            Category::Achievement => Some(ACHIEVEMENT_EACH),
+            Category::Competition => Some(COMPETITION_EACH),
+            _ => None,
+        }
+    }
+
     /// Capped at 8 hours per calendar day of the activity.
     pub fn daily_capped(self) -> bool {
         matches!(
@@ -235,6 +245,8 @@ pub struct RuleInput {
     pub status: Status,
     /// For `filed_training` naming one of the unit's own plans: whether that plan is 已备案.
     pub own_plan_filed: Option<bool>,
+    /// The claim was written as days (「2天」) and read at rule 1's 8 hours a day.
+    pub claimed_in_days: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -416,6 +428,14 @@ pub fn base(r: &RuleInput) -> Recognition {
                 format!("{rule}：按实际学时计{claimed}学时（每天最多8学时）"),
             )
         }
+    };
+    // A claim written as days says how it became hours, whatever the rule then made of it.
+    let daily = |rule: &str| {
+        let mut rec = daily(rule);
+        if r.claimed_in_days {
+            rec.reason.push_str("；申报按天填写，按每天8学时折算");
+        }
+        rec
     };
     match r.category {
         Category::CityPlatform => one(
@@ -702,6 +722,7 @@ mod tests {
             situation: None,
             status: Status::Approved,
             own_plan_filed: None,
+            claimed_in_days: false,
         }
     }
 

@@ -12,52 +12,83 @@ use std::path::Path;
 pub const IMPORT_COLUMNS: [Column; 10] = [
     Column {
         label: "姓名",
-        aliases: &["name"],
+        aliases: &["name", "人员姓名", "职工姓名"],
         required: true,
     },
     Column {
         label: "身份证号",
-        aliases: &["id_number", "身份证号码", "公民身份号码", "id"],
+        aliases: &[
+            "id_number",
+            "身份证号码",
+            "公民身份号码",
+            "身份证",
+            "证件号码",
+            "id",
+        ],
         required: true,
     },
     Column {
         label: "部门",
-        aliases: &["department", "科室"],
+        aliases: &[
+            "department",
+            "科室",
+            "所在科室",
+            "所在部门",
+            "科室名称",
+            "工作部门",
+            "部门科室",
+        ],
         required: true,
     },
     Column {
         label: "职称系列",
-        aliases: &["title_series"],
+        aliases: &["title_series", "系列", "职称类别", "专业技术资格系列"],
         required: false,
     },
     Column {
         label: "现职称",
-        aliases: &["title", "职称"],
+        aliases: &[
+            "title",
+            "职称",
+            "专业技术职务",
+            "现任职称",
+            "职称名称",
+            "专业技术资格",
+            "现专业技术职务",
+        ],
         required: false,
     },
     Column {
         label: "手机",
-        aliases: &["mobile", "phone", "手机号", "联系电话"],
+        aliases: &[
+            "mobile",
+            "phone",
+            "手机号",
+            "手机号码",
+            "联系电话",
+            "电话",
+            "联系方式",
+        ],
         required: false,
     },
     Column {
         label: "在职状态",
-        aliases: &["employment", "status"],
+        aliases: &["employment", "status", "人员状态", "在岗状态", "状态"],
         required: false,
     },
     Column {
         label: "专技人员",
-        aliases: &["professional", "是否专技人员"],
+        aliases: &["professional", "是否专技人员", "是否专业技术人员"],
         required: false,
     },
     Column {
         label: "入职日期",
-        aliases: &["joined_on"],
+        aliases: &["joined_on", "入职时间", "到岗日期", "来院时间"],
         required: false,
     },
     Column {
         label: "离开日期",
-        aliases: &["left_on", "退休日期", "离职日期", "调出日期"],
+        aliases: &["left_on", "退休日期", "离职日期", "调出日期", "离岗日期"],
         required: false,
     },
 ];
@@ -76,6 +107,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<ImportSummary> {
         &rows,
         false,
         &table::no_progress,
+        None,
     )
 }
 
@@ -86,6 +118,7 @@ pub fn import_rows(
     rows: &[table::Row],
     dry_run: bool,
     progress: table::Progress<'_>,
+    details: Option<serde_json::Value>,
 ) -> Result<ImportSummary> {
     let mut errors = Vec::new();
     let mut good = Vec::new();
@@ -151,9 +184,13 @@ pub fn import_rows(
         }
     }
     let good = table::all_or_nothing(file, errors, good)?;
-    staff::insert_all(conn, &good, dry_run, &|i, n| {
-        table::report(progress, i, n, 70, 30, "写入台账")
-    })?;
+    staff::insert_all(
+        conn,
+        &good,
+        dry_run,
+        &|i, n| table::report(progress, i, n, 70, 30, "写入台账"),
+        details,
+    )?;
     Ok(ImportSummary {
         imported: good.len(),
     })

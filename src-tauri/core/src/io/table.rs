@@ -126,11 +126,36 @@ pub fn file_label(path: &Path) -> String {
     }
 }
 
-fn header_key(s: &str) -> String {
+pub fn header_key(s: &str) -> String {
     s.trim()
         .trim_start_matches('\u{feff}')
         .to_lowercase()
-        .replace([' ', '_', '　', '*', '＊'], "")
+        .replace([' ', '_', '　', '*', '＊', '\n', '\r'], "")
+}
+
+/// The keys a header cell answers to: the whole cell, the cell without a bracketed unit or note
+/// (学时（小时）), and each part of a cell that names several (现职称/专业技术职务).
+fn header_keys(cell: &str) -> Vec<String> {
+    let whole = header_key(cell);
+    let mut bare = String::new();
+    let mut depth = 0;
+    for c in whole.chars() {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = (depth - 1).max(0),
+            _ if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let mut keys = vec![whole.clone()];
+    keys.extend(
+        bare.split(['/', '／', '、', '|'])
+            .chain([bare.as_str()])
+            .filter(|k| !k.is_empty())
+            .map(str::to_string),
+    );
+    keys.dedup();
+    keys
 }
 
 fn one_error(file: &str, line: usize, message: impl Into<String>) -> Error {
@@ -440,15 +465,33 @@ pub fn sheet_rows(name: &str, bytes: &[u8], sheet: &str) -> Result<RawRows> {
     workbook_rows(bytes, name, Some(sheet))
 }
 
-/// Where each requested column sits in a header row, if it does.
-fn locate(header: &Row, columns: &[Column]) -> Vec<Option<usize>> {
+/// Header names the officer taught the import: (header key, column label).
+pub type Learned = [(String, String)];
+
+/// Where each requested column sits in a header row, if it does: a header the officer taught
+/// first, then the column's name or one of its aliases.
+fn locate(header: &Row, columns: &[Column], learned: &Learned) -> Vec<Option<usize>> {
+    let keys: Vec<Vec<String>> = header.cells().map(header_keys).collect();
     columns
         .iter()
         .map(|c| {
-            header.cells().position(|h| {
-                let h = header_key(h);
-                !h.is_empty()
-                    && (header_key(c.label) == h || c.aliases.iter().any(|a| header_key(a) == h))
+            let taught = keys.iter().position(|k| {
+                learned
+                    .iter()
+                    .any(|(h, label)| label == c.label && k.first() == Some(h))
+            });
+            taught.or_else(|| {
+                let names: Vec<String> = std::iter::once(c.label)
+                    .chain(c.aliases.iter().copied())
+                    .map(header_key)
+                    .collect();
+                // A whole-cell match beats a part of another cell (科目类别 before 类别/科目).
+                keys.iter()
+                    .position(|k| k.first().is_some_and(|w| names.contains(w)))
+                    .or_else(|| {
+                        keys.iter()
+                            .position(|k| k.iter().any(|p| names.contains(p)))
+                    })
             })
         })
         .collect()
@@ -468,11 +511,34 @@ pub struct Mapping {
     pub positions: Vec<Option<usize>>,
 }
 
-/// A parsed table: its header, the mapping used, and the data rows.
+/// A row of the file that is not data (a total, who made the table, a note), left out and listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
+pub struct SkippedRow {
+    pub line: usize,
+    /// The row's text, its cells joined (cut to 60 characters).
+    pub text: String,
+    pub why: String,
+}
+
+/// A parsed table: its header, the mapping used, the data rows, and what was left out.
 pub struct Table {
     pub header: Vec<String>,
     pub mapping: Mapping,
     pub rows: Vec<Row>,
+    /// Header cells no requested column reads: said, never dropped silently.
+    pub ignored: Vec<String>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+/// Why a row is not data: a footer or note row, or nothing in any column the import reads.
+fn not_data(raw: &Row, read: &Row) -> Option<&'static str> {
+    if crate::domain::wording::is_footer_row(raw.cells()) {
+        Some("合计、制表人、注释等非数据行")
+    } else if read.cells().all(|c| c.trim().is_empty()) {
+        Some("需要导入的列都是空的")
+    } else {
+        None
+    }
 }
 
 /// Finds the header (below any title rows) and maps the requested columns by Chinese or English
@@ -483,6 +549,7 @@ pub fn parse(
     bytes: &[u8],
     columns: &[Column],
     mapping: Option<&Mapping>,
+    learned: &Learned,
 ) -> Result<Table> {
     let raw = raw_rows(name, bytes)?;
     // `raw_rows` has already dropped blank rows.
@@ -501,22 +568,32 @@ pub fn parse(
         None => match raw
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|row| required(&locate(row, columns)))
+            .position(|row| required(&locate(row, columns, learned)))
         {
             Some(h) => Mapping {
                 header_index: h,
-                positions: locate(&raw[h], columns),
+                positions: locate(&raw[h], columns, learned),
             },
             None => {
-                let positions = locate(first, columns);
+                // The row that matches most columns is the header the officer maps by hand.
+                let (at, positions) = raw
+                    .iter()
+                    .take(HEADER_SEARCH_ROWS)
+                    .enumerate()
+                    .map(|(i, row)| (i, locate(row, columns, learned)))
+                    .max_by_key(|(i, p)| (p.iter().flatten().count(), usize::MAX - i))
+                    .unwrap_or((0, locate(first, columns, learned)));
                 let missing = columns
                     .iter()
                     .zip(&positions)
                     .filter(|(c, p)| c.required && p.is_none())
                     .map(|(c, _)| RowError {
-                        line: first.line,
+                        line: raw[at].line,
                         column: c.label.into(),
-                        message: format!("表头缺少“{}”列", c.label),
+                        message: format!(
+                            "表头缺少“{}”列（可在预览中选择对应的列，或用 --map 表头=字段）",
+                            c.label
+                        ),
                     })
                     .collect();
                 return Err(Error::Rows {
@@ -540,56 +617,84 @@ pub fn parse(
     }
     // Each raw row is dropped once its requested cells are copied out: the file is held once.
     let mut raw = raw.into_iter().skip(mapping.header_index);
-    let header = raw
+    let header: Vec<String> = raw
         .next()
         .map(|row| row.cells().map(str::to_string).collect())
         .unwrap_or_default();
-    let rows: Vec<Row> = raw
-        .map(|row| {
-            Row::new(
-                row.line,
-                mapping
-                    .positions
-                    .iter()
-                    .map(|p| p.map(|i| row.raw(i)).unwrap_or("")),
-            )
-        })
-        .collect();
-    let unreadable: Vec<RowError> = rows
+    let ignored = header
         .iter()
-        .flat_map(|r| {
-            columns.iter().enumerate().filter_map(move |(i, c)| {
-                let cell = r.get(i);
-                let chars = cell.chars().count();
-                let message = if chars > MAX_CELL_CHARS {
-                    format!("内容过长（{chars}字），不超过{MAX_CELL_CHARS}字")
-                } else if cell
-                    .chars()
-                    .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
-                {
-                    "含有不可见的控制字符，请删除后重新导入".to_string()
-                } else {
-                    return None;
-                };
-                Some(RowError {
-                    line: r.line,
-                    column: c.label.into(),
-                    message,
-                })
-            })
-        })
+        .enumerate()
+        .filter(|(i, h)| !h.trim().is_empty() && !mapping.positions.contains(&Some(*i)))
+        .map(|(_, h)| h.trim().to_string())
         .collect();
-    if !unreadable.is_empty() {
-        return Err(Error::Rows {
-            file: name.into(),
-            errors: unreadable,
-        });
+    let mut skipped = Vec::new();
+    let mut rows = Vec::new();
+    for raw_row in raw {
+        let row = Row::new(
+            raw_row.line,
+            mapping
+                .positions
+                .iter()
+                .map(|p| p.map(|i| raw_row.raw(i)).unwrap_or("")),
+        );
+        if let Some(why) = not_data(&raw_row, &row) {
+            let text: String = raw_row
+                .cells()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            skipped.push(SkippedRow {
+                line: raw_row.line,
+                text: crate::domain::idcard::mask_all(&text.chars().take(60).collect::<String>()),
+                why: why.into(),
+            });
+            continue;
+        }
+        rows.push(row);
     }
     Ok(Table {
         header,
         mapping,
         rows,
+        ignored,
+        skipped,
     })
+}
+
+/// Rows whose every cell an import can take, and an error for each cell it cannot.
+pub fn readable_rows(rows: Vec<Row>, columns: &[Column]) -> (Vec<Row>, Vec<RowError>) {
+    let mut errors = Vec::new();
+    let rows = rows
+        .into_iter()
+        .filter(|row| {
+            let before = errors.len();
+            errors.extend(columns.iter().enumerate().filter_map(|(i, c)| {
+                cell_problem(row.get(i)).map(|message| RowError {
+                    line: row.line,
+                    column: c.label.into(),
+                    message,
+                })
+            }));
+            errors.len() == before
+        })
+        .collect();
+    (rows, errors)
+}
+
+/// What makes a cell unreadable to any import: a pasted document, or invisible control characters.
+pub fn cell_problem(cell: &str) -> Option<String> {
+    let chars = cell.chars().count();
+    if chars > MAX_CELL_CHARS {
+        Some(format!("内容过长（{chars}字），不超过{MAX_CELL_CHARS}字"))
+    } else if cell
+        .chars()
+        .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t'))
+    {
+        Some("含有不可见的控制字符，请删除后重新导入".to_string())
+    } else {
+        None
+    }
 }
 
 /// Reads a file from disk with automatic header detection.
@@ -599,7 +704,14 @@ pub fn read_table(path: &Path, columns: &[Column]) -> Result<Vec<Row>> {
         path: file.clone(),
         reason: e.to_string(),
     })?;
-    Ok(parse(&file, &bytes, columns, None)?.rows)
+    let (rows, unreadable) = readable_rows(parse(&file, &bytes, columns, None, &[])?.rows, columns);
+    if !unreadable.is_empty() {
+        return Err(Error::Rows {
+            file,
+            errors: unreadable,
+        });
+    }
+    Ok(rows)
 }
 
 fn csv_error(line: usize, e: &csv::Error) -> RowError {

@@ -8,6 +8,7 @@ pub mod anchor;
 pub mod audit;
 pub mod db;
 pub mod evidence;
+pub mod import_memory;
 pub mod key;
 pub mod notice;
 pub mod plan;

@@ -422,12 +422,13 @@ pub fn page(conn: &Connection, q: &StaffQuery) -> Result<StaffPage> {
 }
 
 /// Every person's id by ID number: what an import of records looks people up in.
-pub fn ids_by_number(conn: &Connection) -> Result<HashMap<String, i64>> {
-    let mut stmt = conn.prepare("SELECT id_number, id FROM staff")?;
-    let ids = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+/// Every person on the roster by ID number: (id, name).
+pub fn by_number(conn: &Connection) -> Result<HashMap<String, (i64, String)>> {
+    let mut stmt = conn.prepare("SELECT id_number, id, name FROM staff")?;
+    let people = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(ids)
+    Ok(people)
 }
 
 /// Stores checked people all or nothing; with `dry_run` everything is written, then rolled back.
@@ -437,25 +438,49 @@ pub fn insert_all(
     good: &[StaffInput],
     dry_run: bool,
     on_row: &dyn Fn(usize, usize) -> Result<()>,
+    details: Option<serde_json::Value>,
 ) -> Result<()> {
     let tx = db::write_tx(conn)?;
-    let mut inserted = None;
-    {
-        let now = now_local();
-        let mut stmt = tx.prepare_cached(INSERT_SQL)?;
-        for (i, v) in good.iter().enumerate() {
-            on_row(i, good.len())?;
-            let id = insert(&mut stmt, v, &now)?;
-            inserted = Some(inserted.map_or((id, id), |(first, _)| (first, id)));
-        }
-    }
-    if let Some((first, last)) = inserted {
-        audit::rows_changed(&tx, Action::Import, "staff", first, last, "")?;
-    }
+    insert_in(&tx, good, on_row, details)?;
     if !dry_run {
         crate::ledger::anchor::commit(tx)?;
     }
     Ok(())
+}
+
+/// Stores checked people inside the caller's transaction under one import event, whose `details`
+/// say what the officer changed on the way (mapped values, corrected cells); returns their ids in
+/// order.
+pub fn insert_in(
+    tx: &Connection,
+    good: &[StaffInput],
+    on_row: &dyn Fn(usize, usize) -> Result<()>,
+    details: Option<serde_json::Value>,
+) -> Result<Vec<i64>> {
+    let now = now_local();
+    let mut stmt = tx.prepare_cached(INSERT_SQL)?;
+    let mut ids = Vec::with_capacity(good.len());
+    for (i, v) in good.iter().enumerate() {
+        on_row(i, good.len())?;
+        ids.push(insert(&mut stmt, v, &now)?);
+    }
+    if let (Some(&first), Some(&last)) = (ids.first(), ids.last()) {
+        let actor = audit::default_actor(tx)?;
+        audit::append(
+            tx,
+            &[audit::NewEvent {
+                actor: &actor,
+                action: Action::Import,
+                entity: "staff",
+                entity_id: Some(first),
+                entity_id_to: (last != first).then_some(last),
+                before: None,
+                after: details,
+                reason: "",
+            }],
+        )?;
+    }
+    Ok(ids)
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ pub(super) fn person_year_inputs(
     let mut stmt = conn.prepare_cached(
         "SELECT id, category, subject, start_date, end_date, claimed, months, situation, status,
                 (SELECT p.status = 'filed' FROM plan p WHERE p.id = record.plan_id),
-                rec_public, rec_professional
+                rec_public, rec_professional, claimed_in_days
          FROM record WHERE staff_id = ?1 AND year = ?2 ORDER BY id",
     )?;
     let rows = stmt.query_map(params![staff_id, year], |r| {
@@ -38,6 +38,7 @@ pub(super) fn person_year_inputs(
                 situation: db::opt_code_col(r, 7)?,
                 status: db::code_col(r, 8)?,
                 own_plan_filed: r.get(9)?,
+                claimed_in_days: r.get(12)?,
             },
             (r.get(10)?, r.get(11)?),
         ))
@@ -207,8 +208,8 @@ fn insert(conn: &Connection, v: &ValidRecord, now: &str, a: &Assessed) -> Result
     let mut stmt = conn.prepare_cached(
         "INSERT INTO record (staff_id, year, category, subject, title, start_date, end_date, claimed, months, situation,
             evidence, status, created_at, updated_at, expected, rec_public, rec_professional, reason, plan_id,
-            topic, filing_number)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+            topic, filing_number, claimed_in_days)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
     )?;
     let r = &v.rule;
     let rec = &a.recognition;
@@ -232,7 +233,8 @@ fn insert(conn: &Connection, v: &ValidRecord, now: &str, a: &Assessed) -> Result
         rec.reason,
         v.plan_id,
         v.topic,
-        v.filing_number
+        v.filing_number,
+        r.claimed_in_days
     ])?;
     Ok(conn.last_insert_rowid())
 }

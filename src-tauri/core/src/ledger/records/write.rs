@@ -232,7 +232,8 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
     let r = &v.rule;
     tx.execute(
         "UPDATE record SET year=?1, category=?2, subject=?3, title=?4, start_date=?5, end_date=?6, claimed=?7, months=?8,
-            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14, topic=?15, filing_number=?16
+            situation=?9, evidence=?10, status=?11, updated_at=?12, plan_id=?14, topic=?15, filing_number=?16,
+            claimed_in_days=?17
          WHERE id=?13",
         params![
             v.year(),
@@ -250,7 +251,8 @@ pub fn update(conn: &mut Connection, id: i64, input: &RecordInput) -> Result<Rec
             id,
             v.plan_id,
             v.topic,
-            v.filing_number
+            v.filing_number,
+            r.claimed_in_days
         ],
     )?;
     refresh(&tx, old.staff_id, old.year, &[id])?;
@@ -382,14 +384,19 @@ const BULK_CACHE_KIB: i64 = -16 * 1024;
 /// Stores checked records all or nothing under one audit event naming the file; city-platform
 /// rows the ledger already has are skipped. With `dry_run` everything is written, then rolled back.
 /// `on_person_year(i, n)` reports progress through the person-years.
+/// `new_people` go on the roster first, in the same transaction; a record of the i-th of them
+/// carries the staff id `-1 - i` until then. `details` (what the officer changed on the way in)
+/// go into the import event beside the file's name.
 pub fn insert_batch(
     conn: &mut Connection,
     file: &str,
     good: Vec<ValidRecord>,
+    new_people: &[crate::ledger::staff::StaffInput],
+    details: serde_json::Value,
     dry_run: bool,
     on_person_year: &dyn Fn(usize, usize) -> Result<()>,
 ) -> Result<RecordImportSummary> {
-    let (good, already_present) = drop_known_city_rows(conn, good)?;
+    let (mut good, already_present) = drop_known_city_rows(conn, good)?;
     if good.is_empty() {
         return Ok(RecordImportSummary {
             imported: 0,
@@ -397,12 +404,23 @@ pub fn insert_batch(
             already_present,
         });
     }
+    let tx = db::write_tx(conn)?;
+    if !new_people.is_empty() {
+        let added = crate::ledger::staff::insert_in(
+            &tx,
+            new_people,
+            &|_, _| Ok(()),
+            Some(serde_json::json!({ "file": file, "with_records": true })),
+        )?;
+        for v in good.iter_mut().filter(|v| v.staff_id < 0) {
+            v.staff_id = added[(-1 - v.staff_id) as usize];
+        }
+    }
     // Group by person-year, keeping file order (the entry order the caps fall back on).
     let mut groups: BTreeMap<(i64, i32), Vec<&ValidRecord>> = BTreeMap::new();
     for v in &good {
         groups.entry((v.staff_id, v.year())).or_default().push(v);
     }
-    let tx = db::write_tx(conn)?;
     // A bulk insert keeps its index pages in memory instead of spilling them to the WAL and
     // reading them back (about a tenth of a 200,000-row import); the default returns after.
     tx.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
@@ -442,7 +460,7 @@ pub fn insert_batch(
             entity_id: first,
             entity_id_to: last,
             before: None,
-            after: Some(serde_json::json!({ "file": file, "records": ids.len() })),
+            after: Some(import_details(file, ids.len(), details)),
             reason: "",
         }],
     )?;
@@ -455,6 +473,15 @@ pub fn insert_batch(
         people,
         already_present,
     })
+}
+
+/// The import event's state: the file, the count, and what the officer changed on the way in.
+fn import_details(file: &str, records: usize, details: serde_json::Value) -> serde_json::Value {
+    let mut after = serde_json::json!({ "file": file, "records": records });
+    if let (Some(all), serde_json::Value::Object(more)) = (after.as_object_mut(), details) {
+        all.extend(more);
+    }
+    after
 }
 
 /// Sets a status without review or audit: for tests that need approved records quickly.

@@ -1,0 +1,149 @@
+//! The imports of `staff import`, `records import` and `records import-city`: the one-pass
+//! report the window shows (columns ignored, rows skipped, values read in the notice's words,
+//! cells converted, errors grouped), then the import, all or nothing.
+
+use crate::args::ImportArgs;
+use crate::context::Context;
+use ce_ledger_core::io::import::{self, FixFile, Kind, Options, Preview};
+use ce_ledger_core::io::{jsonfile, table};
+use ce_ledger_core::{Error, Result};
+
+/// At most this many rows are listed for one kind of error; the full list follows the summary.
+const EXAMPLES: usize = 5;
+
+pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Outcome> {
+    let bytes = ce_ledger_core::files::read_capped(&args.file, 100 * 1024 * 1024)?;
+    let fixes = match &args.fix {
+        Some(path) => jsonfile::read::<FixFile>(path)?.fixes,
+        None => Vec::new(),
+    };
+    let options = Options {
+        map: args.map,
+        accept_suggested: args.accept_suggested,
+        fixes,
+        add_people: args.add_people,
+        ..Default::default()
+    };
+    let name = args.file.to_string_lossy();
+    let conn = ctx.conn()?;
+    let p = import::preview(conn, kind, &name, &bytes, &options, &table::no_progress)?;
+    report(&p, options.accept_suggested);
+    if !p.errors.is_empty() {
+        if let Some(out) = &args.annotate {
+            let rows = import::annotate(conn, kind, &name, &bytes, &options, out)?;
+            println!(
+                "已写出标注错误的工作簿：{}（{rows}行有问题，见“问题”列）",
+                table::file_label(out)
+            );
+        }
+        return Err(Error::Rows {
+            file: p.file,
+            errors: p.errors,
+        });
+    }
+    if args.dry_run {
+        println!(
+            "检查完毕，没有错误：将导入 {} 条（未写入，去掉 --dry-run 即导入）",
+            p.would_import
+        );
+        return Ok(import::Outcome {
+            imported: 0,
+            already_present: p.already_present,
+            people_added: 0,
+            years: Vec::new(),
+        });
+    }
+    import::commit(conn, kind, &name, &bytes, &options, &table::no_progress)
+}
+
+/// What the preview found, in the order an officer works through it.
+fn report(p: &Preview, accepted: bool) {
+    if !p.ignored.is_empty() {
+        println!("未导入的列：{}", p.ignored.join("、"));
+    }
+    for s in &p.skipped {
+        println!("跳过第{}行（{}）：{}", s.line, s.why, s.text);
+    }
+    let mut unanswered = 0;
+    for q in &p.questions {
+        let label = |code: &str| {
+            q.options
+                .iter()
+                .find(|o| o.code == code)
+                .map_or(code.to_string(), |o| o.label.to_string())
+        };
+        match (&q.chosen, &q.suggestion) {
+            (Some(c), _) => println!(
+                "{}“{}”→{}（{}）：{}行",
+                q.field,
+                q.raw,
+                label(c),
+                q.source,
+                q.rows
+            ),
+            (None, Some(s)) => {
+                unanswered += 1;
+                println!(
+                    "{}“{}”建议→{}，未确认：{}行",
+                    q.field,
+                    q.raw,
+                    label(s),
+                    q.rows
+                )
+            }
+            (None, None) => println!(
+                "{}“{}”无法对应：{}行，可选：{}",
+                q.field,
+                q.raw,
+                q.rows,
+                q.options
+                    .iter()
+                    .map(|o| o.label)
+                    .collect::<Vec<_>>()
+                    .join("/")
+            ),
+        }
+    }
+    if unanswered > 0 && !accepted {
+        println!("有{unanswered}个取值待确认：核对以上建议后加 --accept-suggested 采纳（会记住，下次自动采用）");
+    }
+    if p.converted_total > 0 {
+        let examples: Vec<String> = p
+            .converted
+            .iter()
+            .take(EXAMPLES)
+            .map(|c| format!("第{}行{}“{}”→{}", c.line, c.column, c.from, c.to))
+            .collect();
+        println!(
+            "按写法换算{}处：{}…",
+            p.converted_total,
+            examples.join("；")
+        );
+    }
+    if p.addable_rows > 0 {
+        println!(
+            "{}行的人员不在名册中但有姓名和身份证号：加 --add-people 一并加入名册",
+            p.addable_rows
+        );
+    }
+    if !p.groups.is_empty() {
+        println!("共{}处错误，按类别：", p.errors.len());
+        for g in &p.groups {
+            let lines: Vec<String> = p
+                .errors
+                .iter()
+                .filter(|e| e.column == g.column && e.message == g.message)
+                .take(EXAMPLES)
+                .map(|e| e.line.to_string())
+                .collect();
+            let more = if g.rows > EXAMPLES { "…" } else { "" };
+            println!(
+                "  【{}】{}：{}行（第{}{more}行）",
+                g.column,
+                g.message,
+                g.rows,
+                lines.join("、")
+            );
+        }
+    }
+}
