@@ -54,6 +54,7 @@ pub fn typescript() -> String {
         declare::<progress::PersonPage>(),
         declare::<progress::DepartmentStat>(),
         declare::<progress::Dashboard>(),
+        declare::<progress::FirstSteps>(),
         declare::<audit::Event>(),
         declare::<audit::Verification>(),
         declare::<review::Skipped>(),

@@ -32,6 +32,36 @@ fn compositing_mode_default(
     }
 }
 
+/// The size tauri.conf.json designs the window for.
+const DESIGNED_SIZE: (f64, f64) = (1240.0, 800.0);
+
+/// Shrinks the window to the screen's work area, so a 1366×768 or 1280×720 laptop shows all of
+/// it, footer included.
+fn fit_to_screen(app: &tauri::App) {
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    if let Ok(Some(monitor)) = window.current_monitor() {
+        let scale = monitor.scale_factor();
+        let area = monitor.work_area();
+        let (origin, room) = (
+            area.position.to_logical::<f64>(scale),
+            area.size.to_logical::<f64>(scale),
+        );
+        let (width, height) =
+            ce_ledger_core::platform::window_size_for(DESIGNED_SIZE, (room.width, room.height));
+        if (width, height) != DESIGNED_SIZE {
+            let _ = window.set_size(tauri::LogicalSize::new(width, height));
+            // Placed within the work area by hand: centring asks the old size of a window not
+            // yet shown.
+            let _ = window.set_position(tauri::LogicalPosition::new(
+                origin.x + ((room.width - width) / 2.0).max(0.0),
+                origin.y,
+            ));
+        }
+    }
+}
+
 fn main() {
     // First, before WebKit or any other thread starts.
     if let Some((name, value)) =
@@ -70,6 +100,7 @@ fn main() {
                 ),
             }
             app.manage(commands::Ledger::new(path, opened));
+            fit_to_screen(app);
             Ok(())
         })
         // The start-up backup waits until the first page has loaded and the dashboard has had

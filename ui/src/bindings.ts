@@ -233,7 +233,16 @@ city_level: boolean, by_department: Array<DepartmentStat>,
  * The most urgent of who is short (`short` counts them all): title applicants first (by their
  * deadline), then the largest shortfall. IDs masked. The reminder page pages through the rest.
  */
-short_list: Array<PersonProgress>, };
+short_list: Array<PersonProgress>, 
+/**
+ * The three first steps of a new ledger, done or not: the dashboard guides through them.
+ */
+first_steps: FirstSteps, };
+
+/**
+ * A new ledger's first steps (单位信息 → 人员名册 → 学时记录), each done or not.
+ */
+export type FirstSteps = { unit: boolean, roster: boolean, records: boolean, };
 
 export type AuditEvent = { id: number, at: string, actor: string, action: string, action_label: string, entity: string, entity_id: number | null, entity_id_to: number | null, before: Record<string, unknown> | null, after: Record<string, unknown> | null, reason: string, prev_hash: string, hash: string, };
 
@@ -374,11 +383,110 @@ export type ColumnInfo = { label: string, required: boolean, };
 
 export type ImportPreview = { file: string, header: Array<string>, columns: Array<ColumnInfo>, mapping: Mapping, 
 /**
+ * Header cells no column reads.
+ */
+ignored: Array<string>, 
+/**
  * The first rows as they will be read: (line, one cell per column).
  */
-sample: Array<[number, Array<string>]>, total_rows: number, errors: Array<RowError>, would_import: number, already_present: number, };
+sample: Array<[number, Array<string>]>, total_rows: number, skipped: Array<SkippedRow>, questions: Array<ValueQuestion>, 
+/**
+ * Cells read differently from how they were written (at most `SHOWN_CONVERSIONS`).
+ */
+converted: Array<Converted>, converted_total: number, errors: Array<RowError>, groups: Array<ErrorGroup>, 
+/**
+ * Rows with errors, to correct in place (at most `SHOWN_PROBLEM_ROWS`).
+ */
+problem_rows: Array<ProblemRow>, 
+/**
+ * Rows of people not on the roster who carry name and ID (the officer may add them).
+ */
+addable_rows: number, 
+/**
+ * People the import puts on the roster (with `add_people`).
+ */
+people_to_add: number, would_import: number, already_present: number, };
 
-export type ImportOutcome = { imported: number, already_present: number, };
+export type ImportOutcome = { imported: number, already_present: number, 
+/**
+ * People put on the roster with their records.
+ */
+people_added: number, 
+/**
+ * The years of the imported records, newest last.
+ */
+years: Array<number>, };
+
+/**
+ * How to read a file: the window's column mapping or the CLI's `--map`, the answers to value
+ * questions, corrected cells, and whether people not on the roster join it.
+ */
+export type ImportOptions = { mapping: Mapping | null, 
+/**
+ * (header as written, field label), as `--map 表头=字段` gives it.
+ */
+map: Array<[string, string]>, values: Array<ValueChoice>, 
+/**
+ * Take every suggestion the preview offers (the CLI's `--accept-suggested`).
+ */
+accept_suggested: boolean, fixes: Array<CellFix>, add_people: boolean, 
+/**
+ * Lines the officer leaves out of this import (only the department can answer them); they
+ * are listed as skipped and named in the import event.
+ */
+leave_out: Array<number>, };
+
+/**
+ * The officer's answer to a value question: read `raw` of `field` as `code`.
+ */
+export type ValueChoice = { field: string, raw: string, code: string, };
+
+/**
+ * A cell the officer corrected in the preview: the file's `line`, the column's label.
+ */
+export type CellFix = { line: number, field: string, value: string, };
+
+/**
+ * A value of a coded field that is none of the program's names: asked once for all its rows.
+ */
+export type ValueQuestion = { field: string, raw: string, rows: number, 
+/**
+ * The code the notice's wording suggests, if any.
+ */
+suggestion: string | null, 
+/**
+ * The code in force: the officer's answer, a remembered one, or an accepted suggestion.
+ */
+chosen: string | null, 
+/**
+ * 本次选择 / 已记住 / 采纳建议, when `chosen` is set.
+ */
+source: string, options: Array<CodeOption>, };
+
+/**
+ * Errors of one kind (one column, one message), counted.
+ */
+export type ErrorGroup = { column: string, message: string, rows: number, first_line: number, };
+
+/**
+ * A row with errors, as the officer corrects it in the preview: its cells by column (ID
+ * numbers masked), and the columns at fault.
+ */
+export type ProblemRow = { line: number, cells: Array<string>, bad: Array<string>, };
+
+/**
+ * A row of the file that is not data (a total, who made the table, a note), left out and listed.
+ */
+export type SkippedRow = { line: number, 
+/**
+ * The row's text, its cells joined (cut to 60 characters).
+ */
+text: string, why: string, };
+
+/**
+ * A cell the import read differently from how it was written, shown marked in the preview.
+ */
+export type Converted = { line: number, column: string, from: string, to: string, };
 
 export type BackupInfo = { path: string, bytes: number, schema_version: number, };
 

@@ -355,6 +355,10 @@ pub struct ImportArgs {
     /// Put people who are not on the roster on it, when their rows carry 姓名 and 身份证号
     #[arg(long)]
     pub add_people: bool,
+    /// Leave these lines of the file out of this import (e.g. --leave-out 30,405), for rows only a
+    /// department can answer; they are named in the import event
+    #[arg(long, value_delimiter = ',', value_name = "行号")]
+    pub leave_out: Vec<usize>,
     /// When rows have errors, write the file back here (.xlsx) with a 问题 column and the bad
     /// cells marked, for the departments
     #[arg(long, value_name = "OUT.xlsx")]

@@ -214,7 +214,7 @@ fn excel(c: &mut Criterion) {
                         import::Kind::Records,
                         "records.xlsx",
                         &xlsx,
-                        None,
+                        &import::Options::default(),
                         &table::no_progress,
                     )
                     .unwrap()

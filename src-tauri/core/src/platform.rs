@@ -21,6 +21,21 @@ pub fn user_data_dir() -> Option<PathBuf> {
     dirs::data_dir()
 }
 
+/// Room the window's frame takes beyond its inner size: the title bar and borders a desktop
+/// draws (Windows 10/11, UOS and Kylin draw about 32–40 px of title bar).
+const WINDOW_FRAME: (f64, f64) = (16.0, 48.0);
+
+/// The window's inner size on a screen whose work area (without the taskbar) is `area`, in
+/// logical pixels: the designed size, shrunk until the whole window, footer included, is in view.
+/// 1366×768 and 1280×720 are the common office laptops.
+pub fn window_size_for(designed: (f64, f64), area: (f64, f64)) -> (f64, f64) {
+    let fit = |want: f64, room: f64, frame: f64| want.min(room - frame).max(0.0);
+    (
+        fit(designed.0, area.0, WINDOW_FRAME.0),
+        fit(designed.1, area.1, WINDOW_FRAME.1),
+    )
+}
+
 /// A command-line tool piped into `head` or `less` should stop quietly when the pipe closes,
 /// as other Unix tools do, instead of panicking on a failed write. Windows has no SIGPIPE.
 pub fn quiet_broken_pipe() {
@@ -217,5 +232,27 @@ mod tests {
         assert_eq!(lowered, (true, libc::SCHED_IDLE));
         // SAFETY: as above, on the test's own thread.
         assert_ne!(unsafe { libc::sched_getscheduler(0) }, libc::SCHED_IDLE);
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::window_size_for;
+
+    /// On the office laptops (taskbar 40 px) the whole window is in view; a large screen keeps the
+    /// designed size.
+    #[test]
+    fn the_window_fits_the_common_office_screens() {
+        let designed = (1240.0, 800.0);
+        for (screen, taskbar) in [((1366.0, 768.0), 40.0), ((1280.0, 720.0), 40.0)] {
+            let area = (screen.0, screen.1 - taskbar);
+            let (w, h) = window_size_for(designed, area);
+            assert!(
+                w + 16.0 <= area.0 && h + 48.0 <= area.1,
+                "{screen:?}: {w}×{h}"
+            );
+            assert!(h >= 600.0, "still a usable height on {screen:?}: {h}");
+        }
+        assert_eq!(window_size_for(designed, (1920.0, 1040.0)), designed);
     }
 }

@@ -12,8 +12,9 @@ describe('import answers', () => {
     a.values[questionKey({ field: '类别', raw: '培训|班' })] = 'training'
     a.fixes[fixKey(12, '备案/证书编号')] = 'ZZ-1'
     a.addPeople = true
+    a.leaveOut.push(30)
     expect(optionsOf(a)).toEqual({
-      mapping: null, map: [], accept_suggested: false, add_people: true,
+      mapping: null, map: [], accept_suggested: false, add_people: true, leave_out: [30],
       values: [{ field: '类别', raw: '培训|班', code: 'training' }],
       fixes: [{ line: 12, field: '备案/证书编号', value: 'ZZ-1' }],
     })

@@ -1,4 +1,8 @@
-import type { ImportOptions, ImportPreview, RowError, ValueQuestion } from '../bindings'
+import { ref } from 'vue'
+import type { ImportKind, ImportOptions, ImportPreview, RowError, ValueQuestion } from '../bindings'
+
+/** What the import screen is set to read; the dashboard's first-run guide sets it before going there. */
+export const importKind = ref<ImportKind>('staff')
 
 /** What the officer has told the import so far: the column mapping, answers to value questions, corrected cells. */
 export interface ImportAnswers {
@@ -8,10 +12,12 @@ export interface ImportAnswers {
   /** `line|field` → value */
   fixes: Record<string, string>
   addPeople: boolean
+  /** Lines left out of this import, for the departments to answer. */
+  leaveOut: number[]
 }
 
 export function emptyAnswers(): ImportAnswers {
-  return { mapping: null, values: {}, fixes: {}, addPeople: false }
+  return { mapping: null, values: {}, fixes: {}, addPeople: false, leaveOut: [] }
 }
 
 export const questionKey = (q: { field: string; raw: string }) => `${q.field}|${q.raw}`
@@ -31,6 +37,7 @@ export function optionsOf(a: ImportAnswers): ImportOptions {
       return { line: Number(k.slice(0, at)), field: k.slice(at + 1), value }
     }),
     add_people: a.addPeople,
+    leave_out: [...a.leaveOut],
   }
 }
 

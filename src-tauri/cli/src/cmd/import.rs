@@ -22,6 +22,7 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
         accept_suggested: args.accept_suggested,
         fixes,
         add_people: args.add_people,
+        leave_out: args.leave_out,
         ..Default::default()
     };
     let name = args.file.to_string_lossy();

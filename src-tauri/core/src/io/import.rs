@@ -170,6 +170,9 @@ pub struct Options {
     pub accept_suggested: bool,
     pub fixes: Vec<CellFix>,
     pub add_people: bool,
+    /// Lines the officer leaves out of this import (only the department can answer them); they
+    /// are listed as skipped and named in the import event.
+    pub leave_out: Vec<usize>,
 }
 
 /// A value of a coded field that is none of the program's names: asked once for all its rows.
@@ -234,6 +237,8 @@ pub struct Preview {
     pub problem_rows: Vec<ProblemRow>,
     /// Rows of people not on the roster who carry name and ID (the officer may add them).
     pub addable_rows: usize,
+    /// People the import puts on the roster (with `add_people`).
+    pub people_to_add: usize,
     pub would_import: usize,
     pub already_present: usize,
 }
@@ -296,6 +301,7 @@ fn prepare(
     }
     learned.extend(taught.iter().cloned());
     let mut t = table::parse(&file, bytes, columns, options.mapping.as_ref(), &learned)?;
+    leave_out(&mut t, &options.leave_out);
     // A mapping the officer made by hand is remembered by its header names.
     if options.mapping.is_some() {
         let found = table::parse(&file, bytes, columns, None, &learned)
@@ -330,6 +336,26 @@ fn prepare(
         errors,
         fixes,
     })
+}
+
+/// Moves the rows the officer left out to the skipped ones.
+fn leave_out(t: &mut table::Table, lines: &[usize]) {
+    if lines.is_empty() {
+        return;
+    }
+    let (out, kept): (Vec<Row>, Vec<Row>) = std::mem::take(&mut t.rows)
+        .into_iter()
+        .partition(|r| lines.contains(&r.line));
+    t.rows = kept;
+    t.skipped.extend(out.iter().map(|r| {
+        let text = r.cells().map(str::trim).collect::<Vec<_>>().join(" ");
+        SkippedRow {
+            line: r.line,
+            text: idcard::mask_all(&text.trim().chars().take(60).collect::<String>()),
+            why: "专管员选择本次不导入，待科室核实".into(),
+        }
+    }));
+    t.skipped.sort_by_key(|s| s.line);
 }
 
 /// Puts the officer's corrections into the rows; a correction no import could take is an error
@@ -391,7 +417,8 @@ type Resolved = (Vec<ValueQuestion>, Vec<(usize, Coded, String, String)>);
 
 /// Replaces every coded value in the clerks' words by a code: the officer's answer, a remembered
 /// one, or (for checking every other field in the same pass) the suggestion, which stays
-/// unconfirmed until the officer or `accept_suggested` takes it. Remembers the officer's answers.
+/// unconfirmed until the officer or `accept_suggested` takes it. Remembers the officer's answers
+/// and the suggestions taken.
 fn resolve_values(
     conn: &Connection,
     kind: Kind,
@@ -481,6 +508,18 @@ fn resolve_values(
             *row = Row::new(row.line, &cells);
         }
     }
+    // Taking the suggestions is the officer's answer too, remembered like one given in the window.
+    for ((field, raw), q) in &questions {
+        if q.source == "采纳建议" {
+            if let Some(code) = &q.chosen {
+                import_memory::remember(
+                    conn,
+                    &field.memory_scope(),
+                    &[(raw.clone(), code.clone())],
+                )?;
+            }
+        }
+    }
     Ok((questions.into_values().collect(), unconfirmed))
 }
 
@@ -490,6 +529,7 @@ struct Checked {
     errors: Vec<RowError>,
     converted: Vec<Converted>,
     addable_rows: usize,
+    people_to_add: usize,
     outcome: Outcome,
 }
 
@@ -545,6 +585,7 @@ fn run(
         .collect();
     let details = serde_json::json!({
         "values": answered, "fixes": fixes, "skipped": t.skipped.len(),
+        "left_out": options.leave_out,
     });
     // A suggestion nobody confirmed keeps the file out, named on each of its rows.
     errors.extend(unconfirmed.iter().map(|(line, field, raw, code)| RowError {
@@ -578,6 +619,7 @@ fn run(
                 errors,
                 converted: Vec::new(),
                 addable_rows: 0,
+                people_to_add: 0,
                 outcome,
             })
         }
@@ -606,6 +648,7 @@ fn run(
                 errors,
                 converted,
                 addable_rows,
+                people_to_add: people_added,
                 outcome,
             })
         }
@@ -666,6 +709,7 @@ pub fn preview(
     // The rows at fault, as the file (with the officer's corrections) holds them.
     let at_fault: BTreeSet<usize> = checked.errors.iter().map(|e| e.line).collect();
     let mut t = table::parse(&file, bytes, kind.columns(), Some(&mapping), &[])?;
+    leave_out(&mut t, &options.leave_out);
     apply_fixes(&mut t.rows, kind.columns(), &options.fixes, &mut Vec::new());
     let sample = t
         .rows
@@ -719,10 +763,11 @@ pub fn preview(
         errors: checked.errors,
         problem_rows,
         addable_rows: checked.addable_rows,
+        people_to_add: checked.people_to_add,
     })
 }
 
-/// The import itself: all rows or none. Suggestions taken with `accept_suggested` are remembered.
+/// The import itself: all rows or none.
 pub fn commit(
     conn: &mut Connection,
     kind: Kind,
@@ -733,26 +778,12 @@ pub fn commit(
 ) -> Result<Outcome> {
     let prepared = prepare(conn, kind, name, bytes, options, progress)?;
     let file = prepared.file.clone();
-    let accepted: Vec<(Coded, (String, String))> = prepared
-        .questions
-        .iter()
-        .filter(|q| q.source == "采纳建议")
-        .filter_map(|q| {
-            Some((
-                Coded::of_label(&q.field)?,
-                (q.raw.clone(), q.chosen.clone()?),
-            ))
-        })
-        .collect();
     let checked = run(conn, kind, prepared, options, false, progress)?;
     if !checked.errors.is_empty() {
         return Err(Error::Rows {
             file,
             errors: checked.errors,
         });
-    }
-    for (field, pair) in accepted {
-        import_memory::remember(conn, &field.memory_scope(), &[pair])?;
     }
     // Committed: a cancel arriving now is too late to undo anything, so it is not reported.
     let _ = progress(100, "完成");
@@ -1220,7 +1251,7 @@ mod tests {
             "{:?}",
             p.groups
         );
-        assert_eq!(p.addable_rows, 2);
+        assert_eq!((p.addable_rows, p.people_to_add), (2, 0));
         assert_eq!(p.problem_rows.len(), 8);
         let digits = |cell: &str| cell.chars().filter(char::is_ascii_digit).count();
         assert!(
@@ -1259,6 +1290,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(lines_of(&p.errors), [30, 405, 549, 1075]);
+        assert_eq!(p.people_to_add, 2);
         assert!(
             p.errors
                 .iter()
@@ -1266,6 +1298,32 @@ mod tests {
             "{:?}",
             p.errors
         );
+        // What only the departments can answer is left out; the rest imports in one go.
+        let rest = Options {
+            leave_out: vec![30, 405, 549, 1075],
+            ..answered
+        };
+        let o = commit(
+            &mut conn,
+            Kind::Records,
+            "学时申报.xlsx",
+            &file,
+            &rest,
+            &table::no_progress,
+        )
+        .unwrap();
+        assert_eq!(
+            (o.imported, o.people_added, o.years.clone()),
+            (1491, 2, vec![2025])
+        );
+        let event = crate::ledger::audit::log(&conn, None)
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
+        let after = event.after.unwrap();
+        assert_eq!(after["left_out"], serde_json::json!([30, 405, 549, 1075]));
+        assert_eq!(after["records"], 1491);
     }
 
     /// A header the officer maps by hand and a value they answer are remembered: choosing the

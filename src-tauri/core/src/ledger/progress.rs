@@ -342,6 +342,33 @@ pub struct Dashboard {
     /// The most urgent of who is short (`short` counts them all): title applicants first (by their
     /// deadline), then the largest shortfall. IDs masked. The reminder page pages through the rest.
     pub short_list: Vec<PersonProgress>,
+    /// The three first steps of a new ledger, done or not: the dashboard guides through them.
+    pub first_steps: FirstSteps,
+}
+
+/// A new ledger's first steps (单位信息 → 人员名册 → 学时记录), each done or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct FirstSteps {
+    pub unit: bool,
+    pub roster: bool,
+    pub records: bool,
+}
+
+impl FirstSteps {
+    pub fn of(conn: &Connection) -> Result<FirstSteps> {
+        let exists = |table: &str| -> Result<bool> {
+            Ok(
+                conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| {
+                    r.get(0)
+                })?,
+            )
+        };
+        Ok(FirstSteps {
+            unit: !crate::ledger::unit::get(conn)?.name.trim().is_empty(),
+            roster: exists("staff")?,
+            records: exists("record")?,
+        })
+    }
 }
 
 /// How many of the short people the dashboard lists.
@@ -459,6 +486,7 @@ pub fn dashboard(conn: &Connection, year: i32, today: NaiveDate) -> Result<Dashb
         by_department: by_department.into_values().collect(),
         short_list,
         policy,
+        first_steps: FirstSteps::of(conn)?,
     })
 }
 
@@ -814,6 +842,49 @@ mod tests {
             page.progress.pending,
             Hours::from_whole(10),
             "fixed-hour claims count as pending by the rule"
+        );
+    }
+}
+
+#[cfg(test)]
+mod first_steps_tests {
+    use super::FirstSteps;
+
+    #[test]
+    fn a_new_ledger_has_done_none_of_its_first_steps_and_each_counts_once_done() {
+        let conn = crate::ledger::db::open_in_memory().unwrap();
+        let none = FirstSteps {
+            unit: false,
+            roster: false,
+            records: false,
+        };
+        assert_eq!(FirstSteps::of(&conn).unwrap(), none);
+        let p = crate::ledger::records::tests::person(&conn, 101);
+        assert_eq!(
+            FirstSteps::of(&conn).unwrap(),
+            FirstSteps {
+                roster: true,
+                ..none
+            }
+        );
+        conn.execute(
+            "UPDATE unit_profile SET name = '枣庄市立医院' WHERE id = 1",
+            [],
+        )
+        .unwrap();
+        let mut conn = conn;
+        crate::ledger::records::add(
+            &mut conn,
+            &crate::ledger::records::tests::input(p.id, "training", "2025-03-01", Some(8)),
+        )
+        .unwrap();
+        assert_eq!(
+            FirstSteps::of(&conn).unwrap(),
+            FirstSteps {
+                unit: true,
+                roster: true,
+                records: true
+            }
         );
     }
 }

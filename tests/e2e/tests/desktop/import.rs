@@ -20,11 +20,14 @@ async fn import_shows_preview_and_errors_then_imports() {
     app.click("[data-testid=nav-data]").await;
     let input = app.find("[data-testid=i-file]").await;
     input.send_keys(bad.to_str().unwrap()).await.unwrap();
-    let errors = app.wait_for_text("[data-testid=i-errors]", "第4行").await;
-    assert!(
-        errors.contains("身份证号") && errors.contains("校验码"),
-        "{errors}"
-    );
+    let errors = app.wait_for_text("[data-testid=i-groups]", "校验码").await;
+    assert!(errors.contains("【身份证号】"), "{errors}");
+    // The row at fault is there to correct in place, its ID masked.
+    let row = "[data-testid=i-fix] tr[data-line=\"4\"]";
+    app.wait_for_text(row, "校验码").await;
+    let cells = app.input_values(row).await;
+    assert_eq!(cells[1], "3704**********2021", "{cells:?}");
+    assert!(cells.contains(&"扁鹊".to_string()), "{cells:?}");
     app.wait_for_text("[data-testid=i-sample]", "孙思邈").await;
     app.screenshot("import-preview-errors.png").await;
     let disabled = app

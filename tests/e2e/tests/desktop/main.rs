@@ -5,6 +5,7 @@
 
 mod support;
 
+mod first_day;
 mod hours;
 mod import;
 mod installed;

@@ -325,6 +325,19 @@ impl App {
         serde_json::from_value(v).unwrap_or_default()
     }
 
+    /// The values of the inputs inside the elements matching `css` (innerText leaves them out).
+    pub async fn input_values(&self, css: &str) -> Vec<String> {
+        let v = self
+            .client
+            .execute(
+                "return Array.from(document.querySelectorAll(arguments[0] + ' input')).map(i => i.value)",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_default();
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
     /// Waits until some element matching `css` shows `needle`, and returns that text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + WAIT;
