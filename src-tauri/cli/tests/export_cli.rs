@@ -32,10 +32,17 @@ fn export_csv_has_bom_two_rows_for_a_posting_and_no_city_platform() {
     assert_eq!(lines[0], "序号,姓名,身份证号,科目类别,类别,项目名称,开始日期,结束日期,认定学时,证明材料,审核人,审核日期");
     assert_eq!(
         lines.len(),
-        4,
-        "posting → 公需 + 专业; pending training and synced city study are not exported; the anchor last: {text}"
+        3,
+        "posting → 公需 + 专业; pending training and synced city study are not exported; data rows only: {text}"
     );
-    assert!(lines[3].starts_with("审计锚点;台账="), "{}", lines[3]);
+    // The anchor is beside the file, where `audit verify --anchor` finds it.
+    let beside = std::fs::read_to_string(l.dir.path().join("upload.csv.anchor")).unwrap();
+    assert!(beside.starts_with("审计锚点;台账="), "{beside}");
+    let verified = l.ok(&["audit", "verify", "--anchor", path_str(&out)]);
+    assert!(
+        verified.contains("upload.csv") && verified.contains("一致"),
+        "{verified}"
+    );
     assert!(
         lines[1].contains(&a) && lines[1].contains("公需") && lines[1].contains(",30,"),
         "{}",

@@ -247,13 +247,7 @@ fn excel(c: &mut Criterion) {
     });
     g.bench_function("export_csv_200k", |b| {
         b.iter(|| {
-            export::write_csv(
-                &dir.path().join("out.csv"),
-                &rows,
-                None,
-                &table::no_progress,
-            )
-            .unwrap()
+            export::write_csv(&dir.path().join("out.csv"), &rows, &table::no_progress).unwrap()
         })
     });
     g.bench_function("export_xlsx_200k", |b| {

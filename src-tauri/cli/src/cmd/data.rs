@@ -14,6 +14,15 @@ pub fn export(ctx: &mut Context, year: i32, out: &Path, by: Option<String>) -> R
         "已导出 {} 行认定学时到 {}（不含市平台已同步学时）",
         s.rows, s.path
     );
+    if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        println!(
+            "审计锚点另存为 {}（CSV只含数据行，便于上传；锚点文件请与CSV一起保存）",
+            ce_ledger_core::io::anchor::sidecar(out).display()
+        );
+    }
     Ok(())
 }
 

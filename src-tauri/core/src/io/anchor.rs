@@ -5,9 +5,32 @@ use crate::error::{Error, Result};
 use crate::ledger::anchor::{self, Anchor};
 use std::path::Path;
 
-/// The anchor `path` carries, whatever kind of file it is.
+/// Where a CSV export keeps its anchor: `<file>.anchor` beside it, so the CSV holds data rows
+/// only.
+pub fn sidecar(csv: &Path) -> std::path::PathBuf {
+    let mut name = csv.as_os_str().to_owned();
+    name.push(".anchor");
+    name.into()
+}
+
+/// The anchor `path` carries, whatever kind of file it is; for a CSV export, the one beside it
+/// (a CSV exported before issue 24 carries it as its last line).
 pub fn read(path: &Path) -> Result<Anchor> {
     let label = crate::io::table::file_label(path);
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        let beside = sidecar(path);
+        return match beside.exists() {
+            true => anchor::read_text_or_backup(&beside),
+            false => anchor::read_text_or_backup(path).map_err(|_| {
+                Error::invalid(format!(
+                    "{label} 中没有审计锚点，旁边也没有锚点文件 {label}.anchor（导出CSV时一同生成，请与CSV一起保存）"
+                ))
+            }),
+        };
+    }
     let mut magic = [0u8; 4];
     let is_zip = std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
@@ -59,7 +82,7 @@ mod tests {
         let csv = dir.path().join("上传.csv");
         let xlsx = dir.path().join("上传.xlsx");
         export(&mut conn, 2025, &csv, "王敏").unwrap();
-        assert_eq!(read(&csv).unwrap(), head, "the CSV's last line");
+        assert_eq!(read(&csv).unwrap(), head, "the anchor beside the CSV");
         export(&mut conn, 2025, &xlsx, "王敏").unwrap();
         let second = read(&xlsx).unwrap();
         assert_eq!(
@@ -68,13 +91,21 @@ mod tests {
             "after the CSV's export event"
         );
         assert!(second.mac.is_some() && second.ledger.is_some());
+        // The CSV is data rows only, as the provincial template wants; the anchor is beside it.
         let text = String::from_utf8(std::fs::read(&csv).unwrap()).unwrap();
-        assert!(text
-            .trim_end()
-            .lines()
-            .last()
-            .unwrap()
-            .starts_with("审计锚点;台账="));
+        assert!(!text.contains("审计锚点"), "{text}");
+        assert!(
+            text.lines().skip(1).all(|l| l.split(',').count() > 5),
+            "{text}"
+        );
+        let beside = std::fs::read_to_string(sidecar(&csv)).unwrap();
+        assert!(beside.starts_with("审计锚点;台账="), "{beside}");
+        std::fs::remove_file(sidecar(&csv)).unwrap();
+        assert!(read(&csv)
+            .unwrap_err()
+            .to_string()
+            .contains("旁边也没有锚点文件 上传.csv.anchor"));
+        std::fs::write(sidecar(&csv), beside).unwrap();
 
         let held = vec![("锚点 上传.csv".to_string(), read(&csv).unwrap())];
         let v = audit::verify_with(&conn, held.clone()).unwrap();

@@ -130,13 +130,9 @@ fn cells(i: usize, r: &ExportRow) -> [String; 14] {
     ]
 }
 
-/// The upload rows, then (when given) the audit anchor as the file's last line.
-pub fn write_csv(
-    path: &Path,
-    rows: &[ExportRow],
-    anchor: Option<&Anchor>,
-    progress: Progress<'_>,
-) -> Result<()> {
+/// The upload rows and nothing else: a trailing line that is not data can make the provincial
+/// platform's template refuse the file (issue 24). The anchor goes beside it (`anchor_beside`).
+pub fn write_csv(path: &Path, rows: &[ExportRow], progress: Progress<'_>) -> Result<()> {
     let io = |e: String| Error::Io {
         path: path.display().to_string(),
         reason: e,
@@ -144,18 +140,13 @@ pub fn write_csv(
     let file = std::fs::File::create(path).map_err(|e| io(e.to_string()))?;
     let mut buf = std::io::BufWriter::new(file);
     std::io::Write::write_all(&mut buf, b"\xEF\xBB\xBF").map_err(|e| io(e.to_string()))?;
-    // Flexible: the anchor line is one field.
-    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(buf);
+    let mut w = csv::WriterBuilder::new().from_writer(buf);
     let width = width(rows);
     w.write_record(&COLUMNS[..width])
         .map_err(|e| io(e.to_string()))?;
     for (i, r) in rows.iter().enumerate() {
         crate::io::table::report(progress, i, rows.len(), 40, 50, "写入文件")?;
         w.write_record(&plain_record(&cells(i, r))[..width])
-            .map_err(|e| io(e.to_string()))?;
-    }
-    if let Some(a) = anchor {
-        w.write_record([a.to_line()])
             .map_err(|e| io(e.to_string()))?;
     }
     w.flush().map_err(|e| io(e.to_string()))
@@ -356,8 +347,23 @@ pub fn export_reporting(
     // trail still passes through it.
     let head = crate::ledger::anchor::head(conn)?;
     let staged = crate::files::Staged::beside(path)?;
+    // A CSV's anchor is a file of its own beside it, published with it.
+    let mut beside = None;
     match ext.as_deref() {
-        Some("csv") => write_csv(staged.path(), &rows, head.as_ref(), progress)?,
+        Some("csv") => {
+            write_csv(staged.path(), &rows, progress)?;
+            if let Some(a) = &head {
+                let sidecar = crate::io::anchor::sidecar(path);
+                let anchor_file = crate::files::Staged::beside(&sidecar)?;
+                std::fs::write(anchor_file.path(), format!("{}\n", a.to_line())).map_err(|e| {
+                    Error::Write {
+                        path: crate::io::table::file_label(&sidecar),
+                        reason: e.to_string(),
+                    }
+                })?;
+                beside = Some((anchor_file, sidecar));
+            }
+        }
         Some("xlsx") => write_xlsx(conn, staged.path(), year, &rows, head.as_ref(), progress)?,
         _ => return Err(Error::invalid("导出文件须为 .csv 或 .xlsx")),
     }
@@ -380,8 +386,18 @@ pub fn export_reporting(
     )?;
     // The file appears and the export is recorded together; a failed commit takes the file back.
     staged.publish()?;
+    let sidecar = match beside {
+        Some((anchor_file, sidecar)) => {
+            anchor_file.publish()?;
+            Some(sidecar)
+        }
+        None => None,
+    };
     if let Err(e) = crate::ledger::anchor::commit(tx) {
         let _ = std::fs::remove_file(path);
+        if let Some(sidecar) = sidecar {
+            let _ = std::fs::remove_file(sidecar);
+        }
         return Err(e);
     }
     progress(100, "完成")?;

@@ -450,27 +450,29 @@ fn resolve_values(
     let mut questions: BTreeMap<(Coded, String), ValueQuestion> = BTreeMap::new();
     let mut unconfirmed = Vec::new();
     for row in rows.iter_mut() {
-        let mut cells: Vec<String> = row.cells().map(str::to_string).collect();
-        let mut changed = false;
+        // Most rows hold the program's own words: nothing is copied for them.
+        let mut replaced: Vec<(usize, String)> = Vec::new();
         for &(col, field) in kind.coded() {
-            let raw = cells.get(col).map(|c| c.trim()).unwrap_or("").to_string();
+            let raw = row.get(col);
             let (key, suggestion) = if raw.is_empty() {
                 // A city-platform row without a subject: the title may name it.
+                let category = replaced
+                    .iter()
+                    .find(|(c, _)| *c == 1)
+                    .map_or(row.get(1), |(_, code)| code.as_str());
                 let on_platform = field == Coded::Subject
-                    && Category::parse(cells.get(1).map_or("", |c| c.as_str()))
-                        == Some(Category::CityPlatform);
+                    && Category::parse(category) == Some(Category::CityPlatform);
                 match on_platform
-                    .then(|| wording::subject_in_title(cells.get(3).map_or("", |c| c.as_str())))
+                    .then(|| wording::subject_in_title(row.get(3)))
                     .flatten()
                 {
                     Some(s) => (title_subject_key(s), Some(s.code())),
                     None => continue,
                 }
-            } else if field.parse(&raw).is_some() {
+            } else if field.parse(raw).is_some() {
                 continue;
             } else {
-                let suggestion = field.suggest(&raw);
-                (raw.clone(), suggestion)
+                (raw.to_string(), field.suggest(raw))
             };
             let answer = answers.get(&(field, key.clone())).cloned().or_else(|| {
                 (options.accept_suggested)
@@ -496,16 +498,27 @@ fn resolve_values(
             let code = match (&answer, suggestion) {
                 (Some((code, _)), _) => code.clone(),
                 (None, Some(s)) => {
-                    unconfirmed.push((row.line, field, key.clone(), s.to_string()));
+                    unconfirmed.push((row.line, field, key, s.to_string()));
                     s.to_string()
                 }
                 (None, None) => continue,
             };
-            cells[col] = code;
-            changed = true;
+            replaced.push((col, code));
         }
-        if changed {
-            *row = Row::new(row.line, &cells);
+        if !replaced.is_empty() {
+            let width = row
+                .cells()
+                .count()
+                .max(kind.coded().iter().map(|(c, _)| c + 1).max().unwrap_or(0));
+            let cells: Vec<&str> = (0..width)
+                .map(|i| {
+                    replaced
+                        .iter()
+                        .find(|(c, _)| *c == i)
+                        .map_or(row.raw(i), |(_, code)| code.as_str())
+                })
+                .collect();
+            *row = Row::new(row.line, cells);
         }
     }
     // Taking the suggestions is the officer's answer too, remembered like one given in the window.
