@@ -4,7 +4,7 @@
 
 use crate::args::ImportArgs;
 use crate::context::Context;
-use ce_ledger_core::io::import::{self, FixFile, Kind, Options, Preview};
+use ce_ledger_core::io::import::{self, Attempt, FixFile, Kind, Options};
 use ce_ledger_core::io::{jsonfile, table};
 use ce_ledger_core::{Error, Result};
 
@@ -27,9 +27,18 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
     };
     let name = args.file.to_string_lossy();
     let conn = ctx.conn()?;
-    let p = import::preview(conn, kind, &name, &bytes, &options, &table::no_progress)?;
-    report(&p, options.accept_suggested);
-    if !p.errors.is_empty() {
+    // One pass: the report, and the import itself unless anything is wrong or it is a dry run.
+    let a = import::attempt(
+        conn,
+        kind,
+        &name,
+        &bytes,
+        &options,
+        args.dry_run,
+        &table::no_progress,
+    )?;
+    report(&a, options.accept_suggested);
+    if !a.errors.is_empty() {
         if let Some(out) = &args.annotate {
             let rows = import::annotate(conn, kind, &name, &bytes, &options, out)?;
             println!(
@@ -38,27 +47,25 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
             );
         }
         return Err(Error::Rows {
-            file: p.file,
-            errors: p.errors,
+            file: a.file,
+            errors: a.errors,
         });
     }
     if args.dry_run {
         println!(
             "检查完毕，没有错误：将导入 {} 条（未写入，去掉 --dry-run 即导入）",
-            p.would_import
+            a.outcome.imported
         );
         return Ok(import::Outcome {
             imported: 0,
-            already_present: p.already_present,
-            people_added: 0,
-            years: Vec::new(),
+            ..a.outcome
         });
     }
-    import::commit(conn, kind, &name, &bytes, &options, &table::no_progress)
+    Ok(a.outcome)
 }
 
 /// What the preview found, in the order an officer works through it.
-fn report(p: &Preview, accepted: bool) {
+fn report(p: &Attempt, accepted: bool) {
     if !p.ignored.is_empty() {
         println!("未导入的列：{}", p.ignored.join("、"));
     }
@@ -108,7 +115,7 @@ fn report(p: &Preview, accepted: bool) {
     if unanswered > 0 && !accepted {
         println!("有{unanswered}个取值待确认：核对以上建议后加 --accept-suggested 采纳（会记住，下次自动采用）");
     }
-    if p.converted_total > 0 {
+    if !p.converted.is_empty() {
         let examples: Vec<String> = p
             .converted
             .iter()
@@ -117,7 +124,7 @@ fn report(p: &Preview, accepted: bool) {
             .collect();
         println!(
             "按写法换算{}处：{}…",
-            p.converted_total,
+            p.converted.len(),
             examples.join("；")
         );
     }
@@ -127,9 +134,10 @@ fn report(p: &Preview, accepted: bool) {
             p.addable_rows
         );
     }
-    if !p.groups.is_empty() {
+    let groups = import::group_errors(&p.errors);
+    if !groups.is_empty() {
         println!("共{}处错误，按类别：", p.errors.len());
-        for g in &p.groups {
+        for g in &groups {
             let lines: Vec<String> = p
                 .errors
                 .iter()

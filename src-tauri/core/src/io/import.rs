@@ -702,6 +702,57 @@ fn shown_cells(kind: Kind, row: &Row) -> Vec<String> {
         .collect()
 }
 
+/// What reading and checking a file found, and what was stored: nothing when `errors` is not
+/// empty; in a dry run, what would have been.
+pub struct Attempt {
+    pub file: String,
+    pub header: Vec<String>,
+    pub mapping: Mapping,
+    pub ignored: Vec<String>,
+    pub skipped: Vec<SkippedRow>,
+    pub questions: Vec<ValueQuestion>,
+    pub converted: Vec<Converted>,
+    pub addable_rows: usize,
+    pub people_to_add: usize,
+    pub errors: Vec<RowError>,
+    pub outcome: Outcome,
+}
+
+/// Reads, resolves and checks the file in one pass and, unless `dry_run` or anything is wrong,
+/// stores it in one transaction: the one place the window's preview and import and the CLI's
+/// report all come from.
+pub fn attempt(
+    conn: &mut Connection,
+    kind: Kind,
+    name: &str,
+    bytes: &[u8],
+    options: &Options,
+    dry_run: bool,
+    progress: table::Progress<'_>,
+) -> Result<Attempt> {
+    let prepared = prepare(conn, kind, name, bytes, options, progress)?;
+    let file = prepared.file.clone();
+    let header = prepared.table.header.clone();
+    let mapping = prepared.table.mapping.clone();
+    let ignored = prepared.table.ignored.clone();
+    let skipped = prepared.table.skipped.clone();
+    let questions = prepared.questions.clone();
+    let checked = run(conn, kind, prepared, options, dry_run, progress)?;
+    Ok(Attempt {
+        file,
+        header,
+        mapping,
+        ignored,
+        skipped,
+        questions,
+        converted: checked.converted,
+        addable_rows: checked.addable_rows,
+        people_to_add: checked.people_to_add,
+        errors: checked.errors,
+        outcome: checked.outcome,
+    })
+}
+
 /// Reads and checks the file without keeping anything (but the officer's answers, remembered).
 pub fn preview(
     conn: &mut Connection,
@@ -711,17 +762,10 @@ pub fn preview(
     options: &Options,
     progress: table::Progress<'_>,
 ) -> Result<Preview> {
-    let prepared = prepare(conn, kind, name, bytes, options, progress)?;
-    let file = prepared.file.clone();
-    let header = prepared.table.header.clone();
-    let mapping = prepared.table.mapping.clone();
-    let ignored = prepared.table.ignored.clone();
-    let skipped = prepared.table.skipped.clone();
-    let questions = prepared.questions.clone();
-    let checked = run(conn, kind, prepared, options, true, progress)?;
+    let a = attempt(conn, kind, name, bytes, options, true, progress)?;
     // The rows at fault, as the file (with the officer's corrections) holds them.
-    let at_fault: BTreeSet<usize> = checked.errors.iter().map(|e| e.line).collect();
-    let mut t = table::parse(&file, bytes, kind.columns(), Some(&mapping), &[])?;
+    let at_fault: BTreeSet<usize> = a.errors.iter().map(|e| e.line).collect();
+    let mut t = table::parse(&a.file, bytes, kind.columns(), Some(&a.mapping), &[])?;
     leave_out(&mut t, &options.leave_out);
     apply_fixes(&mut t.rows, kind.columns(), &options.fixes, &mut Vec::new());
     let sample = t
@@ -738,7 +782,7 @@ pub fn preview(
         .map(|r| ProblemRow {
             line: r.line,
             cells: shown_cells(kind, r),
-            bad: checked
+            bad: a
                 .errors
                 .iter()
                 .filter(|e| e.line == r.line)
@@ -746,10 +790,7 @@ pub fn preview(
                 .collect(),
         })
         .collect();
-    let converted_total = checked.converted.len();
     Ok(Preview {
-        file,
-        header,
         columns: kind
             .columns()
             .iter()
@@ -758,25 +799,23 @@ pub fn preview(
                 required: c.required,
             })
             .collect(),
-        mapping,
-        ignored,
         sample,
         total_rows: t.rows.len(),
-        skipped,
-        questions,
-        converted: checked
-            .converted
-            .into_iter()
-            .take(SHOWN_CONVERSIONS)
-            .collect(),
-        converted_total,
-        groups: group_errors(&checked.errors),
-        would_import: checked.outcome.imported,
-        already_present: checked.outcome.already_present,
-        errors: checked.errors,
+        converted_total: a.converted.len(),
+        converted: a.converted.into_iter().take(SHOWN_CONVERSIONS).collect(),
+        groups: group_errors(&a.errors),
+        would_import: a.outcome.imported,
+        already_present: a.outcome.already_present,
         problem_rows,
-        addable_rows: checked.addable_rows,
-        people_to_add: checked.people_to_add,
+        file: a.file,
+        header: a.header,
+        mapping: a.mapping,
+        ignored: a.ignored,
+        skipped: a.skipped,
+        questions: a.questions,
+        errors: a.errors,
+        addable_rows: a.addable_rows,
+        people_to_add: a.people_to_add,
     })
 }
 
@@ -789,18 +828,16 @@ pub fn commit(
     options: &Options,
     progress: table::Progress<'_>,
 ) -> Result<Outcome> {
-    let prepared = prepare(conn, kind, name, bytes, options, progress)?;
-    let file = prepared.file.clone();
-    let checked = run(conn, kind, prepared, options, false, progress)?;
-    if !checked.errors.is_empty() {
+    let a = attempt(conn, kind, name, bytes, options, false, progress)?;
+    if !a.errors.is_empty() {
         return Err(Error::Rows {
-            file,
-            errors: checked.errors,
+            file: a.file,
+            errors: a.errors,
         });
     }
     // Committed: a cancel arriving now is too late to undo anything, so it is not reported.
     let _ = progress(100, "完成");
-    Ok(checked.outcome)
+    Ok(a.outcome)
 }
 
 /// Writes the picked file back as a workbook for the departments (标注错误后下载): every row as
