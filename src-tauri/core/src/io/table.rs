@@ -793,4 +793,61 @@ mod tests {
             assert_eq!(excel_date(serial), None, "{serial}");
         }
     }
+
+    /// Every name and alias of every field finds its column, and so do the clerks' own forms of
+    /// them: a unit in brackets, two names joined by a slash, stray spaces and asterisks.
+    #[test]
+    fn every_header_synonym_finds_its_field() {
+        use crate::io::{record_import, staff_import};
+        for columns in [
+            &staff_import::IMPORT_COLUMNS[..],
+            &record_import::IMPORT_COLUMNS[..],
+            &record_import::CITY_COLUMNS[..],
+        ] {
+            for (i, c) in columns.iter().enumerate() {
+                for name in std::iter::once(c.label).chain(c.aliases.iter().copied()) {
+                    let header = super::Row::new(1, ["备注", name]);
+                    let found = super::locate(&header, columns, &[]);
+                    assert_eq!(found[i], Some(1), "{name} → {}", c.label);
+                }
+            }
+        }
+        let clerks = [
+            (
+                "现职称/专业技术职务",
+                "现职称",
+                &staff_import::IMPORT_COLUMNS[..],
+            ),
+            ("专业技术职务", "现职称", &staff_import::IMPORT_COLUMNS[..]),
+            ("科室", "部门", &staff_import::IMPORT_COLUMNS[..]),
+            ("* 姓 名", "姓名", &staff_import::IMPORT_COLUMNS[..]),
+            (
+                "联系电话（手机）",
+                "手机",
+                &staff_import::IMPORT_COLUMNS[..],
+            ),
+            ("学时数", "学时", &record_import::IMPORT_COLUMNS[..]),
+            ("学时（小时）", "学时", &record_import::IMPORT_COLUMNS[..]),
+            ("起始日期", "开始日期", &record_import::IMPORT_COLUMNS[..]),
+            ("开始时间", "开始日期", &record_import::IMPORT_COLUMNS[..]),
+            ("学习形式", "类别", &record_import::IMPORT_COLUMNS[..]),
+            (
+                "身份证号码\n（18位）",
+                "身份证号",
+                &record_import::IMPORT_COLUMNS[..],
+            ),
+        ];
+        for (header, field, columns) in clerks {
+            let at = columns.iter().position(|c| c.label == field).unwrap();
+            let found = super::locate(&super::Row::new(1, [header]), columns, &[]);
+            assert_eq!(found[at], Some(0), "{header} → {field}");
+        }
+        // 科目类别 is the subject's column, not the category's, though it holds 类别.
+        let found = super::locate(
+            &super::Row::new(1, ["学习形式", "科目类别"]),
+            &record_import::IMPORT_COLUMNS,
+            &[],
+        );
+        assert_eq!((found[1], found[2]), (Some(0), Some(1)));
+    }
 }
