@@ -1026,9 +1026,9 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_officer_mapping_overrides_unknown_headers_and_city_rows_are_synced() {
-        let mut conn = crate::ledger::db::open_in_memory().unwrap();
+    /// A new ledger with 王一 on its roster; returns his ID number.
+    fn ledger_with_one_person() -> (Connection, String) {
+        let conn = crate::ledger::db::open_in_memory().unwrap();
         let a = make_id("370402", "19800202", "201");
         crate::ledger::staff::add(
             &conn,
@@ -1039,6 +1039,12 @@ mod tests {
             },
         )
         .unwrap();
+        (conn, a)
+    }
+
+    #[test]
+    fn an_officer_mapping_overrides_unknown_headers_and_city_rows_are_synced() {
+        let (mut conn, a) = ledger_with_one_person();
         let file = format!("证件,名称,类,时间,得分\n{a},数字技术,公需,2025-04-01,12\n");
         assert!(
             preview(
@@ -1247,26 +1253,19 @@ mod tests {
                 .find(|q| q.field == field && q.raw == raw)
                 .map(|q| (q.rows, q.suggestion.clone(), q.chosen.clone()))
         };
-        assert_eq!(
-            question("类别", "培训"),
-            Some((590, Some("training".into()), None))
-        );
-        assert_eq!(
-            question("类别", "学术会议"),
-            Some((295, Some("training".into()), None))
-        );
-        assert_eq!(
-            question("类别", "论文"),
-            Some((106, Some("achievement".into()), None))
-        );
-        assert_eq!(
-            question("类别", "继续教育平台"),
-            Some((368, Some("city_platform".into()), None))
-        );
-        assert_eq!(
-            question("类别", "学历教育"),
-            Some((126, Some("study".into()), None))
-        );
+        for (raw, rows, code) in [
+            ("培训", 590, "training"),
+            ("学术会议", 295, "training"),
+            ("论文", 106, "achievement"),
+            ("继续教育平台", 368, "city_platform"),
+            ("学历教育", 126, "study"),
+        ] {
+            assert_eq!(
+                question("类别", raw),
+                Some((rows, Some(code.into()), None)),
+                "{raw}"
+            );
+        }
         assert_eq!(
             question("科目", &title_subject_key(Subject::Public)).map(|q| q.0),
             Some(253)
@@ -1533,17 +1532,7 @@ mod tests {
     /// message on its row, and the file's own value stays.
     #[test]
     fn hostile_corrections_are_refused_on_their_row() {
-        let mut conn = crate::ledger::db::open_in_memory().unwrap();
-        let a = make_id("370402", "19800202", "201");
-        crate::ledger::staff::add(
-            &conn,
-            &crate::ledger::staff::StaffInput {
-                name: "王一".into(),
-                id_number: a.clone(),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+        let (mut conn, a) = ledger_with_one_person();
         let file =
             format!("身份证号,类别,项目名称,开始日期,学时\n{a},培训进修,心电图,2025-03-01,8\n");
         let fix = |value: String| CellFix {

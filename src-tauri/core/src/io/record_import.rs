@@ -15,17 +15,7 @@ use std::path::Path;
 /// The columns of a declarations file, with the names clerks give them. 姓名 and 部门 are read
 /// only to put a person who is not yet on the roster on it (issue 24).
 pub const IMPORT_COLUMNS: [Column; 14] = [
-    Column {
-        label: "身份证号",
-        aliases: &[
-            "id_number",
-            "身份证号码",
-            "公民身份号码",
-            "身份证",
-            "证件号码",
-        ],
-        required: true,
-    },
+    table::ID_NUMBER_COLUMN,
     Column {
         label: "类别",
         aliases: &[
@@ -148,11 +138,7 @@ pub fn import_csv(conn: &mut Connection, path: &Path) -> Result<RecordImportSumm
 
 /// The city platform's study records: person, course, subject, date, hours.
 pub const CITY_COLUMNS: [Column; 5] = [
-    Column {
-        label: "身份证号",
-        aliases: &["id_number", "身份证号码", "公民身份号码", "证件号码"],
-        required: true,
-    },
+    table::ID_NUMBER_COLUMN,
     Column {
         label: "课程名称",
         aliases: &["项目名称", "课程", "title", "course"],

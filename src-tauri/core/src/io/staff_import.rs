@@ -15,18 +15,7 @@ pub const IMPORT_COLUMNS: [Column; 10] = [
         aliases: &["name", "人员姓名", "职工姓名"],
         required: true,
     },
-    Column {
-        label: "身份证号",
-        aliases: &[
-            "id_number",
-            "身份证号码",
-            "公民身份号码",
-            "身份证",
-            "证件号码",
-            "id",
-        ],
-        required: true,
-    },
+    table::ID_NUMBER_COLUMN,
     Column {
         label: "部门",
         aliases: &[

@@ -4,6 +4,20 @@
 use crate::error::{Error, Result, RowError};
 use std::path::Path;
 
+/// The resident ID number's column, as every file names it.
+pub const ID_NUMBER_COLUMN: Column = Column {
+    label: "身份证号",
+    aliases: &[
+        "id_number",
+        "id",
+        "身份证号码",
+        "公民身份号码",
+        "身份证",
+        "证件号码",
+    ],
+    required: true,
+};
+
 /// A column a caller wants: its Chinese name (used in messages) and accepted aliases.
 pub struct Column {
     pub label: &'static str,

@@ -1,6 +1,7 @@
 //! Anchors: the chain head (event count, hash, signature) written where the ledger file's holder
-//! cannot reach it all at once: a file beside the ledger at every commit, every export (a last line
-//! of the CSV, a sheet 「审计锚点」 in the workbook) and every backup (its own last event).
+//! cannot reach it all at once: a file beside the ledger at every commit, every export (a file
+//! `<export>.csv.anchor` beside a CSV, a sheet 「审计锚点」 in the workbook) and every backup (its
+//! own last event).
 //! `audit verify` checks that the chain still passes through each one, so a cut-off tail or a
 //! rebuilt chain is found.
 

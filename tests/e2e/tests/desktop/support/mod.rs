@@ -314,25 +314,27 @@ impl App {
     /// The rendered text of every element matching `css` (WebKitWebDriver's element-text call
     /// proved unreliable on table rows, so this reads innerText in the page).
     pub async fn texts(&self, css: &str) -> Vec<String> {
-        let v = self
-            .client
-            .execute(
-                "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)",
-                vec![css.into()],
-            )
-            .await
-            .unwrap_or_default();
-        serde_json::from_value(v).unwrap_or_default()
+        self.strings(
+            "return Array.from(document.querySelectorAll(arguments[0])).map(e => e.innerText)",
+            css,
+        )
+        .await
     }
 
     /// The values of the inputs inside the elements matching `css` (innerText leaves them out).
     pub async fn input_values(&self, css: &str) -> Vec<String> {
+        self.strings(
+            "return Array.from(document.querySelectorAll(arguments[0] + ' input')).map(i => i.value)",
+            css,
+        )
+        .await
+    }
+
+    /// The strings a script returns for `css`; none when it fails.
+    async fn strings(&self, script: &str, css: &str) -> Vec<String> {
         let v = self
             .client
-            .execute(
-                "return Array.from(document.querySelectorAll(arguments[0] + ' input')).map(i => i.value)",
-                vec![css.into()],
-            )
+            .execute(script, vec![css.into()])
             .await
             .unwrap_or_default();
         serde_json::from_value(v).unwrap_or_default()
