@@ -60,10 +60,12 @@ pub fn read_capped(path: &Path, max_bytes: u64) -> Result<Vec<u8>> {
         path: label.clone(),
         reason: e.to_string(),
     };
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .map_err(io)?
-        .take(max_bytes + 1)
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Sized by what the file says it holds (within the cap): a doubling buffer would hold twice a
+    // 100 MB workbook at its last growth.
+    let said = file.metadata().map_err(io)?.len().min(max_bytes + 1);
+    let mut bytes = Vec::with_capacity(said as usize);
+    file.take(max_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > max_bytes {

@@ -8,11 +8,13 @@ use ce_ledger_core::io::import::{self, Attempt, FixFile, Kind, Options};
 use ce_ledger_core::io::{jsonfile, table};
 use ce_ledger_core::{Error, Result};
 
+/// The largest file an import reads, as in the window.
+const MAX_FILE_BYTES: u64 = 100 * 1024 * 1024;
+
 /// At most this many rows are listed for one kind of error; the full list follows the summary.
 const EXAMPLES: usize = 5;
 
 pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Outcome> {
-    let bytes = ce_ledger_core::files::read_capped(&args.file, 100 * 1024 * 1024)?;
     let fixes = match &args.fix {
         Some(path) => jsonfile::read::<FixFile>(path)?.fixes,
         None => Vec::new(),
@@ -26,13 +28,15 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
         ..Default::default()
     };
     let name = args.file.to_string_lossy();
+    let read = || ce_ledger_core::files::read_capped(&args.file, MAX_FILE_BYTES);
     let conn = ctx.conn()?;
     // One pass: the report, and the import itself unless anything is wrong or it is a dry run.
-    let a = import::attempt(
+    // The file's bytes go once it is read: a large file is not held through the import.
+    let prepared = import::prepare(conn, kind, &name, &read()?, &options, &table::no_progress)?;
+    let a = import::attempt_prepared(
         conn,
         kind,
-        &name,
-        &bytes,
+        prepared,
         &options,
         args.dry_run,
         &table::no_progress,
@@ -40,7 +44,7 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
     report(&a, options.accept_suggested);
     if !a.errors.is_empty() {
         if let Some(out) = &args.annotate {
-            let rows = import::annotate(conn, kind, &name, &bytes, &options, out)?;
+            let rows = import::annotate(conn, kind, &name, &read()?, &options, out)?;
             println!(
                 "已写出标注错误的工作簿：{}（{rows}行有问题，见“问题”列）",
                 table::file_label(out)

@@ -269,13 +269,22 @@ const FOOTER_WORDS: &[&str] = &[
     "盖章",
 ];
 
+/// The first characters of the footer words.
+const FOOTER_OPENINGS: &str = "合小总共制填审负注说备单盖";
+
 /// Whether a row is a footer or note row: its first non-empty cell opens with a footer word, and
 /// it carries no ID number (a data row whose name happens to start with 合 is still data).
 pub fn is_footer_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
-    let cells: Vec<String> = cells.into_iter().map(squeezed).collect();
-    let Some(first) = cells.iter().find(|c| !c.is_empty()) else {
+    let mut cells = cells.into_iter();
+    let Some(first) = cells.by_ref().map(str::trim).find(|c| !c.is_empty()) else {
         return false;
     };
+    // A data row (a number, a name) is let go without copying a cell: a 200,000-row import
+    // would feel it.
+    if !first.starts_with(|c: char| FOOTER_OPENINGS.contains(c)) {
+        return false;
+    }
+    let first = squeezed(first);
     let opens = FOOTER_WORDS.iter().any(|w| first.starts_with(&squeezed(w)))
         || first == "注"
         || first.starts_with("注")
@@ -283,7 +292,7 @@ pub fn is_footer_row<'a>(cells: impl IntoIterator<Item = &'a str>) -> bool {
                 .chars()
                 .nth(1)
                 .is_some_and(|c| c.is_ascii_digit() || c == '：');
-    opens && !cells.iter().any(|c| looks_like_id_number(c))
+    opens && !looks_like_id_number(&first) && !cells.any(|c| looks_like_id_number(&squeezed(c)))
 }
 
 fn looks_like_id_number(cell: &str) -> bool {
@@ -435,6 +444,11 @@ mod tests {
 
     #[test]
     fn footer_and_note_rows_are_not_data() {
+        for word in FOOTER_WORDS {
+            let opening = word.chars().next().unwrap();
+            assert!(FOOTER_OPENINGS.contains(opening), "{word}");
+            assert!(is_footer_row([*word]), "{word}");
+        }
         for row in [
             vec!["合计：500人"],
             vec!["", "合计", "", "1234"],

@@ -258,8 +258,9 @@ const SAMPLE_ROWS: usize = 8;
 pub const SHOWN_CONVERSIONS: usize = 2000;
 pub const SHOWN_PROBLEM_ROWS: usize = 500;
 
-/// The file read, corrected and resolved, before any row is checked against the ledger.
-struct Prepared {
+/// The file read, corrected and resolved, before any row is checked against the ledger: it no
+/// longer needs the file's bytes.
+pub struct Prepared {
     file: String,
     table: table::Table,
     questions: Vec<ValueQuestion>,
@@ -272,7 +273,7 @@ struct Prepared {
 /// Reads the picked file (its name shown without the folder) with the kind's columns, the
 /// officer's and the remembered header names; corrects the cells the officer fixed; resolves
 /// each coded value.
-fn prepare(
+pub fn prepare(
     conn: &Connection,
     kind: Kind,
     name: &str,
@@ -731,6 +732,19 @@ pub fn attempt(
     progress: table::Progress<'_>,
 ) -> Result<Attempt> {
     let prepared = prepare(conn, kind, name, bytes, options, progress)?;
+    attempt_prepared(conn, kind, prepared, options, dry_run, progress)
+}
+
+/// `attempt` on a file already read: the caller may drop the file's bytes first (the CLI does, a
+/// 100 MB workbook is not held through the import).
+pub fn attempt_prepared(
+    conn: &mut Connection,
+    kind: Kind,
+    prepared: Prepared,
+    options: &Options,
+    dry_run: bool,
+    progress: table::Progress<'_>,
+) -> Result<Attempt> {
     let file = prepared.file.clone();
     let header = prepared.table.header.clone();
     let mapping = prepared.table.mapping.clone();

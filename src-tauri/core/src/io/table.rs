@@ -642,7 +642,7 @@ pub fn parse(
         .map(|(_, h)| h.trim().to_string())
         .collect();
     let mut skipped = Vec::new();
-    let mut rows = Vec::new();
+    let mut rows = Vec::with_capacity(raw.len());
     for raw_row in raw {
         let row = Row::new(
             raw_row.line,
