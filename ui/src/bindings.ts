@@ -393,7 +393,11 @@ sample: Array<[number, Array<string>]>, total_rows: number, skipped: Array<Skipp
 /**
  * Cells read differently from how they were written (at most `SHOWN_CONVERSIONS`).
  */
-converted: Array<Converted>, converted_total: number, errors: Array<RowError>, groups: Array<ErrorGroup>, 
+converted: Array<Converted>, converted_total: number, 
+/**
+ * The first `SHOWN_ERRORS` errors in file order; `groups` count them all.
+ */
+errors: Array<RowError>, error_total: number, groups: Array<ErrorGroup>, 
 /**
  * Rows with errors, to correct in place (at most `SHOWN_PROBLEM_ROWS`).
  */
