@@ -91,6 +91,30 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
     println!("10k ledger: import/export page {:?}", step.elapsed());
     app.screenshot("scale-data.png").await;
 
+    // A department's declarations checked against the 10,000-person roster: its people are not
+    // on it, so every row is one to correct or add, and the preview still answers whole.
+    let step = Instant::now();
+    app.click_text("[data-testid=i-kind] label", "学时记录")
+        .await;
+    let declarations =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus/messy/学时申报.xlsx");
+    let input = app.find("[data-testid=i-file]").await;
+    input
+        .send_keys(declarations.to_str().unwrap())
+        .await
+        .unwrap();
+    app.wait_for_text("[data-testid=i-values]", "学术会议")
+        .await;
+    let groups = app
+        .wait_for_text("[data-testid=i-groups]", "不在名册中")
+        .await;
+    assert!(groups.contains("行"), "{groups}");
+    println!(
+        "10k ledger: preview of 1,495 declarations {:?}",
+        step.elapsed()
+    );
+    app.screenshot("scale-import-preview.png").await;
+
     let step = Instant::now();
     app.click("[data-testid=nav-plan]").await;
     app.wait_for_text(".plan-table", "").await;
