@@ -184,6 +184,31 @@ pub enum ReviewCmd {
         #[arg(long)]
         by: Option<String>,
     },
+    /// Attach a folder or ZIP of certificates to the year's records awaiting review, each file
+    /// matched by its name (person or ID digits, title words or date); doubtful ones are listed
+    AttachBulk {
+        /// A folder, or a .zip (names in GBK as Chinese Windows writes them are read too)
+        source: PathBuf,
+        #[arg(long)]
+        year: i32,
+        /// Put a doubtful file with one of its records: 文件路径=记录编号 (repeatable)
+        #[arg(long = "pick", value_name = "文件=记录编号", value_parser = parse_pick)]
+        picks: Vec<(String, i64)>,
+        /// Report only; attach nothing
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        by: Option<String>,
+    },
+}
+
+fn parse_pick(s: &str) -> Result<(String, i64), String> {
+    let bad = || format!("“{s}”应写作 文件路径=记录编号，例如 内科/张伟.jpg=1024");
+    let (path, id) = s.rsplit_once('=').ok_or_else(bad)?;
+    Ok((
+        path.trim().to_string(),
+        id.trim().parse().map_err(|_| bad())?,
+    ))
 }
 
 #[derive(Subcommand)]

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod dates;
 pub mod hours;
 pub mod idcard;
+pub mod matching;
 pub mod record;
 pub mod rules;
 pub mod wording;

@@ -6,6 +6,7 @@
 pub mod anchor;
 pub mod backup;
 pub mod cells;
+pub mod certificates;
 pub mod export;
 pub mod import;
 pub mod jsonfile;

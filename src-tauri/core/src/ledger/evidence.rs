@@ -69,13 +69,8 @@ fn file_path(conn: &Connection, sha256: &str) -> Result<PathBuf> {
     Ok(dir(conn)?.join(sha256))
 }
 
-pub fn attach(
-    conn: &mut Connection,
-    record_id: i64,
-    original_name: &str,
-    bytes: &[u8],
-    by: &str,
-) -> Result<Attachment> {
+/// The kind of a certificate file, or why it cannot be one.
+fn certificate_kind(bytes: &[u8]) -> Result<&'static str> {
     if bytes.is_empty() {
         return Err(Error::invalid("证明材料文件是空的"));
     }
@@ -85,53 +80,84 @@ pub fn attach(
             bytes.len() as f64 / 1048576.0
         )));
     }
-    let mime = sniff(bytes)
-        .ok_or_else(|| Error::invalid("只接受 PDF、PNG、JPG、GIF、WebP 格式的证明材料"))?;
-    let name = clean_name(original_name);
-    let sha = audit::hex(&Sha256::digest(bytes));
-    let target = file_path(conn, &sha)?;
-    // Under the write lock from here: the record cannot be approved in between, and the clean-up
-    // of another program cannot remove the stored file between the check and the link.
-    let tx = db::write_tx(conn)?;
-    let record = records::get(&tx, record_id)?;
+    sniff(bytes).ok_or_else(|| Error::invalid("只接受 PDF、PNG、JPG、GIF、WebP 格式的证明材料"))
+}
+
+/// Writes the file once under its hash in the evidence folder: owner-only, read-only.
+fn store_file(conn: &Connection, sha: &str, bytes: &[u8], name: &str) -> Result<()> {
+    let target = file_path(conn, sha)?;
+    if target.exists() {
+        return Ok(());
+    }
+    let io = |e: std::io::Error| Error::Io {
+        path: name.to_string(),
+        reason: e.to_string(),
+    };
+    crate::platform::create_private_dir(target.parent().expect("evidence dir")).map_err(io)?;
+    let tmp = target.with_extension("part");
+    let _ = std::fs::remove_file(&tmp); // left by a crash
+    std::io::Write::write_all(
+        &mut crate::platform::create_private_file(&tmp).map_err(io)?,
+        bytes,
+    )
+    .map_err(io)?;
+    crate::platform::restrict_to_owner(&tmp, true).map_err(io)?;
+    std::fs::rename(&tmp, &target).map_err(io)
+}
+
+/// Refuses a record that takes no more evidence: approved, synced, or not there.
+fn open_for_evidence(tx: &Connection, record_id: i64) -> Result<()> {
+    let record = records::get(tx, record_id)?;
     if matches!(record.status, Status::Approved | Status::Synced) {
         return Err(Error::invalid(format!(
             "记录{record_id}已{}，不能再添加证明材料",
             record.status_label
         )));
     }
-    if !target.exists() {
-        let io = |e: std::io::Error| Error::Io {
-            path: name.clone(),
-            reason: e.to_string(),
-        };
-        crate::platform::create_private_dir(target.parent().expect("evidence dir")).map_err(io)?;
-        let tmp = target.with_extension("part");
-        let _ = std::fs::remove_file(&tmp); // left by a crash
-        std::io::Write::write_all(
-            &mut crate::platform::create_private_file(&tmp).map_err(io)?,
-            bytes,
-        )
-        .map_err(io)?;
-        crate::platform::restrict_to_owner(&tmp, true).map_err(io)?;
-        std::fs::rename(&tmp, &target).map_err(io)?;
-    }
+    Ok(())
+}
+
+/// Attaches a stored file to a record inside the caller's transaction, with its audit event;
+/// `false` when the record already had this very file (nothing written).
+#[allow(clippy::too_many_arguments)]
+fn link(
+    tx: &Connection,
+    record_id: i64,
+    name: &str,
+    sha: &str,
+    size: usize,
+    mime: &str,
+    by: &str,
+    source: Option<&str>,
+) -> Result<(i64, bool)> {
     tx.execute(
         "INSERT INTO evidence_file (sha256, size, mime, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT(sha256) DO NOTHING",
-        params![sha, bytes.len() as i64, mime, db::now_local()],
+        params![sha, size as i64, mime, db::now_local()],
     )?;
     let file_id: i64 = tx.query_row(
         "SELECT id FROM evidence_file WHERE sha256 = ?1",
-        [&sha],
+        [sha],
         |r| r.get(0),
     )?;
+    let already: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM record_evidence WHERE record_id = ?1 AND file_id = ?2)",
+        params![record_id, file_id],
+        |r| r.get(0),
+    )?;
+    if already && source.is_some() {
+        return Ok((file_id, false));
+    }
     tx.execute(
         "INSERT INTO record_evidence (record_id, file_id, original_name) VALUES (?1, ?2, ?3)
          ON CONFLICT(record_id, file_id) DO UPDATE SET original_name = ?3",
         params![record_id, file_id, name],
     )?;
+    let mut after = serde_json::json!({ "file": name, "sha256": sha, "size": size });
+    if let Some(source) = source {
+        after["source"] = source.into();
+    }
     audit::append(
-        &tx,
+        tx,
         &[audit::NewEvent {
             actor: by,
             action: Action::Attach,
@@ -139,10 +165,29 @@ pub fn attach(
             entity_id: Some(record_id),
             entity_id_to: None,
             before: None,
-            after: Some(serde_json::json!({ "file": name, "sha256": sha, "size": bytes.len() })),
+            after: Some(after),
             reason: "",
         }],
     )?;
+    Ok((file_id, true))
+}
+
+pub fn attach(
+    conn: &mut Connection,
+    record_id: i64,
+    original_name: &str,
+    bytes: &[u8],
+    by: &str,
+) -> Result<Attachment> {
+    let mime = certificate_kind(bytes)?;
+    let name = clean_name(original_name);
+    let sha = audit::hex(&Sha256::digest(bytes));
+    // Under the write lock from here: the record cannot be approved in between, and the clean-up
+    // of another program cannot remove the stored file between the check and the link.
+    let tx = db::write_tx(conn)?;
+    open_for_evidence(&tx, record_id)?;
+    store_file(&tx, &sha, bytes, &name)?;
+    let (file_id, _) = link(&tx, record_id, &name, &sha, bytes.len(), mime, by, None)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(Attachment {
         file_id,
@@ -151,6 +196,54 @@ pub fn attach(
         mime: mime.into(),
         sha256: sha,
     })
+}
+
+/// A file for a record, as a bulk attach hands it over (`name`: its path in the folder or archive).
+pub struct NewAttachment<'a> {
+    pub record_id: i64,
+    pub name: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// Attaches many files in one transaction, an audit event each naming `source`: all or nothing.
+/// Returns (attached, already attached to their record).
+pub fn attach_many(
+    conn: &mut Connection,
+    items: &[NewAttachment<'_>],
+    by: &str,
+    source: &str,
+) -> Result<(usize, usize)> {
+    let mut checked = Vec::with_capacity(items.len());
+    for item in items {
+        let mime = certificate_kind(item.bytes)
+            .map_err(|e| Error::invalid(format!("{source}：{}：{e}", item.name)))?;
+        checked.push((item, mime, audit::hex(&Sha256::digest(item.bytes))));
+    }
+    let tx = db::write_tx(conn)?;
+    // Every record is checked before any file is written.
+    for item in items {
+        open_for_evidence(&tx, item.record_id)?;
+    }
+    let (mut attached, mut already) = (0, 0);
+    for (item, mime, sha) in &checked {
+        store_file(&tx, sha, item.bytes, item.name)?;
+        let name: String = item.name.chars().filter(|c| !c.is_control()).collect();
+        match link(
+            &tx,
+            item.record_id,
+            &name,
+            sha,
+            item.bytes.len(),
+            mime,
+            by,
+            Some(source),
+        )? {
+            (_, true) => attached += 1,
+            (_, false) => already += 1,
+        }
+    }
+    crate::ledger::anchor::commit(tx)?;
+    Ok((attached, already))
 }
 
 pub fn list(conn: &Connection, record_id: i64) -> Result<Vec<Attachment>> {

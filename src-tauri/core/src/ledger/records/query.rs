@@ -278,3 +278,31 @@ pub fn public_source_problems(conn: &Connection, year: i32) -> Result<Vec<Public
     }
     Ok(out)
 }
+
+/// The year's records a certificate may still be attached to (pending or rejected, not synced
+/// city-platform study), with what matching a file name to them needs.
+pub fn awaiting_certificates(
+    conn: &Connection,
+    year: i32,
+) -> Result<Vec<crate::domain::matching::Candidate>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.id, s.name, s.id_number, s.department, r.title, r.start_date, r.evidence,
+                EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = r.id)
+         FROM record r JOIN staff s ON s.id = r.staff_id
+         WHERE r.year = ?1 AND r.status IN ('pending', 'rejected') AND r.category <> 'city_platform'
+         ORDER BY s.department, s.name, r.start_date, r.id",
+    )?;
+    let rows = stmt.query_map([year], |r| {
+        Ok(crate::domain::matching::Candidate {
+            record_id: r.get(0)?,
+            name: r.get(1)?,
+            id_number: r.get(2)?,
+            department: r.get(3)?,
+            title: r.get(4)?,
+            start: date_col(r, 5)?,
+            evidence: r.get(6)?,
+            has_file: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
