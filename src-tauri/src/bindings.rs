@@ -10,7 +10,7 @@ use ce_ledger_core::domain::rules::{
     Category, CategoryInfo, Recognition, Situation, Status, Subject,
 };
 use ce_ledger_core::error::RowError;
-use ce_ledger_core::io::{backup, export, import, record_import, table};
+use ce_ledger_core::io::{backup, certificates, export, import, record_import, table};
 use ce_ledger_core::ledger::{
     audit, evidence, notice, plan, policy, progress, records, review, staff, unit,
 };
@@ -81,6 +81,12 @@ pub fn typescript() -> String {
         declare::<import::ProblemRow>(),
         declare::<table::SkippedRow>(),
         declare::<record_import::Converted>(),
+        declare::<certificates::RecordBrief>(),
+        declare::<certificates::MatchedFile>(),
+        declare::<certificates::DoubtfulFile>(),
+        declare::<certificates::BulkPlan>(),
+        declare::<certificates::Pick>(),
+        declare::<certificates::BulkOutcome>(),
         declare::<backup::BackupInfo>(),
         declare::<export::ExportSummary>(),
         declare::<export::PastExport>(),

@@ -4,7 +4,7 @@
 #![allow(clippy::unreachable)]
 
 use ce_ledger_core::domain::{codes, rules};
-use ce_ledger_core::io::{backup, export, import, pdf, reminders, table};
+use ce_ledger_core::io::{backup, certificates, export, import, pdf, reminders, table};
 use ce_ledger_core::ledger::db::Connection;
 use ce_ledger_core::ledger::{
     audit, evidence, notice, plan, policy, progress, records, review, staff, unit,
@@ -568,6 +568,60 @@ pub async fn review_reopen(
     ledger
         .write_as(review::unit_reviewer, move |c, by| {
             review::reopen(c, id, &reason, by).map(records::Record::masked)
+        })
+        .await
+}
+
+/// 审核模式's `Z`: the last decision on a record taken back.
+#[tauri::command]
+pub async fn review_undo(ledger: State<'_, Ledger>, id: i64) -> Answer<records::Record> {
+    ledger
+        .write_as(review::unit_reviewer, move |c, by| {
+            review::undo(c, id, by).map(records::Record::masked)
+        })
+        .await
+}
+
+/// The year's records to review, in 审核模式's order (ids only: a big unit's year is 100,000).
+#[tauri::command]
+pub async fn review_queue(
+    ledger: State<'_, Ledger>,
+    year: i32,
+    category: Option<rules::Category>,
+    with_file: Option<bool>,
+) -> Answer<Vec<i64>> {
+    ledger
+        .read(move |c| review::queue(c, year, category, with_file))
+        .await
+}
+
+/// How a folder or ZIP of certificates meets the year's records awaiting review.
+#[tauri::command]
+pub async fn certificates_plan(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+    year: i32,
+) -> Answer<certificates::BulkPlan> {
+    ledger
+        .read(move |c| {
+            let bundle = certificates::read(&path)?;
+            certificates::plan(c, year, &table::file_label(&path), &bundle)
+        })
+        .await
+}
+
+/// Attaches the matched certificates and the officer's picks, in one transaction.
+#[tauri::command]
+pub async fn certificates_attach(
+    ledger: State<'_, Ledger>,
+    path: PathBuf,
+    year: i32,
+    picks: Vec<certificates::Pick>,
+) -> Answer<certificates::BulkOutcome> {
+    ledger
+        .write_as(audit::default_actor, move |c, by| {
+            let bundle = certificates::read(&path)?;
+            certificates::attach(c, year, &table::file_label(&path), &bundle, &picks, by)
         })
         .await
 }

@@ -3,7 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core'
 import type {
   AuditEvent, Attachment, BackupInfo, BatchOutcome, CalendarYear, CodeLists, Dashboard, ExportSummary, HrOffice,
-  ImportKind, ImportOptions, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
+  BulkOutcome, BulkPlan, CertificatePick, ImportKind, ImportOptions, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
   PastExportPage, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
   RecordInput, RecordPage, ReminderPage, Staff, StaffInput, StaffPage, StaffQuery, StaffRow, Status, UnitProfile,
   Verification, YearPolicy,
@@ -92,6 +92,10 @@ export const reviewApi = {
   publicProblems: (year: number) => invoke<PublicSourceProblem[]>('review_public_problems', { year }),
   reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
+  undo: (id: number) => invoke<LedgerRecord>('review_undo', { id }),
+  queue: (year: number, category: string | null, withFile: boolean | null) => invoke<number[]>('review_queue', { year, category, withFile }),
+  certificatesPlan: (path: string, year: number) => invoke<BulkPlan>('certificates_plan', { path, year }),
+  certificatesAttach: (path: string, year: number, picks: CertificatePick[]) => invoke<BulkOutcome>('certificates_attach', { path, year, picks }),
   verify: (job: ReturnType<typeof newJob>) => invoke<Verification>('audit_verify', { ...job }),
   evidenceList: (recordId: number) => invoke<Attachment[]>('evidence_list', { recordId }),
   evidenceAttach: (recordId: number, upload: number) => invoke<Attachment>('evidence_attach', { recordId, upload }),

@@ -492,6 +492,52 @@ text: string, why: string, };
  */
 export type Converted = { line: number, column: string, from: string, to: string, };
 
+/**
+ * A record as the matching report shows it: who, what, when (no ID number).
+ */
+export type RecordBrief = { record_id: number, name: string, department: string, title: string, start: string, };
+
+/**
+ * A file and the record it goes to.
+ */
+export type MatchedFile = { path: string, record: RecordBrief, };
+
+/**
+ * A file that fits several records: the officer picks one.
+ */
+export type DoubtfulFile = { path: string, choices: Array<RecordBrief>, };
+
+/**
+ * How a folder or archive of certificates meets a year's records awaiting review.
+ */
+export type BulkPlan = { source: string, year: number, matched: Array<MatchedFile>, doubtful: Array<DoubtfulFile>, 
+/**
+ * Files that fit no record of the year (another year's, an ID card, a stranger's).
+ */
+unmatched: Array<string>, 
+/**
+ * Records awaiting review that no file reaches and that have none attached yet.
+ */
+without_file: Array<RecordBrief>, 
+/**
+ * Files passed over as no certificate (Thumbs.db, __MACOSX/…, a .txt).
+ */
+passed_over: Array<string>, };
+
+/**
+ * The officer's pick for a doubtful file.
+ */
+export type CertificatePick = { path: string, record_id: number, };
+
+/**
+ * What a bulk attach did.
+ */
+export type BulkOutcome = { attached: number, 
+/**
+ * Files already attached to their record (the same content), not attached again.
+ */
+already: number, };
+
 export type BackupInfo = { path: string, bytes: number, schema_version: number, };
 
 export type ExportSummary = { rows: number, path: string, };

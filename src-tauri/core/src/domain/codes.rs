@@ -142,6 +142,7 @@ codes! {
         Reject = "reject", "驳回";
         Resubmit = "resubmit", "修改后重新提交";
         Reopen = "reopen", "撤销通过";
+        UndoReject = "undo_reject", "撤销驳回";
         Attach = "attach", "添加证明材料";
         Notice = "notice", "通知";
         Export = "export", "导出";

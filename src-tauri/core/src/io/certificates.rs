@@ -326,6 +326,7 @@ pub struct BulkPlan {
 
 /// The officer's pick for a doubtful file.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "CertificatePick")]
 pub struct Pick {
     pub path: String,
     pub record_id: i64,

@@ -385,6 +385,48 @@ pub fn reopen(conn: &mut Connection, id: i64, reason: &str, by: &str) -> Result<
     )
 }
 
+/// Takes back the officer's last decision on a record (审核模式's `Z`): an approval is reopened, a
+/// rejection withdrawn; either way the record is pending again and the trail says so.
+pub fn undo(conn: &mut Connection, id: i64, by: &str) -> Result<Record> {
+    const WHY: &str = "审核模式中撤销上一步决定";
+    match records::get(conn, id)?.status {
+        Status::Rejected => single(
+            conn,
+            id,
+            by,
+            WHY,
+            Status::Rejected,
+            Status::Pending,
+            Action::UndoReject,
+        ),
+        _ => reopen(conn, id, WHY, by),
+    }
+}
+
+/// The year's records still to review, in the order an officer goes through certificates:
+/// department, person, date, so one person's papers come together. `with_file`: only those with
+/// (true) or without (false) a certificate.
+pub fn queue(
+    conn: &Connection,
+    year: i32,
+    category: Option<crate::domain::rules::Category>,
+    with_file: Option<bool>,
+) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id FROM record r JOIN staff s ON s.id = r.staff_id
+         WHERE r.year = ?1 AND r.status = 'pending' AND (?2 IS NULL OR r.category = ?2)
+           AND (?3 IS NULL OR ?3 = EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = r.id))
+         ORDER BY s.department, s.name, r.start_date, r.id",
+    )?;
+    let ids = stmt
+        .query_map(
+            rusqlite::params![year, category.map(|c| c.code()), with_file],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -467,6 +509,55 @@ mod tests {
         assert_eq!(
             audit::log(&conn, Some(r.id)).unwrap()[1].reason,
             "论文未见期刊目录页"
+        );
+    }
+
+    /// 审核模式's `Z`: the last approval or rejection taken back, audited as such; the queue
+    /// comes in department, person, date order and leaves decided records out.
+    #[test]
+    fn undo_takes_back_either_decision_and_the_queue_follows_people() {
+        let (mut conn, p) = setup();
+        let other = person(&conn, 102);
+        let later = records::add(&mut conn, &input(p, "training", "2025-06-01", Some(8))).unwrap();
+        let earlier =
+            records::add(&mut conn, &input(p, "training", "2025-03-01", Some(8))).unwrap();
+        let theirs = records::add(
+            &mut conn,
+            &input(other.id, "training", "2025-01-01", Some(8)),
+        )
+        .unwrap();
+        let queue_now = queue(&conn, 2025, None, None).unwrap();
+        assert_eq!(queue_now.len(), 3);
+        assert_eq!(
+            queue_now.iter().position(|&i| i == earlier.id).unwrap() + 1,
+            queue_now.iter().position(|&i| i == later.id).unwrap(),
+            "one person's records together, by date: {queue_now:?}"
+        );
+        approve(&mut conn, &[earlier.id], "王敏").unwrap();
+        reject(&mut conn, later.id, "证明材料不清晰", "王敏").unwrap();
+        assert_eq!(queue(&conn, 2025, None, None).unwrap(), [theirs.id]);
+        assert_eq!(
+            undo(&mut conn, earlier.id, "王敏").unwrap().status,
+            Status::Pending
+        );
+        assert_eq!(
+            undo(&mut conn, later.id, "王敏").unwrap().status,
+            Status::Pending
+        );
+        let actions: Vec<String> = audit::log(&conn, Some(later.id))
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(actions.last().map(String::as_str), Some("undo_reject"));
+        assert!(
+            undo(&mut conn, later.id, "王敏").is_err(),
+            "a pending record has nothing to undo"
+        );
+        assert!(audit::verify(&conn).unwrap().holds());
+        assert_eq!(
+            queue(&conn, 2025, None, Some(true)).unwrap(),
+            Vec::<i64>::new()
         );
     }
 

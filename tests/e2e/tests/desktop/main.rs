@@ -12,6 +12,7 @@ mod installed;
 mod plans;
 mod reminders;
 mod review;
+mod review_mode;
 mod roster;
 mod scale;
 mod single_instance;

@@ -321,6 +321,18 @@ impl App {
         .await
     }
 
+    /// A key pressed and released as a person does, to whatever has the focus (the page).
+    pub async fn press(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let keys = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client
+            .perform_actions(keys)
+            .await
+            .unwrap_or_else(|e| panic!("press {key:?}: {e}"));
+    }
+
     /// The values of the inputs inside the elements matching `css` (innerText leaves them out).
     pub async fn input_values(&self, css: &str) -> Vec<String> {
         self.strings(

@@ -1,0 +1,184 @@
+//! Issue 25 through the real window: a department's ZIP attached in bulk from the review page,
+//! then 审核模式 — one look and one key per record. The key-to-painted times the page records
+//! (`window.__reviewTimings`) are printed as a figure, not asserted; `make bench` prints them.
+
+use crate::support::App;
+use ce_ledger_core::io::import::{self, CellFix, Kind, Options};
+use ce_ledger_core::io::table::no_progress;
+use ce_ledger_core::ledger::{db, unit};
+use std::path::PathBuf;
+
+fn messy(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../corpus/messy")
+        .join(name)
+}
+
+/// The first day's ledger (issue 24): the roster and the year's declarations, imported.
+pub fn first_day_ledger(ledger: &std::path::Path) {
+    let mut conn = db::open(ledger).unwrap();
+    let read = |name: &str| std::fs::read(messy(name)).unwrap();
+    import::commit(
+        &mut conn,
+        Kind::Staff,
+        "人员名册.xlsx",
+        &read("人员名册.xlsx"),
+        &Options::default(),
+        &no_progress,
+    )
+    .unwrap();
+    let fix = |line: usize, field: &str, value: &str| CellFix {
+        line,
+        field: field.into(),
+        value: value.into(),
+    };
+    let options = Options {
+        accept_suggested: true,
+        add_people: true,
+        fixes: vec![
+            fix(1010, "开始日期", "2025-11-01"),
+            fix(1478, "结束日期", "2025-02-28"),
+        ],
+        leave_out: vec![30, 405, 549, 1075],
+        ..Default::default()
+    };
+    import::commit(
+        &mut conn,
+        Kind::Records,
+        "学时申报.xlsx",
+        &read("学时申报.xlsx"),
+        &options,
+        &no_progress,
+    )
+    .unwrap();
+    let profile = unit::UnitProfile {
+        name: "枣庄市立医院".into(),
+        officer: "王敏".into(),
+        ..unit::get(&conn).unwrap()
+    };
+    unit::save(&conn, &profile).unwrap();
+}
+
+/// The median and 95th percentile of the page's key-to-painted times.
+pub async fn timings(app: &App) -> (f64, f64, usize) {
+    let v = app
+        .client
+        .execute("return window.__reviewTimings || []", vec![])
+        .await
+        .unwrap();
+    let mut t: Vec<f64> = serde_json::from_value(v).unwrap_or_default();
+    t.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let at = |q: f64| {
+        t.get(((t.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(0.0)
+    };
+    (at(0.5), at(0.95), t.len())
+}
+
+/// Which record 审核模式 shows now.
+async fn shown(app: &App) -> String {
+    let v = app
+        .client
+        .execute(
+            "const e = document.querySelector('[data-shown-record]'); return e ? e.dataset.shownRecord : ''",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.as_str().unwrap_or_default().to_string()
+}
+
+/// Waits until 审核模式 shows a record other than `was`.
+async fn moved_from(app: &App, was: &str) -> String {
+    let deadline = std::time::Instant::now() + crate::support::WAIT;
+    loop {
+        let now = shown(app).await;
+        if !now.is_empty() && now != was {
+            return now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "审核模式 stayed on record {was}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_departments_zip_then_one_key_per_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("review-mode.sqlite3");
+    first_day_ledger(&ledger);
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-review]").await;
+    // The ledger was filled outside the window: the officer picks its year.
+    app.click(".toolbar .year").await;
+    app.click_text(".el-select-dropdown__item", "2025年度").await;
+    app.wait_for_text(".review-table tbody", "2025-").await;
+
+    // The ZIP from the departments, by its path.
+    app.click("[data-testid=rv-bulk]").await;
+    app.type_into("cert-path", messy("证明材料.zip").to_str().unwrap())
+        .await;
+    app.click("[data-testid=cert-read]").await;
+    let summary = app
+        .wait_for_text("[data-testid=cert-summary]", "对应到一条记录")
+        .await;
+    assert!(
+        summary.contains("1074") && summary.contains("可能对应多条 20"),
+        "{summary}"
+    );
+    app.screenshot("review-bulk-certificates.png").await;
+    app.click("[data-testid=cert-attach]").await;
+    app.wait_for_text(".el-message", "已添加证明材料 1074 个")
+        .await;
+
+    app.click("[data-testid=rv-mode]").await;
+    app.wait_for_text("[data-testid=rm-counter]", "已审 0 /")
+        .await;
+    let mut at = moved_from(&app, "").await;
+    app.screenshot("review-mode.png").await;
+    // One key a record: approve ten in a row.
+    for _ in 0..10 {
+        app.press('a').await;
+        at = moved_from(&app, &at).await;
+    }
+    app.wait_for_text("[data-testid=rm-counter]", "已审 10 /")
+        .await;
+    // R, then 2: 与申报内容不符.
+    let rejected = at.clone();
+    app.press('r').await;
+    app.wait_for_text("[data-testid=rm-reject]", "与申报内容不符")
+        .await;
+    app.press('2').await;
+    at = moved_from(&app, &at).await;
+    // Z takes the rejection back: the record shows again, pending.
+    app.press('z').await;
+    let back = moved_from(&app, &at).await;
+    assert_eq!(back, rejected);
+    app.wait_for_text("[data-testid=rm-status]", "待审核").await;
+    app.wait_for_text("[data-testid=rm-counter]", "已审 10 /")
+        .await;
+    app.press('?').await;
+    app.wait_for_text("[data-testid=rm-help]", "撤销").await;
+    app.press('\u{E00C}').await; // Escape: the help closes
+    let (median, p95, n) = timings(&app).await;
+    println!("审核模式 (500 staff, debug build): key to painted record median {median:.0} ms, 95th percentile {p95:.0} ms over {n} keys");
+    app.stop().await;
+
+    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM record WHERE status = 'approved'"),
+        10
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM record WHERE status = 'rejected'"),
+        0
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM audit_event WHERE action = 'undo_reject'"),
+        1
+    );
+}
