@@ -158,6 +158,29 @@ fn a_folder_of_certificates_attaches_by_name_once() {
     assert_eq!(attach, 1, "one event for the one file attached");
     let verified = l.ok(&["audit", "verify"]);
     assert!(verified.contains("完整"), "{verified}");
+
+    // The upload lists the file by name and short hash beside what the declaration says.
+    l.ok(&["review", "approve", "1", "--by", "王敏"]);
+    let out = l.dir.path().join("上报.csv");
+    l.ok(&["export", "--year", "2025", "--out", path_str(&out)]);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let sha = {
+        use std::io::Write;
+        let mut child = std::process::Command::new("sha256sum")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"\xFF\xD8\xFF\xE0 jpeg")
+            .unwrap();
+        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+    };
+    let cell = format!("内科/内科_张伟_心血管介入培训班.jpg（{}）", &sha[..8]);
+    assert!(csv.contains(&cell), "{cell} in {csv}");
 }
 
 #[test]

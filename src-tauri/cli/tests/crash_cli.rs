@@ -1,5 +1,6 @@
 //! Fault injection: the real CLI on a real ledger of 50,000 records, killed with SIGKILL at random
-//! moments during a large import, a batch approval, an export and a backup. After every kill the
+//! moments during a large import, a batch approval, a bulk attach of certificates, an export and
+//! a backup. After every kill the
 //! ledger must open without repair, pass SQLite's integrity check and `audit verify`, and hold
 //! either all of the interrupted operation's changes or none; its output file is whole or absent.
 //!
@@ -24,6 +25,7 @@ struct State {
     pending: i64,
     recognised_tenths: i64,
     events: i64,
+    attachments: i64,
 }
 
 fn state(db: &Path) -> State {
@@ -37,7 +39,8 @@ fn state(db: &Path) -> State {
                 (SELECT COUNT(*) FROM record WHERE status = 'approved'),
                 (SELECT COUNT(*) FROM record WHERE status = 'pending'),
                 (SELECT COALESCE(SUM(rec_public + rec_professional), 0) FROM record),
-                (SELECT COUNT(*) FROM audit_event)",
+                (SELECT COUNT(*) FROM audit_event),
+                (SELECT COUNT(*) FROM record_evidence)",
         [],
         |r| {
             Ok(State {
@@ -46,6 +49,7 @@ fn state(db: &Path) -> State {
                 pending: r.get(2)?,
                 recognised_tenths: r.get(3)?,
                 events: r.get(4)?,
+                attachments: r.get(5)?,
             })
         },
     )
@@ -187,6 +191,41 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
     )
     .unwrap();
 
+    // A department's folder of certificates for 4,000 of the pending records, named as
+    // secretaries name them (person and date): the bulk attach.
+    let certificates = work.path().join("证明材料");
+    {
+        let conn = Connection::open(&base).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT s.department, s.name, replace(r.start_date, '-', '') FROM record r
+                 JOIN staff s ON s.id = r.staff_id
+                 WHERE r.status = 'pending' AND r.category <> 'city_platform' LIMIT 4000",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .unwrap();
+        for (i, row) in rows.enumerate() {
+            let (department, name, date) = row.unwrap();
+            let folder = certificates.join(&department);
+            std::fs::create_dir_all(&folder).unwrap();
+            // A few kilobytes each, as a phone photo saved small; unique, so each is stored.
+            let jpeg = [
+                &b"\xFF\xD8\xFF\xE0"[..],
+                format!("{i:04}").repeat(1000).as_bytes(),
+            ]
+            .concat();
+            std::fs::write(folder.join(format!("{name}-{date}.jpg")), jpeg).unwrap();
+        }
+    }
+
     let out = |name: &str| work.path().join(name);
     let export = |name: &'static str, file: &str| {
         let file = out(file);
@@ -221,6 +260,19 @@ fn sigkill_at_random_moments_loses_or_half_writes_nothing() {
             ]
             .map(String::from)
             .to_vec(),
+            output: None,
+        },
+        Operation {
+            name: "attach-bulk",
+            args: vec![
+                "review".into(),
+                "attach-bulk".into(),
+                path_str(&certificates).into(),
+                "--year".into(),
+                YEAR.into(),
+                "--by".into(),
+                "审核员".into(),
+            ],
             output: None,
         },
         export("export-xlsx", "export.xlsx"),
@@ -292,8 +344,11 @@ struct Base<'a> {
     hash: String,
 }
 
-/// Copies the base ledger, and the anchor beside it, to `ledger`, leaving nothing of a run before.
+/// Copies the base ledger, and the anchor beside it, to `ledger`, leaving nothing of a run before:
+/// the evidence folder beside it goes too (only the bulk attach writes there), so every run
+/// stores its certificates anew.
 fn fresh_copy(base: &Path, ledger: &Path) {
+    let _ = std::fs::remove_dir_all(ledger.with_file_name("evidence"));
     std::fs::copy(base, ledger).unwrap();
     for side in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{side}", ledger.display()));

@@ -56,7 +56,10 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
     let mut stmt = conn.prepare(
         "SELECT s.name, s.id_number, r.category, r.title, r.start_date, r.end_date, r.rec_public, r.rec_professional,
                 r.evidence, r.reviewer, substr(r.reviewed_at, 1, 10), COALESCE(r.topic, ''),
-                COALESCE(r.filing_number, '')
+                COALESCE(r.filing_number, ''),
+                (SELECT group_concat(e.original_name || '（' || substr(f.sha256, 1, 8) || '）', '、')
+                 FROM record_evidence e JOIN evidence_file f ON f.id = e.file_id
+                 WHERE e.record_id = r.id)
          FROM record r JOIN staff s ON s.id = r.staff_id
          WHERE r.year = ?1 AND r.status = 'approved' AND r.category <> 'city_platform'
            AND (r.rec_public > 0 OR r.rec_professional > 0)
@@ -82,7 +85,7 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
                     start: r.get(4)?,
                     end: r.get(5)?,
                     hours,
-                    evidence: r.get(8)?,
+                    evidence: evidence_cell(r.get(8)?, r.get(13)?),
                     reviewer: r.get(9)?,
                     reviewed_on: r.get(10)?,
                     topic: if subject == Subject::Public {
@@ -100,6 +103,16 @@ pub fn rows(conn: &Connection, year: i32) -> Result<Vec<ExportRow>> {
 
 /// How many of `COLUMNS` an export of `rows` has: 公需专题 and 备案/证书编号 only when some row has
 /// one, so an upload without them keeps the columns it always had.
+/// The 证明材料 cell: what the declaration says, and each attached file by name and the first
+/// eight characters of its SHA-256, which an inspector can check against the file the unit keeps.
+fn evidence_cell(text: String, files: Option<String>) -> String {
+    match files {
+        Some(files) if text.trim().is_empty() => files,
+        Some(files) => format!("{}；{files}", text.trim()),
+        None => text,
+    }
+}
+
 fn width(rows: &[ExportRow]) -> usize {
     let present = rows
         .iter()

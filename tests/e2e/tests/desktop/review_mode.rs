@@ -114,7 +114,8 @@ async fn a_departments_zip_then_one_key_per_record() {
     app.click("[data-testid=nav-review]").await;
     // The ledger was filled outside the window: the officer picks its year.
     app.click(".toolbar .year").await;
-    app.click_text(".el-select-dropdown__item", "2025年度").await;
+    app.click_text(".el-select-dropdown__item", "2025年度")
+        .await;
     app.wait_for_text(".review-table tbody", "2025-").await;
 
     // The ZIP from the departments, by its path.
