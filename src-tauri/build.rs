@@ -51,6 +51,7 @@ const COMMANDS: &[&str] = &[
     "import_commit",
     "import_annotate",
     "review_undo",
+    "review_batch_preview",
     "review_queue",
     "certificates_plan",
     "certificates_attach",

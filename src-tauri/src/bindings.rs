@@ -87,6 +87,7 @@ pub fn typescript() -> String {
         declare::<certificates::BulkPlan>(),
         declare::<certificates::Pick>(),
         declare::<certificates::BulkOutcome>(),
+        declare::<review::BatchCategory>(),
         declare::<backup::BackupInfo>(),
         declare::<export::ExportSummary>(),
         declare::<export::PastExport>(),

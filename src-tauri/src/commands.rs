@@ -572,6 +572,17 @@ pub async fn review_reopen(
         .await
 }
 
+/// What a batch approval of the filter's pending records would take and leave, by category.
+#[tauri::command]
+pub async fn review_batch_preview(
+    ledger: State<'_, Ledger>,
+    filter: records::RecordFilter,
+) -> Answer<Vec<review::BatchCategory>> {
+    ledger
+        .read(move |c| review::batch_preview(c, &filter))
+        .await
+}
+
 /// 审核模式's `Z`: the last decision on a record taken back.
 #[tauri::command]
 pub async fn review_undo(ledger: State<'_, Ledger>, id: i64) -> Answer<records::Record> {

@@ -172,6 +172,7 @@ fn main() {
             commands::import_commit,
             commands::import_annotate,
             commands::review_undo,
+            commands::review_batch_preview,
             commands::review_queue,
             commands::certificates_plan,
             commands::certificates_attach,

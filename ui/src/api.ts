@@ -3,7 +3,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core'
 import type {
   AuditEvent, Attachment, BackupInfo, BatchOutcome, CalendarYear, CodeLists, Dashboard, ExportSummary, HrOffice,
-  BulkOutcome, BulkPlan, CertificatePick, ImportKind, ImportOptions, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
+  BatchCategory, BulkOutcome, BulkPlan, CertificatePick, ImportKind, ImportOptions, ImportOutcome, ImportPreview, IpcError, JobProgress, LedgerInfo, LedgerRecord, Mapping, Notice, NoticeInput,
   PastExportPage, PdfRequest, PersonPage, Plan, PlanForm, PlanTransition, PublicSourceProblem, Recognition, RecordFilter,
   RecordInput, RecordPage, ReminderPage, Staff, StaffInput, StaffPage, StaffQuery, StaffRow, Status, UnitProfile,
   Verification, YearPolicy,
@@ -93,6 +93,7 @@ export const reviewApi = {
   reject: (id: number, reason: string) => invoke<LedgerRecord>('review_reject', { id, reason }),
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
   undo: (id: number) => invoke<LedgerRecord>('review_undo', { id }),
+  batchPreview: (filter: RecordFilter) => invoke<BatchCategory[]>('review_batch_preview', { filter }),
   queue: (year: number, category: string | null, withFile: boolean | null) => invoke<number[]>('review_queue', { year, category, withFile }),
   certificatesPlan: (path: string, year: number) => invoke<BulkPlan>('certificates_plan', { path, year }),
   certificatesAttach: (path: string, year: number, picks: CertificatePick[]) => invoke<BulkOutcome>('certificates_attach', { path, year, picks }),

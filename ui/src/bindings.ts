@@ -538,6 +538,19 @@ export type BulkOutcome = { attached: number,
  */
 already: number, };
 
+/**
+ * One category of a batch approval, before it runs.
+ */
+export type BatchCategory = { code: string, label: string, 
+/**
+ * Pending records with evidence: the batch approves them once the checklist is confirmed.
+ */
+ready: number, 
+/**
+ * Pending records without any evidence: the batch leaves them.
+ */
+without_evidence: number, };
+
 export type BackupInfo = { path: string, bytes: number, schema_version: number, };
 
 export type ExportSummary = { rows: number, path: string, };

@@ -236,6 +236,42 @@ pub struct BatchOutcome {
     pub skipped: Vec<Skipped>,
 }
 
+/// One category of a batch approval, before it runs.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct BatchCategory {
+    pub code: &'static str,
+    pub label: &'static str,
+    /// Pending records with evidence: the batch approves them once the checklist is confirmed.
+    pub ready: u64,
+    /// Pending records without any evidence: the batch leaves them.
+    pub without_evidence: u64,
+}
+
+/// What a batch approval of the filter's pending records would take and leave, shown before the
+/// officer confirms the checklists (issue 25: records without a file are named up front).
+pub fn batch_preview(conn: &Connection, filter: &RecordFilter) -> Result<Vec<BatchCategory>> {
+    let mut out: Vec<BatchCategory> = Vec::new();
+    for (category, has, n) in records::pending_by_evidence(conn, filter)? {
+        let entry = match out.iter_mut().find(|c| c.code == category.code()) {
+            Some(e) => e,
+            None => {
+                out.push(BatchCategory {
+                    code: category.code(),
+                    label: category.label(),
+                    ready: 0,
+                    without_evidence: 0,
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        match has {
+            true => entry.ready += n,
+            false => entry.without_evidence += n,
+        }
+    }
+    Ok(out)
+}
+
 /// Approves every eligible pending record the filter selects, in one transaction; lists the others.
 pub fn approve_eligible(
     conn: &mut Connection,
@@ -558,6 +594,32 @@ mod tests {
         assert_eq!(
             queue(&conn, 2025, None, Some(true)).unwrap(),
             Vec::<i64>::new()
+        );
+    }
+
+    #[test]
+    fn a_batch_is_counted_before_it_runs_with_the_records_it_would_leave() {
+        let (mut conn, p) = setup();
+        records::add(&mut conn, &input(p, "training", "2025-03-01", Some(8))).unwrap();
+        let mut bare = input(p, "training", "2025-03-02", Some(8));
+        bare.evidence.clear();
+        records::add(&mut conn, &bare).unwrap();
+        records::add(&mut conn, &input(p, "achievement", "2025-04-01", None)).unwrap();
+        let filter = RecordFilter {
+            year: Some(2025),
+            ..Default::default()
+        };
+        let got: Vec<(&str, u64, u64)> = batch_preview(&conn, &filter)
+            .unwrap()
+            .iter()
+            .map(|c| (c.code, c.ready, c.without_evidence))
+            .collect();
+        assert_eq!(got, [("achievement", 1, 0), ("training", 1, 1)]);
+        let out = approve_eligible(&mut conn, &filter, "王敏", &Checklist::ConfirmedBy).unwrap();
+        assert_eq!(
+            (out.approved.len(), out.skipped.len()),
+            (2, 1),
+            "as counted"
         );
     }
 

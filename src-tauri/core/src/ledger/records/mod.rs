@@ -8,8 +8,8 @@ mod write;
 
 pub use crate::domain::record::{validate, RecordInput, ValidRecord};
 pub use query::{
-    awaiting_certificates, get, list, page, public_source_problems, PublicSourceProblem, Record,
-    RecordFilter, RecordPage,
+    awaiting_certificates, get, list, page, pending_by_evidence, public_source_problems,
+    PublicSourceProblem, Record, RecordFilter, RecordPage,
 };
 pub use recognition::{refresh, refresh_pending_gains, refresh_year};
 pub(crate) use write::record_event;

@@ -306,3 +306,26 @@ pub fn awaiting_certificates(
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
+
+/// The pending records a filter selects, counted by category and by whether they carry evidence
+/// (a written reference or a file): what a batch approval of them would and would not take.
+pub fn pending_by_evidence(
+    conn: &Connection,
+    f: &RecordFilter,
+) -> Result<Vec<(Category, bool, u64)>> {
+    let (where_sql, args, _) = filter_sql(&RecordFilter {
+        status: Some(Status::Pending),
+        ..f.clone()
+    });
+    let params: Vec<&dyn rusqlite::ToSql> = args.iter().map(|b| b.as_ref()).collect();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT r.category,
+                trim(r.evidence) <> '' OR EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = r.id),
+                COUNT(*)
+         FROM record r JOIN staff s ON s.id = r.staff_id{where_sql} GROUP BY 1, 2 ORDER BY 1, 2"
+    ))?;
+    let rows = stmt.query_map(params.as_slice(), |r| {
+        Ok((db::code_col(r, 0)?, r.get(1)?, r.get::<_, i64>(2)? as u64))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
