@@ -124,6 +124,10 @@ bench: deps-test ui
 	$(LINTED) cargo test $(TEST_CRATES) --all-targets --no-run
 	$(RUN_TESTS) --test desktop first_day -- --test-threads=1
 	@cat tests/e2e/artifacts/first-day-actions.txt
+	@# 审核模式 on the 10,000-staff ledger, in the release build: key to painted certificate.
+	cargo build --release -p ce-ledger-desktop --features custom-protocol
+	CE_LEDGER_APP=$(CURDIR)/target/release/ce-ledger-desktop $(RUN_TESTS) --test desktop review_mode_on -- --ignored --test-threads=1
+	@cat tests/e2e/artifacts/review-mode-timings.txt
 
 # Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
 # unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in

@@ -183,3 +183,64 @@ async fn a_departments_zip_then_one_key_per_record() {
         1
     );
 }
+
+/// `make bench`: 审核模式 on a big unit's ledger (10,000 staff × 20 records of the sample, with the
+/// first day's 500 people and their certificates on top), a key a record for 200 records. Prints
+/// the key-to-painted median and 95th percentile and the actions per record (a figure, not a
+/// bound); run on the release build through `CE_LEDGER_APP`.
+#[tokio::test]
+#[ignore = "a figure for `make bench`: 审核模式 on the 10,000-staff ledger"]
+async fn review_mode_on_a_ten_thousand_staff_ledger() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("big.sqlite3");
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        ce_ledger_core::dev::sample::populate(&mut conn, 10_000, 20, 2025, dir.path()).unwrap();
+    }
+    first_day_ledger(&ledger);
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        let zip = std::fs::read(messy("证明材料.zip")).unwrap();
+        let bundle = ce_ledger_core::io::certificates::read_zip("证明材料.zip", &zip).unwrap();
+        ce_ledger_core::io::certificates::attach(
+            &mut conn,
+            2025,
+            "证明材料.zip",
+            &bundle,
+            &[],
+            "王敏",
+        )
+        .unwrap();
+    }
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-review]").await;
+    app.click(".toolbar .year").await;
+    app.click_text(".el-select-dropdown__item", "2025年度")
+        .await;
+    app.wait_for_text(".review-table tbody", "2025-").await;
+    app.click("[data-testid=rv-mode-files]").await;
+    app.click_text(".el-select-dropdown__item", "有证明材料的")
+        .await;
+    app.click("[data-testid=rv-mode]").await;
+    let mut at = moved_from(&app, "").await;
+    const RECORDS: usize = 200;
+    let started = std::time::Instant::now();
+    for _ in 0..RECORDS {
+        app.press('a').await;
+        at = moved_from(&app, &at).await;
+    }
+    let took = started.elapsed();
+    let (median, p95, n) = timings(&app).await;
+    app.screenshot("review-mode-10k.png").await;
+    app.stop().await;
+    let figure = format!(
+        "审核模式（10,000人台账 + 首日500人及其证明材料）：{RECORDS} 条记录，每条 1 次按键；按键到下一条证明材料显示：中位数 {median:.0} ms，95% {p95:.0} ms（{n} 次）；驱动连同等待共 {:.1} s\n",
+        took.as_secs_f64()
+    );
+    eprintln!("{figure}");
+    std::fs::write(
+        crate::support::artifacts_dir().join("review-mode-timings.txt"),
+        figure,
+    )
+    .unwrap();
+}
