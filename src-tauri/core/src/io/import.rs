@@ -281,6 +281,8 @@ pub const SHOWN_ERRORS: usize = 2000;
 /// longer needs the file's bytes.
 pub struct Prepared {
     file: String,
+    /// The city platform's export itself, kept as the source of its rows.
+    source: Option<Vec<u8>>,
     table: table::Table,
     questions: Vec<ValueQuestion>,
     /// Rows holding a suggestion nobody confirmed yet: (line, field, value, suggested code).
@@ -355,6 +357,7 @@ pub fn prepare(
     t.rows = rows;
     Ok(Prepared {
         file,
+        source: (kind == Kind::City).then(|| bytes.to_vec()),
         table: t,
         questions,
         unconfirmed,
@@ -618,6 +621,7 @@ fn run(
 ) -> Result<Checked> {
     let Prepared {
         file,
+        source,
         table: t,
         questions,
         unconfirmed,
@@ -680,20 +684,27 @@ fn run(
             let addable_rows = checked.addable_rows;
             let people_added = checked.new_people.len();
             let years: BTreeSet<i32> = checked.good.iter().map(|v| v.year()).collect();
-            let (errors, outcome) =
-                match records::store(conn, &file, checked, details, rehearse, progress) {
-                    Ok(s) => (
-                        Vec::new(),
-                        Outcome {
-                            imported: s.imported,
-                            already_present: s.already_present,
-                            people_added,
-                            years: years.into_iter().collect(),
-                        },
-                    ),
-                    Err(Error::Rows { errors, .. }) => refused(errors),
-                    Err(e) => return Err(e),
-                };
+            let (errors, outcome) = match records::store(
+                conn,
+                &file,
+                checked,
+                source.as_deref(),
+                details,
+                rehearse,
+                progress,
+            ) {
+                Ok(s) => (
+                    Vec::new(),
+                    Outcome {
+                        imported: s.imported,
+                        already_present: s.already_present,
+                        people_added,
+                        years: years.into_iter().collect(),
+                    },
+                ),
+                Err(Error::Rows { errors, .. }) => refused(errors),
+                Err(e) => return Err(e),
+            };
             Ok(Checked {
                 errors,
                 converted,
@@ -1174,6 +1185,19 @@ mod tests {
         assert_eq!(
             (r.status.code(), r.recognized_public.to_string()),
             ("synced", "12".to_string())
+        );
+        // Issue 25 item 4: the platform's export is kept whole and each synced row points at it.
+        let (name, kept, sources): (String, Vec<u8>, i64) = conn
+            .query_row(
+                "SELECT s.name, s.bytes, (SELECT COUNT(*) FROM import_source)
+                 FROM record r JOIN import_source s ON s.id = r.source_id WHERE r.id = ?1",
+                [r.id],
+                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (name.as_str(), kept, sources),
+            ("city.csv", file.into_bytes(), 1)
         );
     }
 

@@ -54,6 +54,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0010_import_memory.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("migrations/0011_import_source.sql"),
+        seed: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -387,11 +387,15 @@ const BULK_CACHE_KIB: i64 = -16 * 1024;
 /// `new_people` go on the roster first, in the same transaction; a record of the i-th of them
 /// carries the staff id `-1 - i` until then. `details` (what the officer changed on the way in)
 /// go into the import event beside the file's name.
+/// `source`: the file the rows came from (the city platform's export), kept whole by its hash and
+/// linked to each stored record.
+#[allow(clippy::too_many_arguments)]
 pub fn insert_batch(
     conn: &mut Connection,
     file: &str,
     good: Vec<ValidRecord>,
     new_people: &[crate::ledger::staff::StaffInput],
+    source: Option<&[u8]>,
     details: serde_json::Value,
     dry_run: bool,
     on_person_year: &dyn Fn(usize, usize) -> Result<()>,
@@ -450,6 +454,24 @@ pub fn insert_batch(
     drop(good);
     // One event names the whole import: the ids are consecutive within this transaction.
     let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
+    let mut details = details;
+    if let (Some(bytes), Some(first), Some(last)) = (source, first, last) {
+        let sha = audit::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
+            <sha2::Sha256 as sha2::Digest>::new(),
+            bytes,
+        )));
+        tx.execute(
+            "INSERT INTO import_source (sha256, name, bytes, created_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(sha256) DO NOTHING",
+            params![sha, file, bytes, now],
+        )?;
+        tx.execute(
+            "UPDATE record SET source_id = (SELECT id FROM import_source WHERE sha256 = ?1)
+             WHERE id BETWEEN ?2 AND ?3",
+            params![sha, first, last],
+        )?;
+        details["source_sha256"] = sha.into();
+    }
     let actor = audit::default_actor(&tx)?;
     audit::append(
         &tx,
