@@ -409,7 +409,11 @@ addable_rows: number,
 /**
  * People the import puts on the roster (with `add_people`).
  */
-people_to_add: number, would_import: number, already_present: number, };
+people_to_add: number, 
+/**
+ * How the certificates meet the file's records (once the rows are free of errors).
+ */
+certificates: BulkPlan | null, would_import: number, already_present: number, };
 
 export type ImportOutcome = { imported: number, already_present: number, 
 /**
@@ -419,7 +423,11 @@ people_added: number,
 /**
  * The years of the imported records, newest last.
  */
-years: Array<number>, };
+years: Array<number>, 
+/**
+ * Certificates attached with the records.
+ */
+certificates_attached: number, };
 
 /**
  * How to read a file: the window's column mapping or the CLI's `--map`, the answers to value
@@ -438,7 +446,12 @@ accept_suggested: boolean, fixes: Array<CellFix>, add_people: boolean,
  * Lines the officer leaves out of this import (only the department can answer them); they
  * are listed as skipped and named in the import event.
  */
-leave_out: Array<number>, };
+leave_out: Array<number>, 
+/**
+ * A folder or ZIP of the declarations' certificates, attached in the import's transaction
+ * (issue 25); files that fit several records wait for the officer's pick afterwards.
+ */
+evidence: string | null, };
 
 /**
  * The officer's answer to a value question: read `raw` of `field` as `code`.

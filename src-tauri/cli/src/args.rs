@@ -391,6 +391,10 @@ pub struct ImportArgs {
     /// Check and report only; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// A folder or ZIP of the declarations' certificates, attached in the same transaction
+    /// (records import only); files that fit several records are left for `review attach-bulk --pick`
+    #[arg(long, value_name = "DIR|ZIP")]
+    pub evidence: Option<PathBuf>,
 }
 
 fn parse_map(s: &str) -> Result<(String, String), String> {

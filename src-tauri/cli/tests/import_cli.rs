@@ -108,6 +108,10 @@ fn a_department_file_reports_once_then_imports_with_the_suggestions_accepted() {
         "accepted once, remembered: {done}"
     );
     assert!(done.contains("已导入 1491 条学时记录"), "{done}");
+    assert!(
+        !done.contains("证明材料（"),
+        "no --evidence, no certificates: {done}"
+    );
     assert!(done.contains("已将 2 名不在名册中的人员加入名册"), "{done}");
 }
 
@@ -135,4 +139,45 @@ fn map_reads_a_header_the_program_does_not_know_and_remembers_it() {
     let out = l.ok(&["staff", "import", path_str(&file)]);
     assert!(!out.contains("未导入的列"), "{out}");
     assert_eq!(l.json(&["staff", "list", "--json"])[0]["title"], "主治医师");
+}
+
+/// Issue 25: `records import FILE --evidence ZIP` attaches the certificates with the records.
+#[test]
+fn declarations_import_with_their_certificates() {
+    let l = Ledger::new();
+    l.ok(&["staff", "import", path_str(&messy("人员名册.xlsx"))]);
+    let fixes = l.write(
+        "fixes.json",
+        r#"{"fixes": [{"line": 1010, "field": "开始日期", "value": "2025-11-01"},
+                      {"line": 1478, "field": "结束日期", "value": "2025-02-28"}]}"#,
+    );
+    let done = l.ok(&[
+        "records",
+        "import",
+        path_str(&messy("学时申报.xlsx")),
+        "--accept-suggested",
+        "--add-people",
+        "--fix",
+        path_str(&fixes),
+        "--leave-out",
+        "30,405,549,1075",
+        "--evidence",
+        path_str(&messy("证明材料.zip")),
+    ]);
+    assert!(
+        done.contains("证明材料（证明材料.zip）：对应到一条记录 1074 个；可能对应多条 20 个"),
+        "{done}"
+    );
+    assert!(done.contains("已随记录添加证明材料 1074 个"), "{done}");
+    let hostile = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/corpus/hostile-archives/dotdot.zip");
+    let refused = l.run(&[
+        "records",
+        "import",
+        path_str(&messy("学时申报.xlsx")),
+        "--evidence",
+        path_str(&hostile),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("压缩包之外"));
 }

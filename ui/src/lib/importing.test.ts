@@ -14,7 +14,7 @@ describe('import answers', () => {
     a.addPeople = true
     a.leaveOut.push(30)
     expect(optionsOf(a)).toEqual({
-      mapping: null, map: [], accept_suggested: false, add_people: true, leave_out: [30],
+      mapping: null, map: [], accept_suggested: false, add_people: true, leave_out: [30], evidence: null,
       values: [{ field: '类别', raw: '培训|班', code: 'training' }],
       fixes: [{ line: 12, field: '备案/证书编号', value: 'ZZ-1' }],
     })

@@ -14,10 +14,12 @@ export interface ImportAnswers {
   addPeople: boolean
   /** Lines left out of this import, for the departments to answer. */
   leaveOut: number[]
+  /** A folder or ZIP of the declarations' certificates, attached with them. */
+  evidence: string
 }
 
 export function emptyAnswers(): ImportAnswers {
-  return { mapping: null, values: {}, fixes: {}, addPeople: false, leaveOut: [] }
+  return { mapping: null, values: {}, fixes: {}, addPeople: false, leaveOut: [], evidence: '' }
 }
 
 export const questionKey = (q: { field: string; raw: string }) => `${q.field}|${q.raw}`
@@ -38,6 +40,7 @@ export function optionsOf(a: ImportAnswers): ImportOptions {
     }),
     add_people: a.addPeople,
     leave_out: [...a.leaveOut],
+    evidence: a.evidence.trim() || null,
   }
 }
 

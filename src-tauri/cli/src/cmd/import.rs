@@ -25,6 +25,10 @@ pub fn run(ctx: &mut Context, kind: Kind, args: ImportArgs) -> Result<import::Ou
         fixes,
         add_people: args.add_people,
         leave_out: args.leave_out,
+        evidence: args
+            .evidence
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned()),
         ..Default::default()
     };
     let name = args.file.to_string_lossy();
@@ -130,6 +134,18 @@ fn report(p: &Attempt, accepted: bool) {
             "按写法换算{}处：{}…",
             p.converted.len(),
             examples.join("；")
+        );
+    }
+    if let Some(c) = &p.certificates {
+        println!(
+            "证明材料（{}）：对应到一条记录 {} 个；可能对应多条 {} 个（导入后用 review attach-bulk {} --year {} --pick 文件=记录编号 指定）；没有对应记录 {} 个；仍没有证明材料的记录 {} 条",
+            c.source,
+            c.matched.len(),
+            c.doubtful.len(),
+            c.source,
+            c.year,
+            c.unmatched.len(),
+            c.without_file.len()
         );
     }
     if p.addable_rows > 0 {

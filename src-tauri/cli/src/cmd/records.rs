@@ -16,6 +16,9 @@ pub fn run(ctx: &mut Context, cmd: RecordsCmd) -> Result<()> {
             if o.people_added > 0 {
                 println!("已将 {} 名不在名册中的人员加入名册", o.people_added);
             }
+            if o.certificates_attached > 0 {
+                println!("已随记录添加证明材料 {} 个", o.certificates_attached);
+            }
         }
         RecordsCmd::ImportCity(args) => {
             let o = import::run(ctx, ce_ledger_core::io::import::Kind::City, args)?;

@@ -353,8 +353,13 @@ fn brief(c: &Candidate) -> RecordBrief {
 /// Matches each certificate of the bundle to the year's records awaiting review; writes nothing.
 pub fn plan(conn: &Connection, year: i32, source: &str, bundle: &Bundle) -> Result<BulkPlan> {
     let candidates = records::awaiting_certificates(conn, year)?;
+    Ok(plan_for(&candidates, year, source, bundle))
+}
+
+/// Matches each certificate of the bundle to the given records.
+pub fn plan_for(candidates: &[Candidate], year: i32, source: &str, bundle: &Bundle) -> BulkPlan {
     let by_id: HashMap<i64, &Candidate> = candidates.iter().map(|c| (c.record_id, c)).collect();
-    let matcher = Matcher::new(&candidates);
+    let matcher = Matcher::new(candidates);
     let mut plan = BulkPlan {
         source: source.into(),
         year,
@@ -389,7 +394,35 @@ pub fn plan(conn: &Connection, year: i32, source: &str, bundle: &Bundle) -> Resu
         .filter(|c| !c.has_file && !reached.contains(&c.record_id))
         .map(brief)
         .collect();
-    Ok(plan)
+    plan
+}
+
+/// Attaches the files a plan matched, inside the caller's transaction (an import attaches its
+/// certificates before it commits). Returns how many were attached.
+pub fn attach_matched_in(
+    tx: &Connection,
+    plan: &BulkPlan,
+    bundle: &Bundle,
+    by: &str,
+) -> Result<usize> {
+    let to: HashMap<&str, i64> = plan
+        .matched
+        .iter()
+        .map(|m| (m.path.as_str(), m.record.record_id))
+        .collect();
+    let items: Vec<evidence::NewAttachment<'_>> = bundle
+        .certificates
+        .iter()
+        .filter_map(|c| {
+            to.get(c.path.as_str())
+                .map(|&record_id| evidence::NewAttachment {
+                    record_id,
+                    name: &c.path,
+                    bytes: &c.bytes,
+                })
+        })
+        .collect();
+    Ok(evidence::attach_in(tx, &items, by, &plan.source)?.0)
 }
 
 /// Attaches the matched files and the officer's picks for doubtful ones, all in one transaction

@@ -8,6 +8,7 @@ use crate::domain::idcard;
 use crate::domain::rules::{Category, Situation, Subject};
 use crate::domain::wording;
 use crate::error::{Error, Result, RowError};
+use crate::io::certificates;
 use crate::io::record_import::{self as records, Converted};
 use crate::io::staff_import as staff;
 use crate::io::table::{self, Column, Mapping, Row, SkippedRow};
@@ -173,6 +174,9 @@ pub struct Options {
     /// Lines the officer leaves out of this import (only the department can answer them); they
     /// are listed as skipped and named in the import event.
     pub leave_out: Vec<usize>,
+    /// A folder or ZIP of the declarations' certificates, attached in the import's transaction
+    /// (issue 25); files that fit several records wait for the officer's pick afterwards.
+    pub evidence: Option<String>,
 }
 
 impl Options {
@@ -253,6 +257,8 @@ pub struct Preview {
     pub addable_rows: usize,
     /// People the import puts on the roster (with `add_people`).
     pub people_to_add: usize,
+    /// How the certificates meet the file's records (once the rows are free of errors).
+    pub certificates: Option<certificates::BulkPlan>,
     pub would_import: usize,
     pub already_present: usize,
 }
@@ -266,6 +272,8 @@ pub struct Outcome {
     pub people_added: usize,
     /// The years of the imported records, newest last.
     pub years: Vec<i32>,
+    /// Certificates attached with the records.
+    pub certificates_attached: usize,
 }
 
 const SAMPLE_ROWS: usize = 8;
@@ -283,6 +291,8 @@ pub struct Prepared {
     file: String,
     /// The city platform's export itself, kept as the source of its rows.
     source: Option<Vec<u8>>,
+    /// The declarations' certificates, read (and refused whole when hostile) before any check.
+    certificates: Option<(String, certificates::Bundle)>,
     table: table::Table,
     questions: Vec<ValueQuestion>,
     /// Rows holding a suggestion nobody confirmed yet: (line, field, value, suggested code).
@@ -355,8 +365,16 @@ pub fn prepare(
     };
     let (questions, unconfirmed) = resolve_values(conn, kind, &mut rows, options)?;
     t.rows = rows;
+    let certificates = match (&options.evidence, kind) {
+        (Some(path), Kind::Records) if !path.trim().is_empty() => {
+            let path = std::path::Path::new(path.trim());
+            Some((table::file_label(path), certificates::read(path)?))
+        }
+        _ => None,
+    };
     Ok(Prepared {
         file,
+        certificates,
         source: (kind == Kind::City).then(|| bytes.to_vec()),
         table: t,
         questions,
@@ -583,6 +601,7 @@ struct Checked {
     converted: Vec<Converted>,
     addable_rows: usize,
     people_to_add: usize,
+    certificates: Option<certificates::BulkPlan>,
     outcome: Outcome,
 }
 
@@ -605,6 +624,7 @@ fn refused(mut errors: Vec<RowError>) -> (Vec<RowError>, Outcome) {
         already_present: 0,
         people_added: 0,
         years: Vec::new(),
+        certificates_attached: 0,
     };
     (errors, outcome)
 }
@@ -622,6 +642,7 @@ fn run(
     let Prepared {
         file,
         source,
+        certificates: bundle,
         table: t,
         questions,
         unconfirmed,
@@ -661,6 +682,7 @@ fn run(
                         already_present: 0,
                         people_added: 0,
                         years: Vec::new(),
+                        certificates_attached: 0,
                     },
                 ),
                 Ok(_) => refused(errors),
@@ -674,6 +696,7 @@ fn run(
                 converted: Vec::new(),
                 addable_rows: 0,
                 people_to_add: 0,
+                certificates: None,
                 outcome,
             })
         }
@@ -684,11 +707,34 @@ fn run(
             let addable_rows = checked.addable_rows;
             let people_added = checked.new_people.len();
             let years: BTreeSet<i32> = checked.good.iter().map(|v| v.year()).collect();
+            let year = years.iter().next_back().copied().unwrap_or_default();
+            // The certificates meet the records inside the import's transaction, once they are
+            // stored: matched files attach before the commit; a rehearsal only plans.
+            let plan = std::cell::RefCell::new(None);
+            let attached = std::cell::Cell::new(0);
+            let attach = |tx: &Connection, first: i64, last: i64| -> Result<serde_json::Value> {
+                let Some((label, bundle)) = &bundle else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let candidates =
+                    crate::ledger::records::awaiting_certificates_between(tx, first, last)?;
+                let p = certificates::plan_for(&candidates, year, label, bundle);
+                if !rehearse {
+                    let by = crate::ledger::audit::default_actor(tx)?;
+                    attached.set(certificates::attach_matched_in(tx, &p, bundle, &by)?);
+                }
+                let said = serde_json::json!({ "certificates": {
+                    "source": label, "attached": attached.get(), "doubtful": p.doubtful.len(),
+                    "unmatched": p.unmatched.len() } });
+                *plan.borrow_mut() = Some(p);
+                Ok(said)
+            };
             let (errors, outcome) = match records::store(
                 conn,
                 &file,
                 checked,
                 source.as_deref(),
+                Some(&attach),
                 details,
                 rehearse,
                 progress,
@@ -700,6 +746,7 @@ fn run(
                         already_present: s.already_present,
                         people_added,
                         years: years.into_iter().collect(),
+                        certificates_attached: attached.get(),
                     },
                 ),
                 Err(Error::Rows { errors, .. }) => refused(errors),
@@ -710,6 +757,7 @@ fn run(
                 converted,
                 addable_rows,
                 people_to_add: people_added,
+                certificates: plan.into_inner(),
                 outcome,
             })
         }
@@ -766,6 +814,7 @@ pub struct Attempt {
     /// The (line, column) of each value still awaiting the officer's confirmation: the value
     /// questions answer them, so they are not rows to correct.
     pub awaiting: HashSet<(usize, &'static str)>,
+    pub certificates: Option<certificates::BulkPlan>,
     pub outcome: Outcome,
 }
 
@@ -819,6 +868,7 @@ pub fn attempt_prepared(
         addable_rows: checked.addable_rows,
         people_to_add: checked.people_to_add,
         errors: checked.errors,
+        certificates: checked.certificates,
         outcome: checked.outcome,
     })
 }
@@ -897,6 +947,7 @@ pub fn preview(
         errors: a.errors.into_iter().take(SHOWN_ERRORS).collect(),
         addable_rows: a.addable_rows,
         people_to_add: a.people_to_add,
+        certificates: a.certificates,
     })
 }
 
@@ -1740,5 +1791,84 @@ mod tests {
             p.groups[0].message
         );
         assert_eq!(p.problem_rows.len(), SHOWN_PROBLEM_ROWS);
+    }
+
+    /// Issue 25 item 1: the declarations and the departments' ZIP in one import, one transaction.
+    /// The preview plans without writing a file; the import attaches what the names decide.
+    #[test]
+    fn declarations_and_their_certificates_import_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = crate::ledger::db::open(&dir.path().join("l.sqlite3")).unwrap();
+        commit(
+            &mut conn,
+            Kind::Staff,
+            "人员名册.xlsx",
+            &messy("人员名册.xlsx"),
+            &Options::default(),
+            &table::no_progress,
+        )
+        .unwrap();
+        let fix = |line: usize, field: &str, value: &str| CellFix {
+            line,
+            field: field.into(),
+            value: value.into(),
+        };
+        let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/corpus/messy/证明材料.zip");
+        let options = Options {
+            accept_suggested: true,
+            add_people: true,
+            fixes: vec![
+                fix(1010, "开始日期", "2025-11-01"),
+                fix(1478, "结束日期", "2025-02-28"),
+            ],
+            leave_out: vec![30, 405, 549, 1075],
+            evidence: Some(zip.to_string_lossy().into_owned()),
+            ..Default::default()
+        };
+        let file = messy("学时申报.xlsx");
+        let p = preview(
+            &mut conn,
+            Kind::Records,
+            "学时申报.xlsx",
+            &file,
+            &options,
+            &table::no_progress,
+        )
+        .unwrap();
+        let plan = p.certificates.expect("planned once the rows are good");
+        assert_eq!((plan.matched.len(), plan.doubtful.len()), (1074, 20));
+        assert!(
+            !dir.path().join("evidence").exists(),
+            "a preview writes no file"
+        );
+        let o = commit(
+            &mut conn,
+            Kind::Records,
+            "学时申报.xlsx",
+            &file,
+            &options,
+            &table::no_progress,
+        )
+        .unwrap();
+        assert_eq!((o.imported, o.certificates_attached), (1491, 1074));
+        let attached: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM audit_event WHERE action = 'attach'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(attached, 1074);
+        let event = crate::ledger::audit::log(&conn, None)
+            .unwrap()
+            .into_iter()
+            .last()
+            .unwrap();
+        assert_eq!(
+            event.action, "import",
+            "the import's event closes its transaction"
+        );
+        assert_eq!(event.after.unwrap()["certificates"]["attached"], 1074);
     }
 }

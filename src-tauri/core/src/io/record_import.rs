@@ -389,11 +389,13 @@ pub fn check_rows(
 
 /// Stores checked rows all or nothing, new people first, under one import event carrying
 /// `details`; refuses the file when any row has an error.
+#[allow(clippy::too_many_arguments)] // the batch's own parameters, passed through to insert_batch
 pub fn store(
     conn: &mut Connection,
     file: &str,
     checked: Checked,
     source: Option<&[u8]>,
+    then: Option<records::AfterInsert<'_>>,
     details: serde_json::Value,
     dry_run: bool,
     progress: table::Progress<'_>,
@@ -405,6 +407,7 @@ pub fn store(
         good,
         &checked.new_people,
         source,
+        then,
         details,
         dry_run,
         &|i, n| table::report(progress, i, n, 70, 30, "写入台账"),
@@ -424,6 +427,7 @@ pub fn import_rows(
         conn,
         file,
         checked,
+        None,
         None,
         serde_json::Value::Null,
         dry_run,

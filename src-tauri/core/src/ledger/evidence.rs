@@ -213,23 +213,58 @@ pub fn attach_many(
     by: &str,
     source: &str,
 ) -> Result<(usize, usize)> {
-    let mut checked = Vec::with_capacity(items.len());
-    for item in items {
-        let mime = certificate_kind(item.bytes)
-            .map_err(|e| Error::invalid(format!("{source}：{}：{e}", item.name)))?;
-        checked.push((item, mime, audit::hex(&Sha256::digest(item.bytes))));
-    }
+    let checked = check_items(items, source)?;
     let tx = db::write_tx(conn)?;
+    let counts = attach_checked(&tx, &checked, by, source)?;
+    crate::ledger::anchor::commit(tx)?;
+    Ok(counts)
+}
+
+/// `attach_many` inside the caller's transaction (an import's, which attaches its certificates
+/// before it commits).
+pub fn attach_in(
+    tx: &Connection,
+    items: &[NewAttachment<'_>],
+    by: &str,
+    source: &str,
+) -> Result<(usize, usize)> {
+    let checked = check_items(items, source)?;
+    attach_checked(tx, &checked, by, source)
+}
+
+/// A file checked as a certificate: the item, its kind, its SHA-256.
+type CheckedItem<'a, 'b> = (&'a NewAttachment<'b>, &'static str, String);
+
+fn check_items<'a, 'b>(
+    items: &'a [NewAttachment<'b>],
+    source: &str,
+) -> Result<Vec<CheckedItem<'a, 'b>>> {
+    items
+        .iter()
+        .map(|item| {
+            let mime = certificate_kind(item.bytes)
+                .map_err(|e| Error::invalid(format!("{source}：{}：{e}", item.name)))?;
+            Ok((item, mime, audit::hex(&Sha256::digest(item.bytes))))
+        })
+        .collect()
+}
+
+fn attach_checked(
+    tx: &Connection,
+    checked: &[CheckedItem<'_, '_>],
+    by: &str,
+    source: &str,
+) -> Result<(usize, usize)> {
     // Every record is checked before any file is written.
-    for item in items {
-        open_for_evidence(&tx, item.record_id)?;
+    for (item, _, _) in checked {
+        open_for_evidence(tx, item.record_id)?;
     }
     let (mut attached, mut already) = (0, 0);
-    for (item, mime, sha) in &checked {
-        store_file(&tx, sha, item.bytes, item.name)?;
+    for (item, mime, sha) in checked {
+        store_file(tx, sha, item.bytes, item.name)?;
         let name: String = item.name.chars().filter(|c| !c.is_control()).collect();
         match link(
-            &tx,
+            tx,
             item.record_id,
             &name,
             sha,
@@ -242,7 +277,6 @@ pub fn attach_many(
             (_, false) => already += 1,
         }
     }
-    crate::ledger::anchor::commit(tx)?;
     Ok((attached, already))
 }
 

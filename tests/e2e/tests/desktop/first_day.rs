@@ -1,6 +1,7 @@
 //! Issue 24: an officer's first day through the real window, on files written as clerks write them
-//! (tests/corpus/messy, made by tests/corpus/make_messy.py): the unit's roster and a year of
-//! department declarations, from an empty ledger to records waiting for review. Every click, key
+//! (tests/corpus/messy, made by tests/corpus/make_messy.py and make_certificates.py): the unit's
+//! roster, a year of department declarations and their certificates, from an empty ledger to
+//! records waiting for review with their files. Every click, key
 //! and file choice of the officer is counted; a trip back to Excel would be a failure, since the
 //! window offers no way out but the annotated workbook for what only a department can answer.
 //! `make bench` prints the count (a figure, not a timed test).
@@ -89,6 +90,12 @@ async fn first_day_from_an_empty_ledger_to_a_year_of_declarations_without_excel(
     officer
         .click("[data-testid=d-step-records]", "总览：第3步 学时记录")
         .await;
+    // The departments' certificates come with their declarations.
+    app.type_into("i-evidence", messy("证明材料.zip").to_str().unwrap())
+        .await;
+    officer
+        .actions
+        .push("选择证明材料压缩包 证明材料.zip".into());
     officer.choose_file(&messy("学时申报.xlsx")).await;
     let values = app
         .wait_for_text("[data-testid=i-values]", "学术会议")
@@ -100,6 +107,9 @@ async fn first_day_from_an_empty_ledger_to_a_year_of_declarations_without_excel(
     app.screenshot("first-day-values.png").await;
     officer
         .click("[data-testid=i-accept-all]", "全部采纳建议")
+        .await;
+    // The answers are in once the questions say so (the rows to correct were the same before).
+    app.wait_for_text("[data-testid=i-values]", "本次选择")
         .await;
     app.wait_until_count("[data-testid=i-fix] tbody tr", 8)
         .await;
@@ -131,11 +141,16 @@ async fn first_day_from_an_empty_ledger_to_a_year_of_declarations_without_excel(
     }
     app.wait_for_text("[data-testid=i-summary]", "将导入 1491 条")
         .await;
+    app.wait_for_text("[data-testid=i-certificates]", "对应到一条记录 1074 个")
+        .await;
     officer
         .click("[data-testid=i-commit]", "确认导入学时记录")
         .await;
     let done = app.wait_for_text(".el-message", "已导入 1491 条").await;
-    assert!(done.contains("2 人已加入名册"), "{done}");
+    assert!(
+        done.contains("2 人已加入名册") && done.contains("证明材料 1074 个"),
+        "{done}"
+    );
 
     // The review page opens on the year just imported, not the machine's year.
     officer
@@ -161,7 +176,7 @@ async fn first_day_from_an_empty_ledger_to_a_year_of_declarations_without_excel(
     assert_eq!((count("synced"), count("pending")), (367, 1491 - 367));
     let excel_trips = 0;
     let figure = format!(
-        "首日（500人名册 + 1495条科室申报）：{} 次操作，回Excel修改 {excel_trips} 次\n{}\n",
+        "首日（500人名册 + 1495条科室申报 + 科室证明材料压缩包）：{} 次操作，回Excel修改 {excel_trips} 次\n{}\n",
         actions.len(),
         actions.join("\n")
     );

@@ -285,14 +285,35 @@ pub fn awaiting_certificates(
     conn: &Connection,
     year: i32,
 ) -> Result<Vec<crate::domain::matching::Candidate>> {
-    let mut stmt = conn.prepare(
+    certificate_candidates(conn, "r.year = ?1", rusqlite::params![year])
+}
+
+/// `awaiting_certificates` among the records of ids `first..=last` (an import's, before it commits).
+pub fn awaiting_certificates_between(
+    conn: &Connection,
+    first: i64,
+    last: i64,
+) -> Result<Vec<crate::domain::matching::Candidate>> {
+    certificate_candidates(
+        conn,
+        "r.id BETWEEN ?1 AND ?2",
+        rusqlite::params![first, last],
+    )
+}
+
+fn certificate_candidates(
+    conn: &Connection,
+    which: &str,
+    args: &[&dyn rusqlite::ToSql],
+) -> Result<Vec<crate::domain::matching::Candidate>> {
+    let mut stmt = conn.prepare(&format!(
         "SELECT r.id, s.name, s.id_number, s.department, r.title, r.start_date, r.evidence,
                 EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = r.id)
          FROM record r JOIN staff s ON s.id = r.staff_id
-         WHERE r.year = ?1 AND r.status IN ('pending', 'rejected') AND r.category <> 'city_platform'
-         ORDER BY s.department, s.name, r.start_date, r.id",
-    )?;
-    let rows = stmt.query_map([year], |r| {
+         WHERE {which} AND r.status IN ('pending', 'rejected') AND r.category <> 'city_platform'
+         ORDER BY s.department, s.name, r.start_date, r.id"
+    ))?;
+    let rows = stmt.query_map(args, |r| {
         Ok(crate::domain::matching::Candidate {
             record_id: r.get(0)?,
             name: r.get(1)?,

@@ -388,7 +388,11 @@ const BULK_CACHE_KIB: i64 = -16 * 1024;
 /// carries the staff id `-1 - i` until then. `details` (what the officer changed on the way in)
 /// go into the import event beside the file's name.
 /// `source`: the file the rows came from (the city platform's export), kept whole by its hash and
-/// linked to each stored record.
+/// linked to each stored record. `then` runs inside the transaction once the records of ids
+/// `first..=last` are stored (an import's certificates are attached there); what it returns joins
+/// the import event's details.
+pub type AfterInsert<'a> = &'a dyn Fn(&Connection, i64, i64) -> Result<serde_json::Value>;
+
 #[allow(clippy::too_many_arguments)]
 pub fn insert_batch(
     conn: &mut Connection,
@@ -396,6 +400,7 @@ pub fn insert_batch(
     good: Vec<ValidRecord>,
     new_people: &[crate::ledger::staff::StaffInput],
     source: Option<&[u8]>,
+    then: Option<AfterInsert<'_>>,
     details: serde_json::Value,
     dry_run: bool,
     on_person_year: &dyn Fn(usize, usize) -> Result<()>,
@@ -455,6 +460,13 @@ pub fn insert_batch(
     // One event names the whole import: the ids are consecutive within this transaction.
     let (first, last) = (ids.iter().min().copied(), ids.iter().max().copied());
     let mut details = details;
+    if let (Some(then), Some(first), Some(last)) = (then, first, last) {
+        if let (Some(all), serde_json::Value::Object(more)) =
+            (details.as_object_mut(), then(&tx, first, last)?)
+        {
+            all.extend(more);
+        }
+    }
     if let (Some(bytes), Some(first), Some(last)) = (source, first, last) {
         let sha = audit::hex(&sha2::Digest::finalize(sha2::Digest::chain_update(
             <sha2::Sha256 as sha2::Digest>::new(),
