@@ -128,6 +128,9 @@ bench: deps-test ui
 	cargo build --release -p ce-ledger-desktop --features custom-protocol
 	CE_LEDGER_APP=$(CURDIR)/target/release/ce-ledger-desktop $(RUN_TESTS) --test desktop review_mode_on -- --ignored --test-threads=1
 	@cat tests/e2e/artifacts/review-mode-timings.txt
+	@# Issue 25's day, whole: a year of declarations reviewed in 审核模式, keys per record.
+	$(RUN_TESTS) --test desktop a_year_reviewed -- --ignored --test-threads=1
+	@cat tests/e2e/artifacts/year-reviewed.txt
 
 # Fuzzing with cargo-fuzz (libFuzzer). RUSTC_BOOTSTRAP lets the one installed toolchain take the
 # unstable flags cargo-fuzz passes, so no nightly is needed. Seeds and every crash ever found live in

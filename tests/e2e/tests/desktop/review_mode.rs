@@ -244,3 +244,108 @@ async fn review_mode_on_a_ten_thousand_staff_ledger() {
     )
     .unwrap();
 }
+
+/// `make bench`: issue 25's day, whole. The first day's roster, declarations and the departments'
+/// ZIP imported together, then the year reviewed in 审核模式: `A` on every record with a
+/// certificate, `R` then `4` (缺少证明材料) on every one without. Prints keys per record and the
+/// key-to-painted figures; nothing is left pending.
+#[tokio::test]
+#[ignore = "a figure for `make bench`: a year of 1,124 declarations reviewed key by key"]
+async fn a_year_reviewed_in_one_sitting() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("year.sqlite3");
+    first_day_ledger(&ledger);
+    {
+        let mut conn = db::open(&ledger).unwrap();
+        let zip = std::fs::read(messy("证明材料.zip")).unwrap();
+        let bundle = ce_ledger_core::io::certificates::read_zip("证明材料.zip", &zip).unwrap();
+        ce_ledger_core::io::certificates::attach(
+            &mut conn,
+            2025,
+            "证明材料.zip",
+            &bundle,
+            &[],
+            "王敏",
+        )
+        .unwrap();
+    }
+    let pending = || -> i64 {
+        rusqlite::Connection::open(&ledger)
+            .unwrap()
+            .query_row(
+                "SELECT COUNT(*) FROM record WHERE status = 'pending'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let records = pending();
+    let app = App::start(&ledger).await;
+    app.click("[data-testid=nav-review]").await;
+    app.click(".toolbar .year").await;
+    app.click_text(".el-select-dropdown__item", "2025年度")
+        .await;
+    app.wait_for_text(".review-table tbody", "2025-").await;
+    let started = std::time::Instant::now();
+    let mut keys = 0;
+    for (choice, decide) in [
+        ("有证明材料的", &['a'][..]),
+        ("没有证明材料的", &['r', '4'][..]),
+    ] {
+        app.click("[data-testid=rv-mode-files]").await;
+        app.click_text(".el-select-dropdown__item", choice).await;
+        app.click("[data-testid=rv-mode]").await;
+        // The queue is in once the first record shows; then the counter holds its length.
+        let mut at = moved_from(&app, "").await;
+        let total: usize = {
+            let counter = app
+                .wait_for_text("[data-testid=rm-counter]", "已审 0 /")
+                .await;
+            counter
+                .split('/')
+                .nth(1)
+                .unwrap()
+                .trim()
+                .split(' ')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+
+        for i in 0..total {
+            for &key in decide {
+                app.press(key).await;
+                keys += 1;
+                if key == 'r' {
+                    app.wait_for_text("[data-testid=rm-reject]", "缺少证明材料")
+                        .await;
+                }
+            }
+            if i + 1 < total {
+                at = moved_from(&app, &at).await;
+            }
+        }
+        app.wait_for_text(
+            "[data-testid=rm-counter]",
+            &format!("已审 {total} / {total}"),
+        )
+        .await;
+        app.click("[data-testid=rm-close]").await;
+    }
+    let took = started.elapsed();
+    let (median, p95, n) = timings(&app).await;
+    app.stop().await;
+    assert_eq!(pending(), 0, "the whole year is decided");
+    let figure = format!(
+        "一年审完（{records} 条待审核记录，证明材料随申报导入）：{keys} 次按键，每条 {:.2} 次；按键到下一条显示：中位数 {median:.0} ms，95% {p95:.0} ms（{n} 次）；驱动连同等待共 {:.0} s\n",
+        keys as f64 / records as f64,
+        took.as_secs_f64()
+    );
+    eprintln!("{figure}");
+    std::fs::write(
+        crate::support::artifacts_dir().join("year-reviewed.txt"),
+        figure,
+    )
+    .unwrap();
+}
