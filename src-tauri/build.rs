@@ -53,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "review_undo",
     "review_batch_preview",
     "review_queue",
+    "record_doubts",
     "certificates_plan",
     "certificates_attach",
     "export_approved",

@@ -600,10 +600,17 @@ pub async fn review_queue(
     year: i32,
     category: Option<rules::Category>,
     with_file: Option<bool>,
+    doubtful: bool,
 ) -> Answer<Vec<i64>> {
     ledger
-        .read(move |c| review::queue(c, year, category, with_file))
+        .read(move |c| review::queue(c, year, category, with_file, doubtful))
         .await
+}
+
+/// The files that may be a record's certificate (a bulk attach left them for the officer).
+#[tauri::command]
+pub async fn record_doubts(ledger: State<'_, Ledger>, id: i64) -> Answer<Vec<(String, String)>> {
+    ledger.read(move |c| evidence::doubts(c, id)).await
 }
 
 /// How a folder or ZIP of certificates meets the year's records awaiting review.

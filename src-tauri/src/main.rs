@@ -174,6 +174,7 @@ fn main() {
             commands::review_undo,
             commands::review_batch_preview,
             commands::review_queue,
+            commands::record_doubts,
             commands::certificates_plan,
             commands::certificates_attach,
             commands::export_approved,

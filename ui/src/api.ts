@@ -94,7 +94,9 @@ export const reviewApi = {
   reopen: (id: number, reason: string) => invoke<LedgerRecord>('review_reopen', { id, reason }),
   undo: (id: number) => invoke<LedgerRecord>('review_undo', { id }),
   batchPreview: (filter: RecordFilter) => invoke<BatchCategory[]>('review_batch_preview', { filter }),
-  queue: (year: number, category: string | null, withFile: boolean | null) => invoke<number[]>('review_queue', { year, category, withFile }),
+  queue: (year: number, category: string | null, withFile: boolean | null, doubtful: boolean) =>
+    invoke<number[]>('review_queue', { year, category, withFile, doubtful }),
+  doubts: (id: number) => invoke<[string, string][]>('record_doubts', { id }),
   certificatesPlan: (path: string, year: number) => invoke<BulkPlan>('certificates_plan', { path, year }),
   certificatesAttach: (path: string, year: number, picks: CertificatePick[]) => invoke<BulkOutcome>('certificates_attach', { path, year, picks }),
   verify: (job: ReturnType<typeof newJob>) => invoke<Verification>('audit_verify', { ...job }),

@@ -397,6 +397,22 @@ pub fn plan_for(candidates: &[Candidate], year: i32, source: &str, bundle: &Bund
     plan
 }
 
+/// The doubtful files nobody picked, against each record they may belong to.
+fn left_in_doubt<'a>(
+    plan: &'a BulkPlan,
+    picked: &std::collections::HashSet<&str>,
+) -> Vec<(i64, &'a str)> {
+    plan.doubtful
+        .iter()
+        .filter(|d| !picked.contains(d.path.as_str()))
+        .flat_map(|d| {
+            d.choices
+                .iter()
+                .map(move |c| (c.record_id, d.path.as_str()))
+        })
+        .collect()
+}
+
 /// Attaches the files a plan matched, inside the caller's transaction (an import attaches its
 /// certificates before it commits). Returns how many were attached.
 pub fn attach_matched_in(
@@ -422,7 +438,9 @@ pub fn attach_matched_in(
                 })
         })
         .collect();
-    Ok(evidence::attach_in(tx, &items, by, &plan.source)?.0)
+    let attached = evidence::attach_in(tx, &items, by, &plan.source)?.0;
+    evidence::note_doubts(tx, &left_in_doubt(plan, &Default::default()), &plan.source)?;
+    Ok(attached)
 }
 
 /// Attaches the matched files and the officer's picks for doubtful ones, all in one transaction
@@ -470,7 +488,11 @@ pub fn attach(
                 })
         })
         .collect();
-    let (attached, already) = evidence::attach_many(conn, &items, by, source)?;
+    let picked: std::collections::HashSet<&str> = picks.iter().map(|p| p.path.as_str()).collect();
+    let tx = crate::ledger::db::write_tx(conn)?;
+    let (attached, already) = evidence::attach_in(&tx, &items, by, source)?;
+    evidence::note_doubts(&tx, &left_in_doubt(&plan, &picked), source)?;
+    crate::ledger::anchor::commit(tx)?;
     Ok(BulkOutcome { attached, already })
 }
 
@@ -670,6 +692,33 @@ mod tests {
         );
         let again = attach(&mut conn, 2025, "证明材料.zip", &bundle, &[], "王敏").unwrap();
         assert_eq!((again.attached, again.already), (0, p.matched.len()));
+        // The doubtful files wait against each record they may be: 审核模式 can go through those.
+        let doubtful = crate::ledger::review::queue(&conn, 2025, None, Some(false), true).unwrap();
+        let expected: std::collections::BTreeSet<i64> = p
+            .doubtful
+            .iter()
+            .flat_map(|d| d.choices.iter().map(|c| c.record_id))
+            .filter(|id| crate::ledger::records::get(&conn, *id).unwrap().attachments == 0)
+            .collect();
+        assert_eq!(
+            doubtful
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>(),
+            expected
+        );
+        let first = p.doubtful[0].choices[0].record_id;
+        if crate::ledger::records::get(&conn, first)
+            .unwrap()
+            .attachments
+            == 0
+        {
+            let said = crate::ledger::evidence::doubts(&conn, first).unwrap();
+            assert_eq!(
+                said[0],
+                (p.doubtful[0].path.clone(), "证明材料.zip".to_string())
+            );
+        }
         assert!(crate::ledger::audit::verify(&conn).unwrap().holds());
     }
 }

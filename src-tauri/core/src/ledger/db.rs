@@ -58,6 +58,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0011_import_source.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("migrations/0012_certificate_doubt.sql"),
+        seed: None,
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

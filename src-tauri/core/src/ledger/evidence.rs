@@ -280,6 +280,29 @@ fn attach_checked(
     Ok((attached, already))
 }
 
+/// A certificate that fits several records, left for the officer: kept against each of them.
+pub fn note_doubts(tx: &Connection, doubts: &[(i64, &str)], source: &str) -> Result<()> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO certificate_doubt (record_id, path, source) VALUES (?1, ?2, ?3)
+         ON CONFLICT DO NOTHING",
+    )?;
+    for (record_id, path) in doubts {
+        stmt.execute(params![record_id, path, source])?;
+    }
+    Ok(())
+}
+
+/// The files that may be a record's certificate, as (path, source), while it has none.
+pub fn doubts(conn: &Connection, record_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, source FROM certificate_doubt WHERE record_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = ?1)
+         ORDER BY source, path",
+    )?;
+    let rows = stmt.query_map([record_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 pub fn list(conn: &Connection, record_id: i64) -> Result<Vec<Attachment>> {
     let mut stmt = conn.prepare(
         "SELECT f.id, e.original_name, f.size, f.mime, f.sha256 FROM record_evidence e JOIN evidence_file f ON f.id = e.file_id

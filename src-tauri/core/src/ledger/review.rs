@@ -441,22 +441,24 @@ pub fn undo(conn: &mut Connection, id: i64, by: &str) -> Result<Record> {
 
 /// The year's records still to review, in the order an officer goes through certificates:
 /// department, person, date, so one person's papers come together. `with_file`: only those with
-/// (true) or without (false) a certificate.
+/// (true) or without (false) a certificate; `doubtful`: only those a doubtful file may belong to.
 pub fn queue(
     conn: &Connection,
     year: i32,
     category: Option<crate::domain::rules::Category>,
     with_file: Option<bool>,
+    doubtful: bool,
 ) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id FROM record r JOIN staff s ON s.id = r.staff_id
          WHERE r.year = ?1 AND r.status = 'pending' AND (?2 IS NULL OR r.category = ?2)
            AND (?3 IS NULL OR ?3 = EXISTS (SELECT 1 FROM record_evidence e WHERE e.record_id = r.id))
+           AND (NOT ?4 OR EXISTS (SELECT 1 FROM certificate_doubt d WHERE d.record_id = r.id))
          ORDER BY s.department, s.name, r.start_date, r.id",
     )?;
     let ids = stmt
         .query_map(
-            rusqlite::params![year, category.map(|c| c.code()), with_file],
+            rusqlite::params![year, category.map(|c| c.code()), with_file, doubtful],
             |r| r.get(0),
         )?
         .collect::<rusqlite::Result<_>>()?;
@@ -562,7 +564,7 @@ mod tests {
             &input(other.id, "training", "2025-01-01", Some(8)),
         )
         .unwrap();
-        let queue_now = queue(&conn, 2025, None, None).unwrap();
+        let queue_now = queue(&conn, 2025, None, None, false).unwrap();
         assert_eq!(queue_now.len(), 3);
         assert_eq!(
             queue_now.iter().position(|&i| i == earlier.id).unwrap() + 1,
@@ -571,7 +573,7 @@ mod tests {
         );
         approve(&mut conn, &[earlier.id], "王敏").unwrap();
         reject(&mut conn, later.id, "证明材料不清晰", "王敏").unwrap();
-        assert_eq!(queue(&conn, 2025, None, None).unwrap(), [theirs.id]);
+        assert_eq!(queue(&conn, 2025, None, None, false).unwrap(), [theirs.id]);
         assert_eq!(
             undo(&mut conn, earlier.id, "王敏").unwrap().status,
             Status::Pending
@@ -592,7 +594,7 @@ mod tests {
         );
         assert!(audit::verify(&conn).unwrap().holds());
         assert_eq!(
-            queue(&conn, 2025, None, Some(true)).unwrap(),
+            queue(&conn, 2025, None, Some(true), false).unwrap(),
             Vec::<i64>::new()
         );
     }

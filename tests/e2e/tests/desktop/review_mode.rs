@@ -166,6 +166,17 @@ async fn a_departments_zip_then_one_key_per_record() {
     app.press('\u{E00C}').await; // Escape: the help closes
     let (median, p95, n) = timings(&app).await;
     println!("审核模式 (500 staff, debug build): key to painted record median {median:.0} ms, 95th percentile {p95:.0} ms over {n} keys");
+    // The records a doubtful file may belong to, with the files named.
+    app.click("[data-testid=rm-close]").await;
+    app.click("[data-testid=rv-mode-files]").await;
+    app.click_text(".el-select-dropdown__item", "证明材料待选择的")
+        .await;
+    app.click("[data-testid=rv-mode]").await;
+    let doubts = app
+        .wait_for_text("[data-testid=rm-doubts]", "证明材料.zip")
+        .await;
+    assert!(doubts.contains("可能是本条的文件"), "{doubts}");
+    app.screenshot("review-mode-doubtful.png").await;
     app.stop().await;
 
     let conn = rusqlite::Connection::open(&ledger).unwrap();
