@@ -185,6 +185,29 @@ pub fn populate(
     Ok(())
 }
 
+/// The answers an officer gives the messy corpus's declarations (tests/corpus/messy, issue 24):
+/// every suggestion taken, the two people not on the roster added, the two impossible dates
+/// corrected, the four rows only a department can answer left out; `evidence`, the departments'
+/// certificates to attach with them.
+pub fn messy_first_day(evidence: Option<String>) -> crate::io::import::Options {
+    let fix = |line: usize, field: &str, value: &str| crate::io::import::CellFix {
+        line,
+        field: field.into(),
+        value: value.into(),
+    };
+    crate::io::import::Options {
+        accept_suggested: true,
+        add_people: true,
+        fixes: vec![
+            fix(1010, "开始日期", "2025-11-01"),
+            fix(1478, "结束日期", "2025-02-28"),
+        ],
+        leave_out: vec![30, 405, 549, 1075],
+        evidence,
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -421,11 +421,24 @@ pub fn attach_matched_in(
     bundle: &Bundle,
     by: &str,
 ) -> Result<usize> {
-    let to: HashMap<&str, i64> = plan
+    let to = plan
         .matched
         .iter()
         .map(|m| (m.path.as_str(), m.record.record_id))
         .collect();
+    Ok(attach_placed(tx, plan, bundle, &to, &Default::default(), by)?.0)
+}
+
+/// Attaches each file of the bundle placed in `to` (path → record), and keeps the doubtful files
+/// nobody picked against their records; (attached, already there).
+fn attach_placed(
+    tx: &Connection,
+    plan: &BulkPlan,
+    bundle: &Bundle,
+    to: &HashMap<&str, i64>,
+    picked: &std::collections::HashSet<&str>,
+    by: &str,
+) -> Result<(usize, usize)> {
     let items: Vec<evidence::NewAttachment<'_>> = bundle
         .certificates
         .iter()
@@ -438,9 +451,9 @@ pub fn attach_matched_in(
                 })
         })
         .collect();
-    let attached = evidence::attach_in(tx, &items, by, &plan.source)?.0;
-    evidence::note_doubts(tx, &left_in_doubt(plan, &Default::default()), &plan.source)?;
-    Ok(attached)
+    let counts = evidence::attach_in(tx, &items, by, &plan.source)?;
+    evidence::note_doubts(tx, &left_in_doubt(plan, picked), &plan.source)?;
+    Ok(counts)
 }
 
 /// Attaches the matched files and the officer's picks for doubtful ones, all in one transaction
@@ -476,22 +489,9 @@ pub fn attach(
         }
         to.insert(doubt.path.as_str(), pick.record_id);
     }
-    let items: Vec<evidence::NewAttachment<'_>> = bundle
-        .certificates
-        .iter()
-        .filter_map(|c| {
-            to.get(c.path.as_str())
-                .map(|&record_id| evidence::NewAttachment {
-                    record_id,
-                    name: &c.path,
-                    bytes: &c.bytes,
-                })
-        })
-        .collect();
     let picked: std::collections::HashSet<&str> = picks.iter().map(|p| p.path.as_str()).collect();
     let tx = crate::ledger::db::write_tx(conn)?;
-    let (attached, already) = evidence::attach_in(&tx, &items, by, source)?;
-    evidence::note_doubts(&tx, &left_in_doubt(&plan, &picked), source)?;
+    let (attached, already) = attach_placed(&tx, &plan, bundle, &to, &picked, by)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(BulkOutcome { attached, already })
 }
@@ -576,7 +576,7 @@ mod tests {
     /// their record by name alone; then the attach is one transaction, audited, and idempotent.
     #[test]
     fn the_departments_zip_meets_the_year_without_a_wrong_match() {
-        use crate::io::import::{self, CellFix, Kind, Options};
+        use crate::io::import::{self, Kind, Options};
         let dir = tempfile::tempdir().unwrap();
         let mut conn = crate::ledger::db::open(&dir.path().join("l.sqlite3")).unwrap();
         let read = |name: &str| std::fs::read(messy(name)).unwrap();
@@ -590,21 +590,7 @@ mod tests {
             &crate::io::table::no_progress,
         )
         .unwrap();
-        let fix = |line: usize, field: &str, value: &str| CellFix {
-            line,
-            field: field.into(),
-            value: value.into(),
-        };
-        let first_day = Options {
-            accept_suggested: true,
-            add_people: true,
-            fixes: vec![
-                fix(1010, "开始日期", "2025-11-01"),
-                fix(1478, "结束日期", "2025-02-28"),
-            ],
-            leave_out: vec![30, 405, 549, 1075],
-            ..Default::default()
-        };
+        let first_day = crate::dev::sample::messy_first_day(None);
         let declarations = read("学时申报.xlsx");
         import::commit(
             &mut conn,

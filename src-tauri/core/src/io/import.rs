@@ -1808,24 +1808,9 @@ mod tests {
             &table::no_progress,
         )
         .unwrap();
-        let fix = |line: usize, field: &str, value: &str| CellFix {
-            line,
-            field: field.into(),
-            value: value.into(),
-        };
         let zip = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../tests/corpus/messy/证明材料.zip");
-        let options = Options {
-            accept_suggested: true,
-            add_people: true,
-            fixes: vec![
-                fix(1010, "开始日期", "2025-11-01"),
-                fix(1478, "结束日期", "2025-02-28"),
-            ],
-            leave_out: vec![30, 405, 549, 1075],
-            evidence: Some(zip.to_string_lossy().into_owned()),
-            ..Default::default()
-        };
+        let options = crate::dev::sample::messy_first_day(Some(zip.to_string_lossy().into_owned()));
         let file = messy("学时申报.xlsx");
         let p = preview(
             &mut conn,

@@ -3,7 +3,7 @@
 //! (`window.__reviewTimings`) are printed as a figure, not asserted; `make bench` prints them.
 
 use crate::support::App;
-use ce_ledger_core::io::import::{self, CellFix, Kind, Options};
+use ce_ledger_core::io::import::{self, Kind, Options};
 use ce_ledger_core::io::table::no_progress;
 use ce_ledger_core::ledger::{db, unit};
 use std::path::PathBuf;
@@ -14,8 +14,9 @@ fn messy(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The first day's ledger (issue 24): the roster and the year's declarations, imported.
-pub fn first_day_ledger(ledger: &std::path::Path) {
+/// The first day's ledger (issue 24): the roster and the year's declarations imported, with the
+/// departments' certificates when `with_certificates` (issue 25).
+pub fn first_day_ledger(ledger: &std::path::Path, with_certificates: bool) {
     let mut conn = db::open(ledger).unwrap();
     let read = |name: &str| std::fs::read(messy(name)).unwrap();
     import::commit(
@@ -27,21 +28,8 @@ pub fn first_day_ledger(ledger: &std::path::Path) {
         &no_progress,
     )
     .unwrap();
-    let fix = |line: usize, field: &str, value: &str| CellFix {
-        line,
-        field: field.into(),
-        value: value.into(),
-    };
-    let options = Options {
-        accept_suggested: true,
-        add_people: true,
-        fixes: vec![
-            fix(1010, "开始日期", "2025-11-01"),
-            fix(1478, "结束日期", "2025-02-28"),
-        ],
-        leave_out: vec![30, 405, 549, 1075],
-        ..Default::default()
-    };
+    let zip = with_certificates.then(|| messy("证明材料.zip").to_string_lossy().into_owned());
+    let options = ce_ledger_core::dev::sample::messy_first_day(zip);
     import::commit(
         &mut conn,
         Kind::Records,
@@ -74,6 +62,22 @@ pub async fn timings(app: &App) -> (f64, f64, usize) {
             .unwrap_or(0.0)
     };
     (at(0.5), at(0.95), t.len())
+}
+
+/// The review page on 2025: the ledger was filled outside the window, so the officer picks its year.
+async fn open_review_of_2025(app: &App) {
+    app.click("[data-testid=nav-review]").await;
+    app.click(".toolbar .year").await;
+    app.click_text(".el-select-dropdown__item", "2025年度")
+        .await;
+    app.wait_for_text(".review-table tbody", "2025-").await;
+}
+
+/// 审核模式 over the records `which` chooses (有证明材料的, 证明材料待选择的, …).
+async fn open_review_mode(app: &App, which: &str) {
+    app.click("[data-testid=rv-mode-files]").await;
+    app.click_text(".el-select-dropdown__item", which).await;
+    app.click("[data-testid=rv-mode]").await;
 }
 
 /// Which record 审核模式 shows now.
@@ -109,14 +113,9 @@ async fn moved_from(app: &App, was: &str) -> String {
 async fn a_departments_zip_then_one_key_per_record() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("review-mode.sqlite3");
-    first_day_ledger(&ledger);
+    first_day_ledger(&ledger, false);
     let app = App::start(&ledger).await;
-    app.click("[data-testid=nav-review]").await;
-    // The ledger was filled outside the window: the officer picks its year.
-    app.click(".toolbar .year").await;
-    app.click_text(".el-select-dropdown__item", "2025年度")
-        .await;
-    app.wait_for_text(".review-table tbody", "2025-").await;
+    open_review_of_2025(&app).await;
 
     // The ZIP from the departments, by its path.
     app.click("[data-testid=rv-bulk]").await;
@@ -168,10 +167,7 @@ async fn a_departments_zip_then_one_key_per_record() {
     println!("审核模式 (500 staff, debug build): key to painted record median {median:.0} ms, 95th percentile {p95:.0} ms over {n} keys");
     // The records a doubtful file may belong to, with the files named.
     app.click("[data-testid=rm-close]").await;
-    app.click("[data-testid=rv-mode-files]").await;
-    app.click_text(".el-select-dropdown__item", "证明材料待选择的")
-        .await;
-    app.click("[data-testid=rv-mode]").await;
+    open_review_mode(&app, "证明材料待选择的").await;
     let doubts = app
         .wait_for_text("[data-testid=rm-doubts]", "证明材料.zip")
         .await;
@@ -208,31 +204,10 @@ async fn review_mode_on_a_ten_thousand_staff_ledger() {
         let mut conn = db::open(&ledger).unwrap();
         ce_ledger_core::dev::sample::populate(&mut conn, 10_000, 20, 2025, dir.path()).unwrap();
     }
-    first_day_ledger(&ledger);
-    {
-        let mut conn = db::open(&ledger).unwrap();
-        let zip = std::fs::read(messy("证明材料.zip")).unwrap();
-        let bundle = ce_ledger_core::io::certificates::read_zip("证明材料.zip", &zip).unwrap();
-        ce_ledger_core::io::certificates::attach(
-            &mut conn,
-            2025,
-            "证明材料.zip",
-            &bundle,
-            &[],
-            "王敏",
-        )
-        .unwrap();
-    }
+    first_day_ledger(&ledger, true);
     let app = App::start(&ledger).await;
-    app.click("[data-testid=nav-review]").await;
-    app.click(".toolbar .year").await;
-    app.click_text(".el-select-dropdown__item", "2025年度")
-        .await;
-    app.wait_for_text(".review-table tbody", "2025-").await;
-    app.click("[data-testid=rv-mode-files]").await;
-    app.click_text(".el-select-dropdown__item", "有证明材料的")
-        .await;
-    app.click("[data-testid=rv-mode]").await;
+    open_review_of_2025(&app).await;
+    open_review_mode(&app, "有证明材料的").await;
     let mut at = moved_from(&app, "").await;
     const RECORDS: usize = 200;
     let started = std::time::Instant::now();
@@ -265,21 +240,7 @@ async fn review_mode_on_a_ten_thousand_staff_ledger() {
 async fn a_year_reviewed_in_one_sitting() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("year.sqlite3");
-    first_day_ledger(&ledger);
-    {
-        let mut conn = db::open(&ledger).unwrap();
-        let zip = std::fs::read(messy("证明材料.zip")).unwrap();
-        let bundle = ce_ledger_core::io::certificates::read_zip("证明材料.zip", &zip).unwrap();
-        ce_ledger_core::io::certificates::attach(
-            &mut conn,
-            2025,
-            "证明材料.zip",
-            &bundle,
-            &[],
-            "王敏",
-        )
-        .unwrap();
-    }
+    first_day_ledger(&ledger, true);
     let pending = || -> i64 {
         rusqlite::Connection::open(&ledger)
             .unwrap()
@@ -292,20 +253,14 @@ async fn a_year_reviewed_in_one_sitting() {
     };
     let records = pending();
     let app = App::start(&ledger).await;
-    app.click("[data-testid=nav-review]").await;
-    app.click(".toolbar .year").await;
-    app.click_text(".el-select-dropdown__item", "2025年度")
-        .await;
-    app.wait_for_text(".review-table tbody", "2025-").await;
+    open_review_of_2025(&app).await;
     let started = std::time::Instant::now();
     let mut keys = 0;
     for (choice, decide) in [
         ("有证明材料的", &['a'][..]),
         ("没有证明材料的", &['r', '4'][..]),
     ] {
-        app.click("[data-testid=rv-mode-files]").await;
-        app.click_text(".el-select-dropdown__item", choice).await;
-        app.click("[data-testid=rv-mode]").await;
+        open_review_mode(&app, choice).await;
         // The queue is in once the first record shows; then the counter holds its length.
         let mut at = moved_from(&app, "").await;
         let total: usize = {
