@@ -1250,6 +1250,15 @@ mod tests {
             (name.as_str(), kept, sources),
             ("city.csv", file.into_bytes(), 1)
         );
+        // The link is in the audit trail: cut outside the program, `audit verify` names it.
+        assert!(crate::ledger::audit::verify(&conn).unwrap().holds());
+        conn.execute("UPDATE record SET source_id = NULL", [])
+            .unwrap();
+        let v = crate::ledger::audit::verify(&conn).unwrap();
+        assert!(
+            v.differences.iter().any(|d| d.contains("来源文件摘要")),
+            "{v:?}"
+        );
     }
 
     /// A roster CSV of `n` sample people.

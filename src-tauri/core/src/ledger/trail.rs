@@ -48,10 +48,11 @@ const KINDS: &[Kind] = &[
                     WHERE e.record_id = r.id ORDER BY f.sha256)) AS 证明材料摘要,
                 r.reviewer AS 审核人, r.rec_public AS 认定公需, r.rec_professional AS 认定专业,
                 r.plan_id AS 培训计划, COALESCE(r.topic, '') AS 公需专题,
-                COALESCE(r.filing_number, '') AS 备案证书编号
+                COALESCE(r.filing_number, '') AS 备案证书编号, r.claimed_in_days AS 按天申报,
+                COALESCE((SELECT sha256 FROM import_source WHERE id = r.source_id), '') AS 来源文件摘要
               FROM record r {where} ORDER BY r.id",
         by_range: "WHERE r.id BETWEEN ?1 AND ?2",
-        added: &["\"\"", "\"\""],
+        added: &["\"\"", "\"\"", "0", "\"\""],
     },
     Kind {
         entity: "staff",
@@ -459,8 +460,9 @@ mod tests {
                  UPDATE year_policy SET public_required = 0 WHERE year = 2025;
                  UPDATE record SET topic = '伪造专题', filing_number = 'BA-0001' WHERE id = {};
                  UPDATE staff SET professional = 0, left_on = '2025-01-31' WHERE id = {};
-                 UPDATE unit_profile SET city_level = 1;",
-                pending.id, rejected.id, p.id, pending.id, p.id
+                 UPDATE unit_profile SET city_level = 1;
+                 UPDATE record SET claimed_in_days = 1 WHERE id = {};",
+                pending.id, rejected.id, p.id, pending.id, p.id, pending.id
             ))
             .unwrap();
         let found = differences(&conn);
@@ -489,13 +491,15 @@ mod tests {
             format!("人员 {}：专技人员 台账为“0”，审计记录为“1”", p.id),
             format!("人员 {}：离开日期 台账为“2025-01-31”，审计记录为“”", p.id),
             "单位信息 1：市直单位 台账为“1”，审计记录为“0”".to_string(),
+            // Issue 24's column: the claim read as days (its reason says so).
+            format!("记录 {}：按天申报 台账为“1”，审计记录为“0”", pending.id),
         ] {
             assert!(
                 found.contains(&expected),
                 "missing {expected}\nin {found:#?}"
             );
         }
-        assert_eq!(found.len(), 11, "{found:#?}");
+        assert_eq!(found.len(), 12, "{found:#?}");
 
         // Rows added or removed outside the program.
         outsider
