@@ -335,13 +335,12 @@ pub fn prepare(
     let mut t = table::parse(&file, bytes, columns, options.mapping.as_ref(), &learned)?;
     leave_out(&mut t, &options.leave_out);
     // A mapping the officer made by hand is remembered by its header names.
+    // What the program finds by itself is read off the header row alone, not the whole file again.
     if options.mapping.is_some() {
-        let found = table::parse(&file, bytes, columns, None, &learned)
-            .ok()
-            .map(|auto| auto.mapping.positions);
+        let found = table::positions_in(&t.header, columns, &learned);
         for (i, c) in columns.iter().enumerate() {
             let chosen = t.mapping.positions[i];
-            if let Some(j) = chosen.filter(|_| found.as_ref().map(|f| f[i]) != Some(chosen)) {
+            if let Some(j) = chosen.filter(|_| found[i] != chosen) {
                 // A header is a few words; a pasted page is not worth remembering.
                 if let Some(h) = t
                     .header

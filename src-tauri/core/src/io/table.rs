@@ -511,6 +511,15 @@ fn locate(header: &Row, columns: &[Column], learned: &Learned) -> Vec<Option<usi
         .collect()
 }
 
+/// Where each requested column sits in a header row given as its cells.
+pub fn positions_in(
+    header: &[String],
+    columns: &[Column],
+    learned: &Learned,
+) -> Vec<Option<usize>> {
+    locate(&Row::new(0, header), columns, learned)
+}
+
 /// No field of a roster or hour record is longer; a longer cell is a pasted document or an attack.
 pub const MAX_CELL_CHARS: usize = 2000;
 
