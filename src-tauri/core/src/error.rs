@@ -19,6 +19,19 @@ impl std::fmt::Display for RowError {
     }
 }
 
+/// How long a writer waits for another process (the desktop app, the CLI) to finish writing; the
+/// busy message says it.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A code in the ledger that is not on its list: an outside edit, or a newer program's value that
+/// this one cannot read. Reading stops with this message instead of guessing.
+#[derive(Debug, thiserror::Error)]
+#[error("台账中的{kind}“{code}”无法识别（台账文件可能被其他程序改动过）")]
+pub struct UnknownCode {
+    pub kind: &'static str,
+    pub code: String,
+}
+
 #[derive(Debug, Error)]
 pub enum Error {
     #[error("数据库错误：{0}")]
@@ -49,12 +62,12 @@ impl From<rusqlite::Error> for Error {
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Busy {
-                    seconds: crate::ledger::db::BUSY_TIMEOUT.as_secs(),
+                    seconds: BUSY_TIMEOUT.as_secs(),
                 }
             }
             _ => match &e {
                 rusqlite::Error::FromSqlConversionFailure(_, _, inner)
-                    if inner.is::<crate::ledger::db::UnknownCode>() =>
+                    if inner.is::<UnknownCode>() =>
                 {
                     Error::Invalid(inner.to_string())
                 }

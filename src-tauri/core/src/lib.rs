@@ -6,7 +6,7 @@
 //! - [`io`]: files in and out (tables, import, export, backup, the plan PDF);
 //! - [`dev`]: development aids (sample data, fuzzing hooks).
 //!
-//! `error`, `files` (crash-safe writes) and `platform` (every OS assumption) serve all of them.
+//! `error`, `files` (crash-safe writes), `progress` (long jobs) and `platform` (every OS assumption) serve all of them.
 
 pub mod dev;
 pub mod domain;
@@ -15,5 +15,6 @@ pub mod files;
 pub mod io;
 pub mod ledger;
 pub mod platform;
+pub mod progress;
 
 pub use error::{Error, Result, RowError};

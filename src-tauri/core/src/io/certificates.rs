@@ -672,9 +672,18 @@ mod tests {
         let events = crate::ledger::audit::log(&conn, None).unwrap().len();
         let out = attach(&mut conn, 2025, "证明材料.zip", &bundle, &[], "王敏").unwrap();
         assert_eq!((out.attached, out.already), (p.matched.len(), 0));
+        let doubted: i64 = conn
+            .query_row(
+                "SELECT COUNT(DISTINCT record_id) FROM certificate_doubt",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(doubted > 0);
         assert_eq!(
             crate::ledger::audit::log(&conn, None).unwrap().len(),
-            events + p.matched.len()
+            events + p.matched.len() + doubted as usize,
+            "an event per file, and one per record left with doubtful files"
         );
         let again = attach(&mut conn, 2025, "证明材料.zip", &bundle, &[], "王敏").unwrap();
         assert_eq!((again.attached, again.already), (0, p.matched.len()));

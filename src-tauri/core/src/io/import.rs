@@ -1150,6 +1150,7 @@ mod tests {
             [
                 ("baseline", "ledger"),
                 ("seal", "ledger"),
+                ("baseline", "ledger"),
                 ("import", "staff")
             ]
             .map(|(a, e)| (a.to_string(), e.to_string())),

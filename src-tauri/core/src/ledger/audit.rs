@@ -407,7 +407,7 @@ pub fn verify_with(
     conn: &Connection,
     outside: Vec<(String, anchor::Anchor)>,
 ) -> Result<Verification> {
-    verify_reporting(conn, outside, &crate::io::table::no_progress)
+    verify_reporting(conn, outside, &crate::progress::no_progress)
 }
 
 /// Events between two progress reports of `verify_reporting`.
@@ -418,7 +418,7 @@ const VERIFY_REPORT_EVERY: u64 = 16_384;
 pub fn verify_reporting(
     conn: &Connection,
     outside: Vec<(String, anchor::Anchor)>,
-    progress: crate::io::table::Progress<'_>,
+    progress: crate::progress::Progress<'_>,
 ) -> Result<Verification> {
     let total: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM audit_event", [], |r| {
         r.get(0)
@@ -569,6 +569,20 @@ fn check_anchors(
 /// The first event of a ledger's trail that carries states: everything the ledger holds at that
 /// moment (a new ledger, or one written before states were recorded). Run by migration 5.
 pub fn baseline(conn: &Connection) -> Result<()> {
+    restate_everything(conn, "此后每次改动都记录改动后的内容，校验时逐项核对")
+}
+
+/// Migration 13: the trail's states widen to every column of every table (titles, mobiles,
+/// notices, evidence metadata…); a baseline restates every row in the wider form, so what the
+/// ledger holds now is what later checks start from.
+pub fn widen(conn: &Connection) -> Result<()> {
+    restate_everything(
+        conn,
+        "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）；以此时台账的内容为基线",
+    )
+}
+
+fn restate_everything(conn: &Connection, reason: &str) -> Result<()> {
     append(
         conn,
         &[NewEvent {
@@ -579,7 +593,7 @@ pub fn baseline(conn: &Connection) -> Result<()> {
             entity_id_to: None,
             before: None,
             after: None,
-            reason: "此后每次改动都记录改动后的内容，校验时逐项核对",
+            reason,
         }],
     )?;
     Ok(())
@@ -654,8 +668,8 @@ mod tests {
         let v = verify(&conn).unwrap();
         assert_eq!(
             (v.events, v.broken.clone()),
-            (2 + 3, None),
-            "the baseline and the seal, then ours"
+            (crate::ledger::db::EVENTS_OF_A_NEW_LEDGER + 3, None),
+            "the ledger's own events, then ours"
         );
         assert!(v.holds(), "{v:?}");
 
@@ -738,7 +752,7 @@ mod tests {
         assert_eq!((percents.first(), percents.last()), (Some(&0), Some(&100)));
         assert!(percents.iter().any(|p| (1..90).contains(p)), "{percents:?}");
 
-        let cancel_midway = crate::io::table::cancel_from(1);
+        let cancel_midway = crate::progress::cancel_from(1);
         assert!(matches!(
             verify_reporting(&conn, Vec::new(), &cancel_midway),
             Err(Error::Cancelled)

@@ -62,9 +62,16 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("migrations/0012_certificate_doubt.sql"),
         seed: None,
     },
+    Migration {
+        sql: include_str!("migrations/0013_every_column.sql"),
+        seed: Some(crate::ledger::audit::widen),
+    },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The events a new ledger starts with: migration 5's baseline, 6's seal and 13's wider baseline.
+pub const EVENTS_OF_A_NEW_LEDGER: u64 = 3;
 
 pub const APP_IDENTIFIER: &str = "cn.celedger.desktop";
 pub const DB_ENV: &str = "CE_LEDGER_DB";
@@ -141,7 +148,7 @@ pub fn backups_dir(ledger: &Path) -> PathBuf {
 /// Copies the open ledger to `out` with SQLite's online backup API, as one self-contained file
 /// (no -wal/-shm beside it).
 pub fn copy_to(conn: &Connection, out: &Path) -> Result<()> {
-    copy_to_reporting(conn, out, &crate::io::table::no_progress)
+    copy_to_reporting(conn, out, &crate::progress::no_progress)
 }
 
 /// Pages copied per step of `copy_to_reporting` (4 MiB of 4 KiB pages) between two reports.
@@ -152,7 +159,7 @@ const COPY_STEP_PAGES: i32 = 1024;
 pub fn copy_to_reporting(
     conn: &Connection,
     out: &Path,
-    progress: crate::io::table::Progress<'_>,
+    progress: crate::progress::Progress<'_>,
 ) -> Result<()> {
     {
         let mut copy = Connection::open(out)?;
@@ -198,11 +205,10 @@ pub fn open_in_memory() -> Result<Connection> {
     Ok(conn)
 }
 
-/// How long a writer waits for another process (the desktop app, the CLI) to finish writing.
 /// SQLite's default page cache (2 MiB), as `PRAGMA cache_size` takes it.
 pub const DEFAULT_CACHE_KIB: i64 = -2000;
 
-pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+pub use crate::error::{UnknownCode, BUSY_TIMEOUT};
 
 /// What every connection the program opens runs with: no schema object of the file (a trigger or
 /// view planted by an outside edit) may call functions with side effects (`trusted_schema=OFF`),
@@ -355,14 +361,7 @@ pub fn page_clause(page: u32, page_size: u32, bound: usize) -> (String, Vec<i64>
     )
 }
 
-/// A code stored in the ledger that no code list knows: only an edit made outside the program
-/// leaves one, so reading stops with this message instead of guessing.
-#[derive(Debug, thiserror::Error)]
-#[error("台账中的{kind}“{code}”无法识别（台账文件可能被其他程序改动过）")]
-pub struct UnknownCode {
-    pub kind: &'static str,
-    pub code: String,
-}
+
 
 /// At most 12 printable characters: enough to recognise a code, too few to carry an ID number.
 fn shown_code(stored: &str) -> String {

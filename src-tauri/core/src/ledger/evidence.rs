@@ -286,8 +286,21 @@ pub fn note_doubts(tx: &Connection, doubts: &[(i64, &str)], source: &str) -> Res
         "INSERT INTO certificate_doubt (record_id, path, source) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING",
     )?;
+    let mut noted = std::collections::BTreeSet::new();
     for (record_id, path) in doubts {
-        stmt.execute(params![record_id, path, source])?;
+        if stmt.execute(params![record_id, path, source])? > 0 {
+            noted.insert(*record_id);
+        }
+    }
+    for record_id in noted {
+        audit::rows_changed(
+            tx,
+            Action::Edit,
+            "record",
+            record_id,
+            record_id,
+            "有多个可能的证明材料文件，待专管员确认",
+        )?;
     }
     Ok(())
 }

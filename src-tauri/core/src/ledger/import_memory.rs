@@ -22,6 +22,17 @@ pub fn remember(conn: &Connection, scope: &str, pairs: &[(String, String)]) -> R
     for (key, value) in pairs {
         stmt.execute(params![scope, key, value])?;
     }
+    if !pairs.is_empty() {
+        // What later imports will read a header or a word as is part of the audited ledger.
+        crate::ledger::audit::rows_changed(
+            conn,
+            crate::domain::codes::Action::Edit,
+            "import_memory",
+            1,
+            1,
+            "记住导入时表头和取值的对应关系",
+        )?;
+    }
     Ok(())
 }
 

@@ -532,8 +532,8 @@ pub(crate) mod tests {
         let v = audit::verify(&conn).unwrap();
         assert_eq!(
             v.events,
-            2 + 4,
-            "the baseline and the seal, then four plan events"
+            crate::ledger::db::EVENTS_OF_A_NEW_LEDGER + 4,
+            "the ledger's own events, then four plan events"
         );
         assert!(v.holds(), "{v:?}");
     }

@@ -3,7 +3,7 @@
 
 use crate::domain::rules::Status;
 use crate::error::{Error, Result};
-use crate::io::table::{self, Progress};
+use crate::progress::{self, Progress};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
 use crate::ledger::records::{self, record_event, Record, RecordFilter};
@@ -130,7 +130,7 @@ fn decide(
     {
         let mut stmt = tx.prepare_cached("UPDATE record SET status = ?1, reviewer = ?2, reviewed_at = ?3, review_reason = ?4, updated_at = ?3 WHERE id = ?5")?;
         for (i, r) in records.iter().enumerate() {
-            table::report(progress, i, n, 0, 20, "更新审核状态")?;
+            progress::report(progress, i, n, 0, 20, "更新审核状态")?;
             stmt.execute(params![status.code(), by, now, reason, r.id])?;
         }
     }
@@ -138,14 +138,14 @@ fn decide(
     let subjects: Vec<i64> = records.iter().map(|r| r.id).collect();
     let people = person_years.len();
     for (i, (staff_id, year)) in person_years.into_iter().enumerate() {
-        table::report(progress, i, people, 20, 60, "重新认定学时")?;
+        progress::report(progress, i, people, 20, 60, "重新认定学时")?;
         records::refresh(tx, staff_id, year, &subjects)?;
     }
     let after: Vec<Record> = records
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            table::report(progress, i, n, 80, 15, "记录审计事件")?;
+            progress::report(progress, i, n, 80, 15, "记录审计事件")?;
             records::get(tx, r.id)
         })
         .collect::<Result<_>>()?;
@@ -217,7 +217,7 @@ pub fn approve_checked(
             problems.join("\n")
         )));
     }
-    let after = approve_now(&tx, &found, by, checklist, &table::no_progress)?;
+    let after = approve_now(&tx, &found, by, checklist, &progress::no_progress)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -279,7 +279,7 @@ pub fn approve_eligible(
     by: &str,
     checklist: &Checklist,
 ) -> Result<BatchOutcome> {
-    approve_eligible_reporting(conn, filter, by, checklist, &table::no_progress)
+    approve_eligible_reporting(conn, filter, by, checklist, &progress::no_progress)
 }
 
 /// `approve_eligible`, reporting its progress; a report that returns an error (a cancel) rolls
@@ -321,7 +321,7 @@ pub fn approve_selected(
         .into_iter()
         .map(|id| records::get(&tx, *id))
         .collect::<Result<Vec<_>>>()?;
-    let outcome = approve_those_eligible(&tx, picked, by, checklist, &table::no_progress)?;
+    let outcome = approve_those_eligible(&tx, picked, by, checklist, &progress::no_progress)?;
     crate::ledger::anchor::commit(tx)?;
     Ok(outcome)
 }
@@ -390,7 +390,7 @@ fn single(
         reason,
         checklist: None,
     };
-    let after = decide(&tx, &[r], by, &d, &table::no_progress)?.remove(0);
+    let after = decide(&tx, &[r], by, &d, &progress::no_progress)?.remove(0);
     crate::ledger::anchor::commit(tx)?;
     Ok(after)
 }
@@ -697,8 +697,8 @@ mod tests {
         assert!(again.approved.is_empty());
         let v = audit::verify(&conn).unwrap();
         assert!(v.holds(), "{v:?}");
-        // The baseline and the seal, the person added, four records, three approvals.
-        assert_eq!(v.events, 2 + 1 + 4 + 3);
+        // The ledger's own events, the person added, four records, three approvals.
+        assert_eq!(v.events, crate::ledger::db::EVENTS_OF_A_NEW_LEDGER + 1 + 4 + 3);
     }
 
     /// Issue 13 item 8: in the app every item of the evidence checklist is ticked before approval,
@@ -780,7 +780,7 @@ mod tests {
             year: Some(2025),
             ..Default::default()
         };
-        let cancel = crate::io::table::cancel_from(20);
+        let cancel = crate::progress::cancel_from(20);
         let got =
             approve_eligible_reporting(&mut conn, &all, "王敏", &Checklist::ConfirmedBy, &cancel);
         assert!(matches!(got, Err(Error::Cancelled)), "{got:?}");
