@@ -68,6 +68,10 @@ pub enum Command {
     /// The audit trail (审计记录)
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// The ledger's encryption key: recovery code, recovery on a new computer, adopting a file
+    /// (密钥与恢复码)
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Notices to staff and the reminder list (通知)
     #[command(subcommand)]
     Notice(NoticeCmd),
@@ -235,6 +239,28 @@ pub enum AuditCmd {
         export: Option<PathBuf>,
         #[arg(long)]
         import: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCmd {
+    /// Where this ledger's key is kept, and whether its recovery code has been filed
+    Show,
+    /// Print the recovery code on an A4 sheet (PDF) to file with the unit's seal
+    Sheet {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// On a computer without the key: open the ledger with its recovery code and keep the key here
+    Recover {
+        #[arg(long)]
+        code: String,
+    },
+    /// Use the file now at the ledger's place although it is not the ledger expected there (the
+    /// old file is kept in backups/, and the trail records it)
+    Adopt {
+        #[arg(long)]
+        by: Option<String>,
     },
 }
 

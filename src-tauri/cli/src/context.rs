@@ -27,7 +27,18 @@ impl Context {
     pub fn conn(&mut self) -> Result<&mut db::Connection> {
         let conn = match self.conn.take() {
             Some(conn) => conn,
-            None => db::open(&self.path)?,
+            None => {
+                let conn = db::open(&self.path)?;
+                // A ledger made just now: its recovery code, shown this once.
+                if ce_ledger_core::ledger::key::created_now(&conn)? {
+                    let (code, _) = ce_ledger_core::ledger::lock::recovery(&conn)?;
+                    eprintln!(
+                        "已新建加密台账 {}。\n恢复码：{code}\n请抄下，或运行“ce-ledger key sheet --out 恢复码.pdf”打印，与单位公章一同保管：换电脑时凭它打开台账；没有密钥也没有恢复码，台账无法打开。",
+                        self.path.display()
+                    );
+                }
+                conn
+            }
         };
         Ok(self.conn.insert(conn))
     }

@@ -55,6 +55,7 @@ fn run(ctx: &mut Context, command: Command) -> ce_ledger_core::Result<()> {
         } => cmd::data::demo(ctx, staff, records_per_person, year),
         Command::Review(c) => cmd::review::run(ctx, c),
         Command::Audit(c) => cmd::audit::run(ctx, c),
+        Command::Key(c) => cmd::key::run(ctx, c),
         Command::Notice(c) => cmd::notice::run(ctx, c),
         Command::Plan(c) => cmd::plan::run(ctx, c),
         Command::Export { year, out, by } => cmd::data::export(ctx, year, &out, by),

@@ -39,7 +39,7 @@ fn state(l: &Ledger) -> (Vec<u8>, Vec<String>) {
         })
         .unwrap_or_default();
     files.sort();
-    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let conn = ce_ledger_core::ledger::lock::open_raw(&l.db).unwrap();
     let rows: String = conn
         .query_row(
             "SELECT (SELECT COUNT(*) FROM audit_event) || '/' || (SELECT COUNT(*) FROM record_evidence)

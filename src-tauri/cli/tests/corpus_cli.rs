@@ -5,7 +5,7 @@
 mod common;
 
 use common::{id_number, path_str, Ledger};
-use rusqlite::{types::ValueRef, Connection, OpenFlags};
+use rusqlite::types::ValueRef;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -19,7 +19,7 @@ fn corpus_dir() -> PathBuf {
 /// Everything the ledger holds, as text, plus the files beside it: equal before and after means
 /// nothing was written.
 fn contents(db: &Path) -> String {
-    let conn = Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let conn = ce_ledger_core::ledger::lock::open_raw(db).unwrap();
     let mut out = String::new();
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
@@ -130,7 +130,7 @@ fn generate(name: &str, at: &Path, ledger: &Ledger) {
             std::fs::remove_file(at).unwrap();
             ledger.ok(&["backup", "--out", path_str(at)]);
             if name == "backup-newer-version.sqlite3" {
-                let c = Connection::open(at).unwrap();
+                let c = ce_ledger_core::ledger::lock::open_raw(at).unwrap();
                 c.pragma_update(None, "user_version", 999).unwrap();
             } else {
                 let mut bytes = std::fs::read(at).unwrap();

@@ -122,7 +122,7 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
     let l = with_paper_rejected();
     l.ok(&["review", "approve", "1", "--by", "王敏"]);
     let reject_event: i64 = {
-        let c = rusqlite::Connection::open(&l.db).unwrap();
+        let c = l.raw();
         c.execute_batch("DROP TRIGGER audit_no_update; UPDATE audit_event SET reason = '材料齐全' WHERE action = 'reject';").unwrap();
         c.query_row(
             "SELECT id FROM audit_event WHERE action = 'reject'",
@@ -131,6 +131,16 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
         )
         .unwrap()
     };
+    let out = l.run(&["audit", "verify"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    // The insider's tool dropped a trigger to do it: the ledger's schema is no longer the
+    // program's own, and the file is refused before anything is read or written.
+    assert!(err.contains("缺少触发器“audit_no_update”"), "{err}");
+    // With the trigger put back exactly, the schema holds and the chain names the event.
+    l.raw()
+        .execute_batch("CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_event BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能修改'); END;")
+        .unwrap();
     let out = l.run(&["audit", "verify"]);
     assert!(!out.status.success());
     let err = String::from_utf8(out.stderr).unwrap();
@@ -144,8 +154,8 @@ fn audit_verify_names_a_decision_changed_outside_the_program() {
     let l = with_paper_rejected();
     assert!(l
         .ok(&["audit", "verify"])
-        .contains("台账内容与审计记录一致"));
-    rusqlite::Connection::open(&l.db)
+        .contains("与审计记录逐项一致"));
+    ce_ledger_core::ledger::lock::open_raw(&l.db)
         .unwrap()
         .execute_batch(
             "UPDATE record SET status = 'approved', rec_professional = 600 WHERE id = 2;",
@@ -233,7 +243,7 @@ fn audit_verify_checks_an_inspectors_export_and_the_key_travels_by_export() {
     assert!(!refused.status.success());
     let said = String::from_utf8(refused.stderr).unwrap();
     assert!(
-        said.contains("找不到本台账") && said.contains("audit key --import"),
+        said.contains("本机没有它的密钥") && said.contains("key recover"),
         "{said}"
     );
     assert!(!l
@@ -241,10 +251,10 @@ fn audit_verify_checks_an_inspectors_export_and_the_key_travels_by_export() {
         .status
         .success());
     assert!(
-        l.run_with_keys(&elsewhere, &["records", "list", "--year", "2025"])
+        !l.run_with_keys(&elsewhere, &["records", "list", "--year", "2025"])
             .status
             .success(),
-        "reading needs no key"
+        "without its key the ledger does not even read: it is encrypted"
     );
     assert!(l
         .run_with_keys(&elsewhere, &["audit", "key", "--import", path_str(&saved)])
@@ -263,10 +273,18 @@ fn audit_verify_checks_an_inspectors_export_and_the_key_travels_by_export() {
             .find_map(|f| f.strip_prefix("事件数=")?.parse().ok())
             .unwrap();
     {
-        let c = rusqlite::Connection::open(&l.db).unwrap();
+        let c = l.raw();
+        let trigger: String = c
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'audit_no_delete'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
         c.execute_batch("DROP TRIGGER audit_no_delete;").unwrap();
         c.execute("DELETE FROM audit_event WHERE id >= ?1", [head - 2])
             .unwrap();
+        c.execute_batch(&trigger).unwrap(); // the schema put back as it was
     }
     let out = l.run(&["audit", "verify", "--anchor", path_str(&upload)]);
     assert_eq!(out.status.code(), Some(1));
@@ -310,12 +328,15 @@ eval "$(gnome-keyring-daemon --start --components=secrets)"
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(said.contains("审计密钥保存在系统密钥环"), "{said}");
-    assert!(said.contains("签名与本台账密钥相符"), "{said}");
-    assert!(
-        !home
-            .path()
-            .join(".config/cn.celedger.desktop/keys")
-            .exists(),
-        "no key file beside a keyring"
-    );
+    assert!(said.contains("签名已用本台账的密钥逐个核对"), "{said}");
+    let key_files = std::fs::read_dir(home.path().join(".config/cn.celedger.desktop/keys"))
+        .map(|d| {
+            d.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "key"))
+            })
+            .count()
+        })
+        .unwrap_or(0);
+    assert_eq!(key_files, 0, "no key file beside a keyring");
 }

@@ -56,7 +56,7 @@ fn bad_rows_fail_the_whole_import_with_line_column_and_reason() {
 fn newer_ledger_is_refused_with_a_clear_message() {
     let l = Ledger::new();
     l.ok(&["staff", "list"]);
-    rusqlite::Connection::open(&l.db)
+    ce_ledger_core::ledger::lock::open_raw(&l.db)
         .unwrap()
         .pragma_update(None, "user_version", 999)
         .unwrap();

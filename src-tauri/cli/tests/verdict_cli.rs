@@ -225,7 +225,7 @@ fn previous_version_ledger() -> Ledger {
 fn a_ledger_of_the_previous_version_upgrades_with_its_trail_whole() {
     let l = previous_version_ledger();
     let out = l.ok(&["audit", "verify"]);
-    assert!(out.contains("台账内容与审计记录一致"), "{out}");
+    assert!(out.contains("与审计记录逐项一致"), "{out}");
     let wang = l.json(&["progress", "--year", "2025", "--json"])["staff"]
         .as_array()
         .unwrap()
@@ -237,7 +237,7 @@ fn a_ledger_of_the_previous_version_upgrades_with_its_trail_whole() {
 
     // An edit made outside the program before the upgrade is still named after it.
     let edited = previous_version_ledger();
-    let outsider = rusqlite::Connection::open(&edited.db).unwrap();
+    let outsider = ce_ledger_core::ledger::lock::open_raw(&edited.db).unwrap();
     outsider
         .execute(
             "UPDATE staff SET department = '行政' WHERE name = '张三'",

@@ -54,6 +54,14 @@ pub enum Error {
     NotFound(String),
     #[error("已取消，台账没有任何改动")]
     Cancelled,
+    /// An encrypted ledger whose key this machine does not have: the window asks for the
+    /// recovery code.
+    #[error("{0}")]
+    Locked(String),
+    /// A file that is not the ledger the key store expects at its place, or whose structure is
+    /// not the program's own.
+    #[error("{0}")]
+    Refused(String),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -94,6 +102,8 @@ impl Error {
             Error::Invalid(_) => "invalid",
             Error::NotFound(_) => "not_found",
             Error::Cancelled => "cancelled",
+            Error::Locked(_) => "locked",
+            Error::Refused(_) => "refused",
         }
     }
 }

@@ -184,8 +184,26 @@ fn keyring_entry(name: &str) -> Option<keyring::Entry> {
     keyring::Entry::new(KEYRING_SERVICE, name).ok()
 }
 
+/// A ledger id as this program makes them: exactly 32 lowercase hex characters. Every name a key
+/// file or keyring entry is found by passes this first, so no path is built from a file's text.
+pub fn is_ledger_id(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn checked_name(name: &str) -> std::io::Result<&str> {
+    if is_ledger_id(name) {
+        Ok(name)
+    } else {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "台账编号格式无效（应为32位小写十六进制）",
+        ))
+    }
+}
+
 /// Reads the secret `name` (ASCII text) from the keyring, else from its key file.
 pub fn read_secret(name: &str) -> std::io::Result<Option<(String, SecretPlace)>> {
+    let name = checked_name(name)?;
     if let Some(entry) = keyring_entry(name) {
         if let Ok(secret) = entry.get_password() {
             return Ok(Some((secret, SecretPlace::Keyring)));
@@ -202,6 +220,7 @@ pub fn read_secret(name: &str) -> std::io::Result<Option<(String, SecretPlace)>>
 /// Keeps the secret `name` in the keyring where one takes it, else in a new key file of the
 /// owner's alone. An existing key file is never overwritten.
 pub fn store_secret(name: &str, secret: &str) -> std::io::Result<SecretPlace> {
+    let name = checked_name(name)?;
     if let Some(entry) = keyring_entry(name) {
         if entry.set_password(secret).is_ok()
             && entry.get_password().ok().as_deref() == Some(secret)
@@ -218,6 +237,58 @@ pub fn store_secret(name: &str, secret: &str) -> std::io::Result<SecretPlace> {
     Ok(SecretPlace::File(file))
 }
 
+/// What the key store keeps of a ledger besides its key (where it was last opened, its latest
+/// head): `<id>.ledger` in the key folder, replaced whole on each write.
+fn note_file(name: &str) -> std::io::Result<PathBuf> {
+    Ok(key_dir().join(format!("{}.ledger", checked_name(name)?)))
+}
+
+pub fn read_note(name: &str) -> std::io::Result<Option<String>> {
+    match std::fs::read_to_string(note_file(name)?) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn write_note(name: &str, text: &str) -> std::io::Result<()> {
+    let file = note_file(name)?;
+    create_private_dir(&key_dir())?;
+    let staged = file.with_extension(format!("ledger.{}.part", std::process::id()));
+    let _ = std::fs::remove_file(&staged);
+    let mut out = create_private_file(&staged)?;
+    std::io::Write::write_all(&mut out, text.as_bytes())?;
+    out.sync_all()?;
+    std::fs::rename(&staged, &file)
+}
+
+/// Every ledger id the key store has a note of.
+pub fn noted_ids() -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(key_dir()) else {
+        return Vec::new();
+    };
+    let mut ids: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".ledger").map(str::to_string))
+        .filter(|n| is_ledger_id(n))
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The place a ledger file is remembered by: its absolute path with links resolved, so
+/// `./ledger.sqlite3` and `/home/…/ledger.sqlite3` are one place.
+pub fn place_of(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let resolved = match (absolute.parent(), absolute.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
+            .map(|d| d.join(name))
+            .unwrap_or(absolute.clone()),
+        _ => absolute,
+    };
+    resolved.to_string_lossy().into_owned()
+}
+
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     #[test]
@@ -232,6 +303,28 @@ mod tests {
         assert_eq!(lowered, (true, libc::SCHED_IDLE));
         // SAFETY: as above, on the test's own thread.
         assert_ne!(unsafe { libc::sched_getscheduler(0) }, libc::SCHED_IDLE);
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    /// A key is never looked up by a name that could be a path.
+    #[test]
+    fn only_a_ledger_id_names_a_key() {
+        assert!(super::is_ledger_id("0123456789abcdef0123456789abcdef"));
+        for bad in [
+            "",
+            "../../../../tmp/evil",
+            "/tmp/evil",
+            "0123456789ABCDEF0123456789ABCDEF",
+            "0123456789abcdef0123456789abcde",
+            "0123456789abcdef0123456789abcdef0",
+            "0123456789abcdef/123456789abcdef",
+        ] {
+            assert!(!super::is_ledger_id(bad), "{bad}");
+            assert!(super::read_secret(bad).is_err(), "{bad}");
+            assert!(super::read_note(bad).is_err(), "{bad}");
+        }
     }
 }
 

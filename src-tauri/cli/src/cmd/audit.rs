@@ -6,6 +6,16 @@ use ce_ledger_core::ledger::{audit, key};
 use ce_ledger_core::{Error, Result};
 
 pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
+    // A ledger carried to this computer without its key does not open: its key file opens it.
+    if let AuditCmd::Key {
+        import: Some(from),
+        ..
+    } = &cmd
+    {
+        let place = ce_ledger_core::ledger::lock::import_key_file(ctx.path(), from)?;
+        println!("已导入审计密钥，保存在{place}");
+        return Ok(());
+    }
     let conn = ctx.conn()?;
     match cmd {
         AuditCmd::Log { record, json } => {
@@ -30,7 +40,7 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
             let outside = anchor
                 .iter()
                 .map(|path| {
-                    let a = ce_ledger_core::io::anchor::read(path)?;
+                    let a = ce_ledger_core::io::anchor::read(path, key::installed(conn)?.as_ref())?;
                     Ok((
                         format!("锚点 {}", ce_ledger_core::io::table::file_label(path)),
                         a,
@@ -42,10 +52,7 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
                 println!("{line}");
             }
             if v.holds() {
-                println!(
-                    "审计链完整：共 {} 个事件，均未被改动，签名与本台账密钥相符；台账内容与审计记录一致",
-                    v.events
-                );
+                println!("{}", v.summary);
                 return Ok(());
             }
             let mut report = Vec::new();

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod data;
 pub mod import;
+pub mod key;
 pub mod notice;
 pub mod plan;
 pub mod policy;

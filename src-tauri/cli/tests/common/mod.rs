@@ -16,7 +16,16 @@ impl Ledger {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("ledger.sqlite3");
         let keys = dir.path().join("keys");
+        // The test itself reads the ledger as an insider holding the key (`lock::open_raw`):
+        // from the same key store as the program it runs.
+        std::env::set_var("CE_LEDGER_KEY_DIR", &keys);
         Ledger { dir, db, keys }
+    }
+
+    /// The ledger file opened with its key, as an insider with a SQLite tool would.
+    pub fn raw(&self) -> rusqlite::Connection {
+        std::env::set_var("CE_LEDGER_KEY_DIR", &self.keys);
+        ce_ledger_core::ledger::lock::open_raw(&self.db).unwrap()
     }
 
     pub fn run(&self, args: &[&str]) -> Output {

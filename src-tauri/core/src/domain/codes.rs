@@ -150,6 +150,9 @@ codes! {
         Recut = "recut", "重新认定";
         Baseline = "baseline", "建立审计基线";
         Seal = "seal", "启用密钥签名";
+        Encrypt = "encrypt", "加密台账";
+        Adopt = "adopt", "改用台账文件";
+        Recover = "recover", "用恢复码恢复密钥";
     }
 }
 

@@ -15,7 +15,7 @@ pub fn sidecar(csv: &Path) -> std::path::PathBuf {
 
 /// The anchor `path` carries, whatever kind of file it is; for a CSV export, the one beside it
 /// (a CSV exported before issue 24 carries it as its last line).
-pub fn read(path: &Path) -> Result<Anchor> {
+pub fn read(path: &Path, key: Option<&crate::ledger::key::LedgerKey>) -> Result<Anchor> {
     let label = crate::io::table::file_label(path);
     let is_csv = path
         .extension()
@@ -23,8 +23,8 @@ pub fn read(path: &Path) -> Result<Anchor> {
     if is_csv {
         let beside = sidecar(path);
         return match beside.exists() {
-            true => anchor::read_text_or_backup(&beside),
-            false => anchor::read_text_or_backup(path).map_err(|_| {
+            true => anchor::read_text_or_backup(&beside, key),
+            false => anchor::read_text_or_backup(path, key).map_err(|_| {
                 Error::invalid(format!(
                     "{label} 中没有审计锚点，旁边也没有锚点文件 {label}.anchor（导出CSV时一同生成，请与CSV一起保存）"
                 ))
@@ -37,7 +37,7 @@ pub fn read(path: &Path) -> Result<Anchor> {
         .is_ok()
         && &magic == b"PK\x03\x04";
     if !is_zip {
-        return anchor::read_text_or_backup(path);
+        return anchor::read_text_or_backup(path, key);
     }
     const MAX_WORKBOOK_BYTES: u64 = 512 * 1024 * 1024;
     let bytes = crate::files::read_capped(path, MAX_WORKBOOK_BYTES)?;
@@ -63,13 +63,16 @@ pub fn read(path: &Path) -> Result<Anchor> {
 
 #[cfg(test)]
 mod tests {
+    fn key(conn: &rusqlite::Connection) -> Option<crate::ledger::key::LedgerKey> {
+        crate::ledger::key::installed(conn).unwrap()
+    }
     use super::*;
     use crate::io::export::{export, tests::ledger};
     use crate::ledger::{anchor, audit, db};
     use rusqlite::Connection;
 
     fn outsider(conn: &Connection) -> Connection {
-        let c = Connection::open(conn.path().unwrap()).unwrap();
+        let c = crate::ledger::lock::open_raw(std::path::Path::new(conn.path().unwrap())).unwrap();
         c.execute_batch("DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;")
             .unwrap();
         c
@@ -82,9 +85,9 @@ mod tests {
         let csv = dir.path().join("上传.csv");
         let xlsx = dir.path().join("上传.xlsx");
         export(&mut conn, 2025, &csv, "王敏").unwrap();
-        assert_eq!(read(&csv).unwrap(), head, "the anchor beside the CSV");
+        assert_eq!(read(&csv, key(&conn).as_ref()).unwrap(), head, "the anchor beside the CSV");
         export(&mut conn, 2025, &xlsx, "王敏").unwrap();
-        let second = read(&xlsx).unwrap();
+        let second = read(&xlsx, key(&conn).as_ref()).unwrap();
         assert_eq!(
             second.events,
             head.events + 1,
@@ -101,13 +104,13 @@ mod tests {
         let beside = std::fs::read_to_string(sidecar(&csv)).unwrap();
         assert!(beside.starts_with("审计锚点;台账="), "{beside}");
         std::fs::remove_file(sidecar(&csv)).unwrap();
-        assert!(read(&csv)
+        assert!(read(&csv, key(&conn).as_ref())
             .unwrap_err()
             .to_string()
             .contains("旁边也没有锚点文件 上传.csv.anchor"));
         std::fs::write(sidecar(&csv), beside).unwrap();
 
-        let held = vec![("锚点 上传.csv".to_string(), read(&csv).unwrap())];
+        let held = vec![("锚点 上传.csv".to_string(), read(&csv, key(&conn).as_ref()).unwrap())];
         let v = audit::verify_with(&conn, held.clone()).unwrap();
         assert!(v.holds(), "{v:?}");
         assert!(
@@ -142,12 +145,12 @@ mod tests {
         let backup = dir.path().join("备份.sqlite3");
         db::copy_to(&conn, &backup).unwrap();
         assert_eq!(
-            read(&backup).unwrap(),
+            read(&backup, key(&conn).as_ref()).unwrap(),
             anchor::head(&conn).unwrap().unwrap()
         );
         let other = dir.path().join("别的.csv");
         std::fs::write(&other, "姓名\n王敏\n").unwrap();
-        assert!(read(&other)
+        assert!(read(&other, key(&conn).as_ref())
             .unwrap_err()
             .to_string()
             .contains("别的.csv 中没有审计锚点"));
@@ -175,13 +178,24 @@ mod hostile_tests {
         let whole = std::fs::read_to_string(&beside).unwrap();
         std::fs::write(&beside, &whole[..whole.len() / 2]).unwrap();
         let v = audit::verify(&conn).unwrap();
-        assert!(v.anchors.iter().any(|a| a.contains("无法读取")), "{v:?}");
+        assert!(
+            v.problems.iter().any(|a| a.contains("中没有审计锚点")),
+            "a damaged anchor beside the ledger is a fault: {v:?}"
+        );
         std::fs::write(&beside, &whole).unwrap();
         let claimed = anchor::Anchor {
             events: 9_999,
-            ..anchor::read_text_or_backup(&beside).unwrap()
+            ..anchor::read_text_or_backup(&beside, None).unwrap()
         };
         std::fs::write(&beside, claimed.to_line()).unwrap();
+        let v = audit::verify(&conn).unwrap();
+        assert!(
+            v.problems.iter().any(|p| p.contains("校验码与本台账的密钥不符")),
+            "an edited line no longer carries this ledger's check: {v:?}"
+        );
+        // Written with the key (as the program would), the claim is checked against the chain.
+        let key = key::installed(&conn).unwrap().unwrap();
+        std::fs::write(&beside, claimed.checked_by(&key).to_line()).unwrap();
         let v = audit::verify(&conn).unwrap();
         assert!(
             v.problems
@@ -189,6 +203,14 @@ mod hostile_tests {
                 .any(|p| p.contains("锚点记录审计链有9999个事件")),
             "{v:?}"
         );
+        // A hand-written line with no check at all, as an attacker without the key writes it.
+        let bare = anchor::Anchor {
+            check: None,
+            ..anchor::read_text_or_backup(&beside, None).unwrap()
+        };
+        std::fs::write(&beside, bare.to_line().replace(";校验=无", "")).unwrap();
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.problems.iter().any(|p| p.contains("没有校验码")), "{v:?}");
         let huge = dir.path().join("密钥.txt");
         std::fs::write(&huge, vec![b'a'; 1 << 20]).unwrap();
         assert!(key::import(&conn, &huge)

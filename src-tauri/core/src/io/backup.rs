@@ -4,7 +4,8 @@
 use crate::error::{Error, Result};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db::{self, SCHEMA_VERSION};
-use rusqlite::{Connection, MAIN_DB};
+use crate::ledger::key::LedgerKey;
+use rusqlite::Connection;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -22,10 +23,15 @@ pub struct BackupInfo {
 /// check, a schema version this program knows, and a schema equal, object by object (tables,
 /// indexes, triggers, views: name and SQL), to what this program's migrations create at that
 /// version. Returns the version.
-pub fn verify_file(path: &Path) -> Result<i64> {
+pub fn verify_file(path: &Path, key: Option<&LedgerKey>) -> Result<i64> {
     let label = path.display().to_string();
     let bad = |why: String| Error::invalid(format!("{label} 不是可用的台账备份：{why}"));
-    let conn = db::open_untrusted(path).map_err(|e| bad(e.to_string()))?;
+    let plain = crate::ledger::lock::is_plain(path);
+    let conn = crate::ledger::lock::connect_untrusted(path, if plain { None } else { key })
+        .map_err(|_| match plain {
+            true => bad("文件已损坏".into()),
+            false => bad("无法用本台账的密钥读取（是另一本台账的备份，或已损坏）".into()),
+        })?;
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .map_err(|e| bad(format!("文件已损坏（{e}）")))?;
@@ -47,10 +53,8 @@ pub fn verify_file(path: &Path) -> Result<i64> {
     if version < 1 || tables != 2 {
         return Err(bad("其中没有学时台账数据".into()));
     }
-    let differences = schema_differences(
-        &db::schema_of(&conn, "main")?,
-        &db::expected_schema(version)?,
-    );
+    let differences =
+        db::schema_differences(&db::schema_of(&conn, "main")?, &db::expected_schema(version)?);
     if !differences.is_empty() {
         return Err(bad(format!(
             "其结构与本程序建立的台账不同（可能被其他程序改动过）：{}",
@@ -58,41 +62,6 @@ pub fn verify_file(path: &Path) -> Result<i64> {
         )));
     }
     Ok(version)
-}
-
-fn kind_label(kind: &str) -> &str {
-    match kind {
-        "table" => "表",
-        "index" => "索引",
-        "trigger" => "触发器",
-        "view" => "视图",
-        other => other,
-    }
-}
-
-/// Every object one schema has and the other lacks or defines differently, in Chinese. Names are
-/// shown cleaned and cut short: they come from the file.
-fn schema_differences(found: &[db::SchemaObject], expected: &[db::SchemaObject]) -> Vec<String> {
-    let name = |n: &str| -> String {
-        let clean: String = n.chars().filter(|c| !c.is_control()).take(40).collect();
-        crate::domain::idcard::mask_all(&clean)
-    };
-    let mut out = Vec::new();
-    for (kind, n, sql) in found {
-        match expected.iter().find(|(k, e, _)| k == kind && e == n) {
-            None => out.push(format!("多出{}“{}”", kind_label(kind), name(n))),
-            Some((_, _, want)) if want != sql => {
-                out.push(format!("{}“{}”的定义不同", kind_label(kind), name(n)))
-            }
-            Some(_) => {}
-        }
-    }
-    for (kind, n, _) in expected {
-        if !found.iter().any(|(k, f, _)| k == kind && f == n) {
-            out.push(format!("缺少{}“{}”", kind_label(kind), name(n)));
-        }
-    }
-    out
 }
 
 /// Copies the open ledger to `out` and checks the copy.
@@ -115,7 +84,8 @@ pub fn backup_reporting(
     let staged = crate::files::Staged::beside(out)?;
     db::copy_to_reporting(conn, staged.path(), progress)?;
     progress(90, "检查备份")?;
-    let schema_version = verify_file(staged.path())?;
+    let key = crate::ledger::key::installed(conn)?;
+    let schema_version = verify_file(staged.path(), key.as_ref())?;
     progress(100, "完成")?;
     staged.publish()?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
@@ -201,7 +171,16 @@ fn file_uri(path: &Path, query: &str) -> String {
 /// Copies the rows of a checked backup into `fresh`, a ledger our migrations made at the same
 /// version: only rows cross, never the backup's schema.
 fn copy_rows(fresh: &mut Connection, from: &Path) -> Result<()> {
-    fresh.execute("ATTACH DATABASE ?1 AS backup", [file_uri(from, "mode=ro")])?;
+    let key = match crate::ledger::lock::is_plain(from) {
+        true => String::new(),
+        false => crate::ledger::key::installed(fresh)?
+            .map(|k| k.page_key())
+            .unwrap_or_default(),
+    };
+    fresh.execute(
+        "ATTACH DATABASE ?1 AS backup KEY ?2",
+        [file_uri(from, "mode=ro"), key],
+    )?;
     let copied = (|| -> Result<()> {
         let tables: Vec<String> = db::schema_of(fresh, "main")?
             .into_iter()
@@ -253,11 +232,35 @@ pub fn restore_reporting(
     progress: crate::io::table::Progress<'_>,
 ) -> Result<BackupInfo> {
     progress(0, "检查备份文件")?;
-    let version = verify_file(from)?;
+    // Only this ledger's own backups: readable with its key, bearing its id.
+    let key = crate::ledger::key::installed(conn)?;
+    let ours = crate::ledger::key::ledger_id(conn)?;
+    if ours.is_some() && key.is_none() {
+        return Err(Error::invalid(crate::ledger::key::missing_message(conn)?));
+    }
+    let version = verify_file(from, key.as_ref())?;
+    let theirs = {
+        let plain = crate::ledger::lock::is_plain(from);
+        let backup = crate::ledger::lock::connect_untrusted(from, if plain { None } else { key.as_ref() })?;
+        crate::ledger::key::ledger_id(&backup)?
+    };
+    if ours.is_some() && theirs != ours {
+        return Err(Error::invalid(format!(
+            "{} 不是本台账的备份（{}）；未做任何修改",
+            from.display(),
+            match theirs {
+                Some(id) => format!("它属于另一本台账，编号 {id}"),
+                None => "它没有台账编号，不是本台账写出的".into(),
+            }
+        )));
+    }
     let dir = backups_dir(conn)?;
     let rebuilt = crate::files::Staged::beside(&dir.join("restoring.sqlite3"))?;
     {
-        let mut fresh = db::create_at_version(rebuilt.path(), version)?;
+        let mut fresh = db::create_at_version(rebuilt.path(), version, key.as_ref())?;
+        if let Some(key) = &key {
+            crate::ledger::key::install(&fresh, key)?;
+        }
         progress(5, "重建台账")?;
         copy_rows(&mut fresh, from)?;
         db::migrate(&mut fresh)?;
@@ -292,11 +295,15 @@ pub fn restore_reporting(
     backup_reporting(conn, &safety, &|p, _| progress(80 + p / 10, "保存当前台账"))?;
     // From here on the ledger is being replaced: no more stopping.
     let _ = progress(90, "恢复");
-    conn.restore(
-        MAIN_DB,
-        rebuilt.path(),
-        None::<fn(rusqlite::backup::Progress)>,
-    )?;
+    {
+        // The rebuilt file is encrypted with this ledger's key, as the ledger is.
+        let source = crate::ledger::lock::connect(rebuilt.path(), key.as_ref())?;
+        rusqlite::backup::Backup::new(&source, conn)?.run_to_completion(
+            1024,
+            std::time::Duration::ZERO,
+            None,
+        )?;
+    }
     let _ = std::fs::remove_file(crate::ledger::anchor::file_beside(rebuilt.path()));
     drop(rebuilt);
     // The restored rows may name another key (a ledger older than its key got one just now).
@@ -370,7 +377,7 @@ mod tests {
             "{v:?}"
         );
         let beside =
-            crate::ledger::anchor::read_text_or_backup(&dir.path().join("ledger.sqlite3.anchor"))
+            crate::ledger::anchor::read_text_or_backup(&dir.path().join("ledger.sqlite3.anchor"), None)
                 .unwrap();
         assert_eq!(
             Some(beside),
@@ -401,7 +408,7 @@ mod tests {
             .contains("没有学时台账数据"));
         let newer = dir.path().join("newer.sqlite3");
         backup(&conn, &newer).unwrap();
-        Connection::open(&newer)
+        crate::ledger::lock::open_raw(&newer)
             .unwrap()
             .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
@@ -441,7 +448,7 @@ mod tests {
         ] {
             let planted = dir.path().join(format!("planted-{}.sqlite3", named.len()));
             backup(&conn, &planted).unwrap();
-            Connection::open(&planted).unwrap().execute_batch(plant).unwrap();
+            crate::ledger::lock::open_raw(&planted).unwrap().execute_batch(plant).unwrap();
             let before = std::fs::read(dir.path().join("ledger.sqlite3")).unwrap();
             let err = restore(&mut conn, &planted, "王敏").unwrap_err().to_string();
             assert!(err.contains(named), "{plant}: {err}");
@@ -451,7 +458,7 @@ mod tests {
         // The same table rebuilt with another definition is named too.
         let altered = dir.path().join("altered.sqlite3");
         backup(&conn, &altered).unwrap();
-        Connection::open(&altered)
+        crate::ledger::lock::open_raw(&altered)
             .unwrap()
             .execute_batch("ALTER TABLE staff ADD COLUMN note TEXT;")
             .unwrap();
@@ -468,7 +475,7 @@ mod tests {
         let mut conn = ledger(dir.path());
         let edited = dir.path().join("edited.sqlite3");
         backup(&conn, &edited).unwrap();
-        Connection::open(&edited)
+        crate::ledger::lock::open_raw(&edited)
             .unwrap()
             .execute_batch("UPDATE staff SET name = '王五';")
             .unwrap();
@@ -480,33 +487,55 @@ mod tests {
         );
     }
 
+    /// A ledger from before encryption is converted on first open: its plain original is kept
+    /// as the pre-upgrade copy, and that older, plain, signed copy of this very ledger restores
+    /// and is brought up to date. A forged older-schema file with no identity is refused.
     #[test]
-    fn a_backup_of_an_older_version_is_rebuilt_and_brought_up_to_date() {
+    fn the_plain_copy_from_before_encryption_restores_and_a_forged_old_one_does_not() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = ledger(dir.path());
-        let old = dir.path().join("我的 备份?#%.sqlite3");
+        let path = dir.path().join("ledger.sqlite3");
         {
-            let mut c = Connection::open(&old).unwrap();
-            db::migrate_up_to(&mut c, 2).unwrap();
-            c.execute(
-                "INSERT INTO staff (name, id_number, department, created_at, updated_at) VALUES ('旧人员', ?1, '', '', '')",
-                [crate::domain::idcard::tests::make_id("370402", "19700101", "001")],
-            )
-            .unwrap();
+            // What the program before issue 26 left: a plain, sealed ledger at schema 12.
+            let mut old = Connection::open(&path).unwrap();
+            db::migrate_up_to(&mut old, 12).unwrap();
+            crate::ledger::records::tests::person(&old, 101);
         }
-        restore(&mut conn, &old, "王敏").unwrap();
+        let mut conn = db::open(&path).unwrap();
+        assert!(!crate::ledger::lock::is_plain(&path), "converted");
+        let kept: Vec<PathBuf> = std::fs::read_dir(dir.path().join("backups"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().contains("before-encryption-"))
+            .collect();
+        assert_eq!(kept.len(), 1);
+        assert!(crate::ledger::lock::is_plain(&kept[0]));
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.holds(), "{v:?}");
+        assert!(audit::log(&conn, None).unwrap().iter().any(|e| e.action == "encrypt"));
+        crate::ledger::records::tests::person(&conn, 102);
+
+        restore(&mut conn, &kept[0], "王敏").unwrap();
         let names: Vec<String> = staff::list(&conn, &Default::default())
             .unwrap()
             .1
             .into_iter()
             .map(|s| s.name)
             .collect();
-        assert_eq!(names, vec!["旧人员".to_string()]);
+        assert_eq!(names, vec!["员工101".to_string()]);
         assert_eq!(
             db::schema_of(&conn, "main").unwrap(),
             db::expected_schema(SCHEMA_VERSION).unwrap()
         );
-        assert!(audit::verify(&conn).unwrap().broken.is_none());
+        let v = audit::verify(&conn).unwrap();
+        assert!(v.holds(), "{v:?}");
+
+        let forged = dir.path().join("我的 备份?#%.sqlite3");
+        {
+            let mut c = Connection::open(&forged).unwrap();
+            db::migrate_up_to(&mut c, 2).unwrap();
+        }
+        let err = restore(&mut conn, &forged, "王敏").unwrap_err().to_string();
+        assert!(err.contains("不是本台账的备份"), "{err}");
     }
 
     #[test]
@@ -560,7 +589,7 @@ mod tests {
         let seen = seen.into_inner().unwrap();
         assert!(seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
         assert_eq!(seen.last(), Some(&100));
-        assert!(verify_file(&out).is_ok());
+        assert!(verify_file(&out, crate::ledger::key::installed(&conn).unwrap().as_ref()).is_ok());
     }
 
     /// Issue 14 item 2: a restore cancelled while the backup is checked leaves the ledger as it

@@ -531,6 +531,85 @@ pub fn render(p: &PlanForm, opts: &FormOptions) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// What the recovery sheet states: the unit, the ledger, the code.
+pub struct RecoverySheet<'a> {
+    pub unit: &'a str,
+    pub ledger_id: &'a str,
+    pub ledger_path: &'a str,
+    pub code: &'a str,
+}
+
+/// The recovery code on one A4 page, to print and file with the unit's seal: what it is, the
+/// code in large type, and how to use it on a new computer.
+pub fn recovery_sheet(s: &RecoverySheet<'_>) -> Result<Vec<u8>> {
+    load_font()?;
+    let mut doc = PdfDocument::new("学时台账 恢复码");
+    let font_id = doc.add_font(font());
+    let mut page = Page {
+        ops: Vec::new(),
+        font: font_id,
+    };
+    page.centered(20.0, 190.0, 30.0, 20.0, "学时台账 恢复码");
+    let mut y = 48.0;
+    let unit = if s.unit.trim().is_empty() { "（未填写单位名称）" } else { s.unit.trim() };
+    for (label, value) in [
+        ("单位", unit),
+        ("台账编号", s.ledger_id),
+        ("台账文件", s.ledger_path),
+        ("打印日期", &chrono::Local::now().format("%Y年%m月%d日").to_string()),
+    ] {
+        page.text(25.0, y, SIZE, &format!("{label}：{value}"));
+        y += 8.0;
+    }
+    y += 6.0;
+    page.rect(20.0, y, 170.0, 34.0);
+    let groups: Vec<&str> = s.code.split('-').collect();
+    for (row, chunk) in groups.chunks(6).enumerate() {
+        page.centered(20.0, 190.0, y + 13.0 + row as f32 * 12.0, 16.0, &chunk.join("  "));
+    }
+    y += 46.0;
+    for line in [
+        "这是什么：台账文件是加密保存的，密钥保存在本机（系统密钥环或密钥文件）中。",
+        "什么时候用：换电脑、重装系统或本机密钥丢失时，凭此恢复码才能打开台账；没有密钥也没有恢复码，",
+        "台账无法打开，任何人都无法恢复其中的数据。",
+        "怎么用：把台账文件（连同 evidence、backups 文件夹）复制到新电脑，打开学时台账，在提示处输入恢复码；",
+        "或在命令行运行：ce-ledger key recover --code 恢复码",
+        "怎么保管：与单位公章一同保管，不要拍照、不要发到聊天软件。持有恢复码和台账文件的人可以读取全部数据。",
+    ] {
+        for wrapped in wrap(line, 10.5, (170.0 / 25.4) * 72.0) {
+            page.text(20.0, y, 10.5, &wrapped);
+            y += 6.2;
+        }
+        y += 1.5;
+    }
+    let pages = vec![PdfPage::new(Mm(210.0), Mm(297.0), page.ops)];
+    Ok(doc
+        .with_pages(pages)
+        .save(&PdfSaveOptions::default(), &mut Vec::new()))
+}
+
+/// Writes the open ledger's recovery sheet to `out`; the officer has the code from then on, so
+/// the window stops asking.
+pub fn write_recovery_sheet(conn: &rusqlite::Connection, out: &std::path::Path) -> Result<()> {
+    let (code, _) = crate::ledger::lock::recovery(conn)?;
+    let id = crate::ledger::key::ledger_id(conn)?.unwrap_or_default();
+    let path = conn.path().unwrap_or_default().to_string();
+    let unit = crate::ledger::unit::get(conn)?.name;
+    let bytes = recovery_sheet(&RecoverySheet {
+        unit: &unit,
+        ledger_id: &id,
+        ledger_path: &path,
+        code: &code,
+    })?;
+    crate::files::write_with(out, |staged| {
+        std::fs::write(staged, &bytes).map_err(|e| Error::Write {
+            path: out.display().to_string(),
+            reason: e.to_string(),
+        })
+    })?;
+    crate::ledger::lock::recovery_kept(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

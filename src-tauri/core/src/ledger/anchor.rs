@@ -23,10 +23,12 @@ pub struct Anchor {
     pub hash: String,
     /// The head event's signature under the ledger's key, when it has one.
     pub mac: Option<String>,
+    /// `key.anchor_seal` over the fields above: proof this ledger's program wrote the line.
+    pub check: Option<String>,
 }
 
 impl Anchor {
-    /// One line: `审计锚点;台账=…;事件数=…;时间=…;哈希=…;签名=…`.
+    /// One line: `审计锚点;台账=…;事件数=…;时间=…;哈希=…;签名=…;校验=…`.
     pub fn to_line(&self) -> String {
         self.fields()
             .iter()
@@ -35,6 +37,13 @@ impl Anchor {
 
     /// The fields as the workbook sheet lists them, one a row.
     pub fn fields(&self) -> Vec<(&'static str, String)> {
+        let mut fields = self.stated();
+        fields.push(("校验", self.check.clone().unwrap_or_else(|| "无".into())));
+        fields
+    }
+
+    /// The fields the check covers.
+    fn stated(&self) -> Vec<(&'static str, String)> {
         vec![
             ("台账", self.ledger.clone().unwrap_or_else(|| "无".into())),
             ("事件数", self.events.to_string()),
@@ -42,6 +51,17 @@ impl Anchor {
             ("哈希", self.hash.clone()),
             ("签名", self.mac.clone().unwrap_or_else(|| "无".into())),
         ]
+    }
+
+    /// The anchor with its check under `key`.
+    pub fn checked_by(mut self, key: &key::LedgerKey) -> Anchor {
+        self.check = Some(key.anchor_seal(&self.stated()));
+        self
+    }
+
+    /// Whether `key` wrote this anchor: its check is the key's over every field.
+    pub fn is_checked_by(&self, key: &key::LedgerKey) -> bool {
+        self.check.as_deref() == Some(key.anchor_seal(&self.stated()).as_str())
     }
 
     /// The anchor in a text (the first line that is one), whatever else the text holds.
@@ -64,6 +84,7 @@ impl Anchor {
                 at: field("时间")?,
                 hash: field("哈希").and_then(hex)?,
                 mac: field("签名").and_then(named).and_then(hex),
+                check: field("校验").and_then(named).and_then(hex),
             })
         })
     }
@@ -72,6 +93,7 @@ impl Anchor {
 /// The ledger's chain head now (inside a write, the head about to be committed).
 pub fn head(conn: &Connection) -> Result<Option<Anchor>> {
     let ledger = key::ledger_id(conn)?;
+    let key = key::installed(conn)?;
     let column = |name: &str| -> Result<bool> {
         Ok(conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM pragma_table_info('audit_event') WHERE name = ?1)",
@@ -95,9 +117,14 @@ pub fn head(conn: &Connection) -> Result<Option<Anchor>> {
                 at: r.get(1)?,
                 hash: r.get(2)?,
                 mac: r.get(3)?,
+                check: None,
             })
         })
-        .optional()?)
+        .optional()?
+        .map(|a| match &key {
+            Some(key) => a.checked_by(key),
+            None => a,
+        }))
 }
 
 /// `ledger.sqlite3` → `ledger.sqlite3.anchor`.
@@ -130,8 +157,17 @@ pub fn commit(tx: rusqlite::Transaction<'_>) -> Result<()> {
     let after = ledger_path(&tx).map(|p| Ok::<_, Error>((p, head(&tx)?)));
     tx.commit()?;
     if let Some((ledger, Some(head))) = after.transpose()? {
-        if let Err(e) = write_beside(&ledger, &head) {
-            eprintln!("{e}");
+        let written = match write_beside(&ledger, &head) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("{e}");
+                false
+            }
+        };
+        // The key store keeps the head too: a ledger put back to an older copy is found even
+        // when its anchor file went back (or away) with it.
+        if let Some(id) = &head.ledger {
+            crate::ledger::lock::record_head(id, &ledger, head.events, &head.hash, written)?;
         }
     }
     Ok(())
@@ -139,7 +175,7 @@ pub fn commit(tx: rusqlite::Transaction<'_>) -> Result<()> {
 
 /// Reads the anchor a backup (its last event), a CSV export or an anchor file (the line) carries;
 /// `io::anchor::read` adds workbooks.
-pub fn read_text_or_backup(path: &Path) -> Result<Anchor> {
+pub fn read_text_or_backup(path: &Path, key: Option<&key::LedgerKey>) -> Result<Anchor> {
     use std::io::{Read, Seek, SeekFrom};
     let label = label(path);
     let io = |e: std::io::Error| Error::Io {
@@ -150,11 +186,24 @@ pub fn read_text_or_backup(path: &Path) -> Result<Anchor> {
     let mut file = std::fs::File::open(path).map_err(io)?;
     let mut magic = [0u8; 16];
     let read = file.read(&mut magic).map_err(io)?;
-    if read == 16 && &magic == b"SQLite format 3\0" {
+    let plain = read == 16 && &magic == b"SQLite format 3\0";
+    if plain || path.extension().is_some_and(|e| e == "sqlite3") {
         // A damaged or foreign backup is named, never a bare database error.
         let unreadable = |e: Error| Error::invalid(format!("无法从{label}读取审计锚点：{e}"));
-        let backup = db::open_untrusted(path).map_err(unreadable)?;
-        return head(&backup).map_err(unreadable)?.ok_or_else(none);
+        let backup = crate::ledger::lock::connect_untrusted(path, if plain { None } else { key })
+            .map_err(|_| {
+                Error::invalid(format!(
+                    "{label} 中没有审计锚点：无法用本台账的密钥读取（是另一本台账的备份，或已损坏）"
+                ))
+            })?;
+        let found = head(&backup).map_err(unreadable)?.ok_or_else(none)?;
+        // A backup vouches for itself by its last event's MAC under this ledger's key.
+        return Ok(match key {
+            Some(key) if found.mac.as_deref() == Some(key.mac(found.events, &found.hash).as_str()) => {
+                found.checked_by(key)
+            }
+            _ => found,
+        });
     }
     // The line is the file's last: only the end is read, so a large CSV is not decoded whole.
     let len = file.metadata().map_err(io)?.len();
@@ -167,11 +216,8 @@ pub fn read_text_or_backup(path: &Path) -> Result<Anchor> {
 
 /// Does the chain pass through `anchor`? `None` when it does, else why not.
 pub fn check(conn: &Connection, anchor: &Anchor) -> Result<Option<String>> {
-    let ledger = key::ledger_id(conn)?;
-    if let (Some(ours), Some(theirs)) = (&ledger, &anchor.ledger) {
-        if ours != theirs {
-            return Ok(Some(format!("属于另一本台账（编号 {theirs}）")));
-        }
+    if let Some(why) = foreign(conn, anchor)? {
+        return Ok(Some(why));
     }
     let at: Option<String> = conn
         .query_row(
@@ -197,8 +243,40 @@ pub fn check(conn: &Connection, anchor: &Anchor) -> Result<Option<String>> {
     })
 }
 
+/// Why `anchor` is not this ledger's own, if it is not: another ledger's id, none, or a check
+/// this ledger's key did not make.
+pub fn foreign(conn: &Connection, anchor: &Anchor) -> Result<Option<String>> {
+    let ledger = key::ledger_id(conn)?;
+    if let Some(ours) = &ledger {
+        match &anchor.ledger {
+            Some(theirs) if theirs != ours => {
+                return Ok(Some(format!("属于另一本台账（编号 {theirs}）")))
+            }
+            None => return Ok(Some("没有台账编号，不是本台账写出的锚点".into())),
+            Some(_) => {}
+        }
+    }
+    if let Some(key) = key::installed(conn)? {
+        if !anchor.is_checked_by(&key) {
+            return Ok(Some(match &anchor.check {
+                None => "没有校验码（手写的，或由旧版本程序写出），无法确认是本台账写出的".into(),
+                Some(_) => "校验码与本台账的密钥不符（不是本程序为本台账写出的，或被改动）".into(),
+            }));
+        }
+    }
+    Ok(None)
+}
+
 fn label(path: &Path) -> String {
     crate::files::display_name(&path.to_string_lossy())
+}
+
+/// Whether `backup` is a plain copy made before the ledger had a trail (schema 1–4).
+fn predates_trail(backup: &Path) -> bool {
+    crate::ledger::lock::is_plain(backup)
+        && crate::ledger::lock::connect_untrusted(backup, None)
+            .and_then(|c| Ok(c.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))?))
+            .is_ok_and(|v| v < 5)
 }
 
 /// Every anchor `audit verify` finds by itself: the file beside the ledger and each backup in its
@@ -207,12 +285,14 @@ pub fn found(conn: &Connection) -> Vec<(String, Result<Anchor>)> {
     let Some(ledger) = ledger_path(conn) else {
         return Vec::new();
     };
+    let key = key::installed(conn).ok().flatten();
+    let key = key.as_ref();
     let mut found = Vec::new();
     let beside = file_beside(&ledger);
     if beside.exists() {
         found.push((
             format!("锚点文件 {}", label(&beside)),
-            read_text_or_backup(&beside),
+            read_text_or_backup(&beside, key),
         ));
     }
     let mut backups: Vec<PathBuf> = std::fs::read_dir(db::backups_dir(&ledger))
@@ -224,7 +304,11 @@ pub fn found(conn: &Connection) -> Vec<(String, Result<Anchor>)> {
         .collect();
     backups.sort();
     for b in backups {
-        found.push((format!("备份 {}", label(&b)), read_text_or_backup(&b)));
+        let read = read_text_or_backup(&b, key);
+        if read.is_err() && predates_trail(&b) {
+            continue; // a plain copy from before the trail (schema 1–4) has no anchor to check
+        }
+        found.push((format!("备份 {}", label(&b)), read));
     }
     found
 }
@@ -241,6 +325,7 @@ mod tests {
             at: "2026-11-30 08:00:00".into(),
             hash: "0f".repeat(32),
             mac: None,
+            check: Some("1e".repeat(32)),
         };
         let line = a.to_line();
         assert!(line.starts_with("审计锚点;台账="), "{line}");

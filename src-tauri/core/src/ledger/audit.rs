@@ -108,6 +108,15 @@ pub fn hex(bytes: &[u8]) -> String {
 /// Appends events in the caller's transaction (which must hold the write lock, so the chain
 /// cannot fork). Returns the last event id.
 pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
+    append_stated(conn, events, None)
+}
+
+/// `append`, with the state a baseline records given rather than read (migration 13's).
+fn append_stated(
+    conn: &Connection,
+    events: &[NewEvent<'_>],
+    given: Option<Option<String>>,
+) -> Result<i64> {
     let (mut last_id, mut prev): (i64, String) = conn
         .query_row(
             "SELECT id, hash FROM audit_event ORDER BY id DESC LIMIT 1",
@@ -143,6 +152,7 @@ pub fn append(conn: &Connection, events: &[NewEvent<'_>]) -> Result<i64> {
         let after = e.after.as_ref().map(|v| v.to_string());
         // The state of every audited row the event names, read after the change.
         let state = match (e.action, e.entity_id) {
+            (Action::Baseline, _) if given.is_some() => given.clone().flatten(),
             (Action::Baseline, _) => trail::everything_text(conn)?,
             (_, Some(from)) => {
                 trail::state_text(conn, e.entity, from, e.entity_id_to.unwrap_or(from))?
@@ -272,11 +282,51 @@ pub struct Verification {
     pub problems: Vec<String>,
     /// Each anchor checked, and what was found.
     pub anchors: Vec<String>,
+    /// Events whose MAC was checked against this ledger's key.
+    pub signed: u64,
+    /// Rows of the tables compared with what the trail says.
+    pub rows: u64,
+    /// Certificate files re-read and re-hashed, and source files re-hashed.
+    pub evidence_files: u64,
+    pub source_files: u64,
+    /// Whether the key store's record of the latest head was there to compare with.
+    pub head_checked: bool,
+    /// What was checked and what no check can see, in the words the CLI and the window show
+    /// when everything holds.
+    pub summary: String,
 }
 
 impl Verification {
     pub fn holds(&self) -> bool {
         self.broken.is_none() && self.differences.is_empty() && self.problems.is_empty()
+    }
+
+    /// What this check did, claiming nothing it did not do, and what it cannot see.
+    fn described(&self) -> String {
+        let mut done = vec![format!(
+            "审计链完整：共 {} 个事件，内容、哈希和前后链接均未被改动",
+            self.events
+        )];
+        done.push(match self.signed {
+            0 => "没有核对签名（审计链中没有签名事件，或本机没有本台账的密钥）".to_string(),
+            n => format!("其中 {n} 个事件的签名已用本台账的密钥逐个核对"),
+        });
+        done.push(format!(
+            "台账中 {} 行内容（人员、记录、通知、计划等每一列）与审计记录逐项一致，表结构与本程序建立的一致",
+            self.rows
+        ));
+        done.push(format!(
+            "证明材料文件 {} 个、导入来源文件 {} 个重新计算摘要，均与登记的一致",
+            self.evidence_files, self.source_files
+        ));
+        done.push(format!("核对锚点和备份 {} 个，均一致", self.anchors.len()));
+        if self.head_checked {
+            done.push("与本机密钥库记录的最新状态一致（台账没有被换回旧副本）".to_string());
+        }
+        format!(
+            "{}。\n核对不到的：同时拿到台账文件和本机密钥库（密钥）的人，可以改写历史并重新签名，本机的核对看不出来；对此请以交给检查人员的导出文件为准（其中带有审计锚点），用“ce-ledger audit verify --anchor 文件”核对。",
+            done.join("；")
+        )
     }
 }
 
@@ -431,6 +481,7 @@ pub fn verify_reporting(
     let mut expected_id = 1i64;
     let mut count = 0u64;
     let mut sealed = false;
+    let mut signed = 0u64;
     let mut replay = trail::Replay::default();
     let fields = trail::Fields::of(conn)?;
     let signer = key.as_ref().map(key::LedgerKey::signer);
@@ -457,6 +508,7 @@ pub fn verify_reporting(
             }
             let state: Option<&str> = r.get_ref(12)?.as_str_or_null().ok().flatten();
             sealed |= text(r, 3)? == Action::Seal.code();
+            signed += u64::from(sealed && key.is_some());
             batch.push(count, id, sealed, r)?;
             if let Some(state) = state {
                 if let Err(why) = replay.apply(state, &fields) {
@@ -501,6 +553,12 @@ pub fn verify_reporting(
             differences: Vec::new(),
             problems: Vec::new(),
             anchors: Vec::new(),
+            signed: 0,
+            rows: 0,
+            evidence_files: 0,
+            source_files: 0,
+            head_checked: false,
+            summary: String::new(),
         });
     }
     let mut problems = Vec::new();
@@ -513,16 +571,104 @@ pub fn verify_reporting(
         ));
     }
     progress(90, "核对锚点和台账内容")?;
+    if let Err(e) = crate::ledger::db::check_schema(conn) {
+        problems.push(e.to_string());
+    }
+    problems.extend(crate::ledger::lock::damaged_pages(conn)?);
+    let head_checked = check_head(conn, count, &mut problems)?;
     let anchors = check_anchors(conn, outside, &mut problems)?;
-    let differences = replay.differences(trail::everything(conn)?, &fields);
+    let now = trail::everything(conn)?;
+    let rows = now.len() as u64;
+    let differences = replay.differences(now, &fields);
+    progress(95, "核对证明材料和来源文件")?;
+    let (evidence_files, missing) = crate::ledger::evidence::check_stored(conn)?;
+    problems.extend(missing);
+    let source_files = check_sources(conn, &mut problems)?;
     progress(100, "完成")?;
-    Ok(Verification {
+    let mut v = Verification {
         events: count,
         broken: None,
         differences,
         problems,
         anchors,
-    })
+        signed,
+        rows,
+        evidence_files,
+        source_files,
+        head_checked,
+        summary: String::new(),
+    };
+    v.summary = v.described();
+    Ok(v)
+}
+
+/// The city platform's files kept with the records they brought: each still hashes to the digest
+/// the records' states name. Returns how many were checked.
+fn check_sources(conn: &Connection, problems: &mut Vec<String>) -> Result<u64> {
+    let mut stmt = conn.prepare("SELECT sha256, name, bytes FROM import_source ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0;
+    while let Some(r) = rows.next()? {
+        n += 1;
+        let sha: String = r.get(0)?;
+        let bytes = r.get_ref(2)?.as_bytes_or_null().ok().flatten().unwrap_or_default();
+        if hex(&sha2::Sha256::digest(bytes)) != sha {
+            let name: String = r.get(1)?;
+            problems.push(format!(
+                "导入来源文件“{}”的内容与登记的摘要不符（在程序之外被改动）",
+                crate::domain::idcard::mask_all(&name)
+            ));
+        }
+    }
+    Ok(n)
+}
+
+/// Compares the ledger with the head the key store last recorded for it: a ledger put back to an
+/// older copy, or rewritten, is found whether or not its anchor file went with it. And an anchor
+/// file the ledger had written, now gone, is a fault. Returns whether there was a record to
+/// compare with.
+fn check_head(conn: &Connection, events: u64, problems: &mut Vec<String>) -> Result<bool> {
+    let Some(id) = key::ledger_id(conn)? else {
+        return Ok(false);
+    };
+    let Some(path) = anchor::ledger_path(conn) else {
+        return Ok(false);
+    };
+    // The note speaks of the ledger at its place; a copy elsewhere (a backup being restored) is
+    // checked by its own chain and MACs.
+    let Some(note) = crate::ledger::lock::note(&id)?
+        .filter(|n| n.path == crate::platform::place_of(&path))
+    else {
+        return Ok(false);
+    };
+    if note.events > 0 {
+        let hash: Option<String> = conn
+            .query_row(
+                "SELECT hash FROM audit_event WHERE id = ?1",
+                [note.events],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match hash {
+            None => problems.push(format!(
+                "本机密钥库记录本台账已有{}个事件，台账中只有{events}个：台账被换回了较早的副本（或尾部被删除）",
+                note.events
+            )),
+            Some(h) if h != note.hash => problems.push(format!(
+                "第{}个事件与本机密钥库记录的不同：台账被换成了另一份历史",
+                note.events
+            )),
+            Some(_) => {}
+        }
+    }
+    let beside = anchor::file_beside(&path);
+    if note.anchor_file && !beside.exists() {
+        problems.push(format!(
+            "锚点文件 {} 不见了：本台账曾写出它，可能被删除，或与台账一起被换回",
+            crate::files::display_name(&beside.to_string_lossy())
+        ));
+    }
+    Ok(true)
 }
 
 /// Checks the chain against every anchor found beside the ledger, in its backups and given from
@@ -543,19 +689,20 @@ fn check_anchors(
         .into_iter()
         .filter_map(|(source, read)| match read {
             Ok(a) => Some((source, a)),
+            // Beside this ledger, a file it cannot read as its own is a fault, not a shrug.
             Err(e) => {
-                checked.push(format!("{source}：无法读取（{e}），未核对"));
+                problems.push(format!("{source}：{e}"));
                 None
             }
         });
-    let explicit = outside.len();
     let all: Vec<_> = outside.into_iter().chain(found).collect();
-    for (i, (source, a)) in all.into_iter().enumerate() {
+    for (source, a) in all {
+        if let Some(why) = anchor::foreign(conn, &a)? {
+            problems.push(format!("{source}：{why}"));
+            continue;
+        }
         match anchor::check(conn, &a)? {
             None => checked.push(format!("{source}：第{}个事件（{}），一致", a.events, a.at)),
-            Some(why) if why.starts_with("属于另一本台账") && i >= explicit => {
-                checked.push(format!("{source}：{why}，未核对"))
-            }
             Some(why) if last_restore.as_deref().is_some_and(|r| a.at.as_str() <= r) => checked
                 .push(format!(
                     "{source}：{why}（该锚点早于最近一次从备份恢复，属于被恢复操作替换的记录）"
@@ -576,10 +723,22 @@ pub fn baseline(conn: &Connection) -> Result<()> {
 /// notices, evidence metadata…); a baseline restates every row in the wider form, so what the
 /// ledger holds now is what later checks start from.
 pub fn widen(conn: &Connection) -> Result<()> {
-    restate_everything(
+    let state = trail::widened_text(conn)?;
+    append_stated(
         conn,
-        "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）；以此时台账的内容为基线",
-    )
+        &[NewEvent {
+            actor: "学时台账程序",
+            action: Action::Baseline,
+            entity: "ledger",
+            entity_id: None,
+            entity_id_to: None,
+            before: None,
+            after: None,
+            reason: "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）：新增的各列以此时台账的内容为基线，原有各列仍以审计记录为准",
+        }],
+        Some(state),
+    )?;
+    Ok(())
 }
 
 fn restate_everything(conn: &Connection, reason: &str) -> Result<()> {

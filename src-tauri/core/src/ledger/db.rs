@@ -90,18 +90,38 @@ pub fn resolve_path(explicit: Option<&Path>) -> PathBuf {
         .join("ledger.sqlite3")
 }
 
-/// Opens (creating if needed) and migrates the ledger.
+/// Opens (creating if needed) and migrates the ledger: unlocked with its key from the key store
+/// (`lock`), its schema checked against the program's own before anything is written, a plain
+/// ledger from before encryption converted.
 pub fn open(path: &Path) -> Result<Connection> {
     let open_err = |reason: String| Error::Open {
         path: path.display().to_string(),
         reason,
     };
+    make_private_dir(path).map_err(|e| open_err(e.to_string()))?;
+    use crate::ledger::lock::Unlocked;
+    let unlocked = crate::ledger::lock::unlock(path)?;
+    let (plain, existing) = (
+        matches!(unlocked, Unlocked::Plain(_)),
+        matches!(unlocked, Unlocked::Encrypted(_)),
+    );
+    let (Unlocked::New(mut conn) | Unlocked::Encrypted(mut conn) | Unlocked::Plain(mut conn)) =
+        unlocked;
     make_private(path).map_err(|e| open_err(e.to_string()))?;
-    let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
     configure(&conn)?;
+    check_schema(&conn)?;
+    if existing {
+        crate::ledger::lock::check_sealed(&conn)?;
+    }
     back_up_before_upgrade(&conn, path)?;
+    // Before migrating: a later migration's seed signs its events with the ledger's key.
+    attach_key(&conn)?;
     migrate(&mut conn)?;
     attach_key(&conn)?;
+    if plain {
+        conn = crate::ledger::lock::encrypt(conn, path)?;
+    }
+    crate::ledger::lock::remember_place(&conn, path)?;
     Ok(conn)
 }
 
@@ -113,27 +133,84 @@ pub fn attach_key(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The ledger and its `-wal`/`-shm` are the owner's alone (0600; SQLite gives the side files the
-/// ledger's mode), and so is the program's own folder (0700). A folder the user named is only
+/// The program's own folder is the owner's alone (0700); a folder the user named is only
 /// narrowed when we create it.
-fn make_private(path: &Path) -> std::io::Result<()> {
-    use crate::platform::{create_private_dir, create_private_file, restrict_to_owner};
+fn make_private_dir(path: &Path) -> std::io::Result<()> {
+    use crate::platform::{create_private_dir, restrict_to_owner};
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         create_private_dir(dir)?;
         if dir.file_name() == Some(APP_IDENTIFIER.as_ref()) {
             restrict_to_owner(dir, false)?;
         }
     }
-    match create_private_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => return Err(e),
-        _ => {}
-    }
+    Ok(())
+}
+
+/// The ledger and its `-wal`/`-shm` are the owner's alone (0600; SQLite gives the side files the
+/// ledger's mode).
+fn make_private(path: &Path) -> std::io::Result<()> {
     for side in ["", "-wal", "-shm"] {
         let mut file = path.as_os_str().to_owned();
         file.push(side);
-        restrict_to_owner(Path::new(&file), false)?;
+        crate::platform::restrict_to_owner(Path::new(&file), false)?;
     }
     Ok(())
+}
+
+/// The live ledger's tables, indexes, triggers and views, SQLite's own included, must be
+/// exactly what the migrations make at its version: a trigger planted in the file would change
+/// what the program's own writes store, and the program would then sign the result.
+pub fn check_schema(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::NewerSchema {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    let differences = schema_differences(&schema_of(conn, "main")?, &expected_schema(version)?);
+    if differences.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(format!(
+        "台账文件的结构与本程序建立的不同（{}），疑似在程序之外被改动；为安全起见未做任何修改",
+        differences.join("；")
+    )))
+}
+
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "table" => "表",
+        "index" => "索引",
+        "trigger" => "触发器",
+        "view" => "视图",
+        other => other,
+    }
+}
+
+/// Every object one schema has and the other lacks or defines differently, in Chinese. Names are
+/// shown cleaned and cut short: they come from the file.
+pub fn schema_differences(found: &[SchemaObject], expected: &[SchemaObject]) -> Vec<String> {
+    let name = |n: &str| -> String {
+        let clean: String = n.chars().filter(|c| !c.is_control()).take(40).collect();
+        crate::domain::idcard::mask_all(&clean)
+    };
+    let mut out = Vec::new();
+    for (kind, n, sql) in found {
+        match expected.iter().find(|(k, e, _)| k == kind && e == n) {
+            None => out.push(format!("多出{}“{}”", kind_label(kind), name(n))),
+            Some((_, _, want)) if want != sql => {
+                out.push(format!("{}“{}”的定义不同", kind_label(kind), name(n)))
+            }
+            Some(_) => {}
+        }
+    }
+    for (kind, n, _) in expected {
+        if !found.iter().any(|(k, f, _)| k == kind && f == n) {
+            out.push(format!("缺少{}“{}”", kind_label(kind), name(n)));
+        }
+    }
+    out
 }
 
 /// Where dated copies of a ledger go: `backups/` beside it.
@@ -155,14 +232,22 @@ pub fn copy_to(conn: &Connection, out: &Path) -> Result<()> {
 const COPY_STEP_PAGES: i32 = 1024;
 
 /// `copy_to`, reporting the share of pages copied as 0–90 %; a report that returns an error (a
-/// cancel) stops the copy, and the caller discards the unfinished file.
+/// cancel) stops the copy, and the caller discards the unfinished file. The copy is encrypted
+/// with the ledger's own key, as the ledger is.
 pub fn copy_to_reporting(
     conn: &Connection,
     out: &Path,
     progress: crate::progress::Progress<'_>,
 ) -> Result<()> {
+    let key = match crate::ledger::lock::is_encrypted(conn)? {
+        true => crate::ledger::key::installed(conn)?,
+        false => None,
+    };
     {
         let mut copy = Connection::open(out)?;
+        if let Some(key) = &key {
+            crate::ledger::lock::apply_key(&copy, key)?;
+        }
         let backup = rusqlite::backup::Backup::new(conn, &mut copy)?;
         loop {
             let step = backup.step(COPY_STEP_PAGES)?;
@@ -177,7 +262,7 @@ pub fn copy_to_reporting(
             }
         }
     }
-    let copy = Connection::open(out)?;
+    let copy = crate::ledger::lock::connect(out, key.as_ref())?;
     harden(&copy)?;
     copy.pragma_update(None, "journal_mode", "delete")?;
     Ok(())
@@ -219,26 +304,14 @@ pub fn harden(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// A file someone hands us (a backup to restore, a copy to check), opened without any power to
-/// change it or to run what it contains.
-pub fn open_untrusted(path: &Path) -> Result<Connection> {
-    use rusqlite::OpenFlags;
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    harden(&conn)?;
-    Ok(conn)
-}
-
 /// One object of a schema: (type, name, SQL), SQLite's own tables left out.
 pub type SchemaObject = (String, String, String);
 
-/// The schema of `db` ("main", or an attached name), sorted.
+/// The schema of `db` ("main", or an attached name), sorted: every object, SQLite's own
+/// (`sqlite_…`) too, for a planted object may take a name SQLite reserves.
 pub fn schema_of(conn: &Connection, db: &str) -> Result<Vec<SchemaObject>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT type, name, COALESCE(sql, '') FROM \"{}\".sqlite_master
-         WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
+        "SELECT type, name, COALESCE(sql, '') FROM \"{}\".sqlite_master ORDER BY type, name",
         db.replace('"', "")
     ))?;
     let rows = stmt
@@ -257,8 +330,12 @@ pub fn expected_schema(version: i64) -> Result<Vec<SchemaObject>> {
 
 /// A fresh, empty-of-data file at `version` made by our migrations (seeded rows removed), ready
 /// to take the rows of a checked backup.
-pub fn create_at_version(path: &Path, version: i64) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+pub fn create_at_version(
+    path: &Path,
+    version: i64,
+    key: Option<&crate::ledger::key::LedgerKey>,
+) -> Result<Connection> {
+    let conn = crate::ledger::lock::connect(path, key)?;
     harden(&conn)?;
     let tx = rusqlite::Transaction::new_unchecked(&conn, rusqlite::TransactionBehavior::Immediate)?;
     apply_migrations(&tx, 0, version, false)?; // no seeds: the rows come from the backup
@@ -287,7 +364,7 @@ fn apply_migrations(tx: &Connection, from: i64, to: i64, seeds: bool) -> Result<
     Ok(())
 }
 
-fn configure(conn: &Connection) -> Result<()> {
+pub(crate) fn configure(conn: &Connection) -> Result<()> {
     harden(conn)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "foreign_keys", true)?;
@@ -472,7 +549,7 @@ mod tests {
         let path = dir.path().join("ledger.sqlite3");
         drop(open(&path).unwrap());
         {
-            let c = Connection::open(&path).unwrap();
+            let c = crate::ledger::lock::open_raw(&path).unwrap();
             c.pragma_update(None, "user_version", SCHEMA_VERSION + 5)
                 .unwrap();
         }

@@ -1,5 +1,8 @@
 //! Evidence files: copied into the ledger's data directory under their SHA-256, stored once
-//! however often attached, kept read-only, and removed only when no record uses them.
+//! however often attached, kept read-only, and removed only when no record uses them. Beside an
+//! encrypted ledger each is sealed (XChaCha20-Poly1305 under a key derived from the ledger's,
+//! its name as associated data): a certificate shows an ID number, and a file swapped or put
+//! back under another's name does not open.
 
 use crate::domain::rules::Status;
 use crate::error::{Error, Result};
@@ -83,12 +86,125 @@ fn certificate_kind(bytes: &[u8]) -> Result<&'static str> {
     sniff(bytes).ok_or_else(|| Error::invalid("只接受 PDF、PNG、JPG、GIF、WebP 格式的证明材料"))
 }
 
-/// Writes the file once under its hash in the evidence folder: owner-only, read-only.
+/// What a sealed certificate file starts with, before its nonce.
+const SEALED_MAGIC: &[u8] = b"CE-LEDGER-EVIDENCE-1\n";
+/// Room the seal takes besides the file: magic, nonce, tag.
+const SEAL_OVERHEAD: usize = 21 + 24 + 16;
+
+fn cipher(key: &crate::ledger::key::LedgerKey) -> chacha20poly1305::XChaCha20Poly1305 {
+    use chacha20poly1305::KeyInit;
+    chacha20poly1305::XChaCha20Poly1305::new(&key.file_key().into())
+}
+
+/// The bytes as they are kept on disk: sealed under `key`, bound to the name `sha`.
+fn seal(key: &crate::ledger::key::LedgerKey, sha: &str, bytes: &[u8]) -> Result<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, Payload};
+    let mut nonce = [0u8; 24];
+    getrandom::fill(&mut nonce).map_err(|e| Error::invalid(format!("无法生成随机数：{e}")))?;
+    let sealed = cipher(key)
+        .encrypt(&nonce.into(), Payload { msg: bytes, aad: sha.as_bytes() })
+        .map_err(|_| Error::invalid("无法加密证明材料"))?;
+    Ok([SEALED_MAGIC, &nonce, &sealed].concat())
+}
+
+/// The file's own bytes from what is on disk; a plain file beside an encrypted ledger, or one
+/// that does not open under this ledger's key and name, is refused.
+fn unseal(conn: &Connection, sha: &str, stored: Vec<u8>) -> Result<Vec<u8>> {
+    use chacha20poly1305::aead::{Aead, Payload};
+    let key = sealing_key(conn)?;
+    match (stored.strip_prefix(SEALED_MAGIC), key) {
+        (None, None) => Ok(stored),
+        (None, Some(_)) => Err(Error::invalid(
+            "证明材料文件没有加密，不是本程序保存的（疑似被替换）",
+        )),
+        (Some(_), None) => Err(Error::invalid(
+            "证明材料文件已加密，但本机没有本台账的密钥",
+        )),
+        (Some(rest), Some(key)) if rest.len() >= 24 => cipher(&key)
+            .decrypt(rest[..24].into(), Payload { msg: &rest[24..], aad: sha.as_bytes() })
+            .map_err(|_| Error::invalid("证明材料文件无法用本台账的密钥解开（被改动或替换）")),
+        (Some(_), Some(_)) => Err(Error::invalid("证明材料文件不完整")),
+    }
+}
+
+/// The key certificates are sealed with: the ledger's, when the ledger itself is encrypted.
+fn sealing_key(conn: &Connection) -> Result<Option<crate::ledger::key::LedgerKey>> {
+    if !crate::ledger::lock::is_encrypted(conn)? {
+        return Ok(None);
+    }
+    crate::ledger::key::installed(conn)
+}
+
+/// When a plain ledger is encrypted: every certificate stored beside it is sealed in place.
+pub fn seal_stored_files(conn: &Connection, key: &crate::ledger::key::LedgerKey) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir(conn)?) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Some(sha) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if file_path(conn, &sha).is_err() {
+            continue;
+        }
+        let bytes = read_stored(&path)?;
+        if bytes.starts_with(SEALED_MAGIC) {
+            continue;
+        }
+        // The plain file is replaced by its sealed form in one rename.
+        crate::platform::restrict_to_owner(&path, false).map_err(|e| Error::Io {
+            path: sha.clone(),
+            reason: e.to_string(),
+        })?;
+        write_stored(&path, &seal(key, &sha, &bytes)?, &sha)?;
+    }
+    Ok(())
+}
+
+/// Re-reads every certificate the ledger names, as verify does: (files checked, what is wrong).
+pub fn check_stored(conn: &Connection) -> Result<(u64, Vec<String>)> {
+    if crate::ledger::anchor::ledger_path(conn).is_none() {
+        return Ok((0, Vec::new()));
+    }
+    let files: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT f.sha256, COALESCE((SELECT original_name FROM record_evidence WHERE file_id = f.id ORDER BY record_id LIMIT 1), '')
+             FROM evidence_file f ORDER BY f.id",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut problems = Vec::new();
+    for (sha, name) in &files {
+        let name = crate::domain::idcard::mask_all(name);
+        let checked = file_path(conn, sha)
+            .and_then(|p| read_stored(&p))
+            .and_then(|stored| unseal(conn, sha, stored));
+        match checked {
+            Ok(bytes) if audit::hex(&Sha256::digest(&bytes)) == *sha => {}
+            Ok(_) => problems.push(format!("证明材料“{name}”的文件内容与登记的摘要不符（被替换）")),
+            Err(Error::Io { .. }) => problems.push(format!("证明材料“{name}”的文件不见了（{}）", &sha[..12])),
+            Err(e) => problems.push(format!("证明材料“{name}”：{e}")),
+        }
+    }
+    Ok((files.len() as u64, problems))
+}
+
+/// Writes the file once under its hash in the evidence folder: owner-only, read-only, sealed
+/// when the ledger is encrypted.
 fn store_file(conn: &Connection, sha: &str, bytes: &[u8], name: &str) -> Result<()> {
     let target = file_path(conn, sha)?;
     if target.exists() {
         return Ok(());
     }
+    let stored = match sealing_key(conn)? {
+        Some(key) => seal(&key, sha, bytes)?,
+        None => bytes.to_vec(),
+    };
+    write_stored(&target, &stored, name)
+}
+
+fn write_stored(target: &Path, bytes: &[u8], name: &str) -> Result<()> {
     let io = |e: std::io::Error| Error::Io {
         path: name.to_string(),
         reason: e.to_string(),
@@ -354,13 +470,13 @@ fn read_stored(path: &Path) -> Result<Vec<u8>> {
         return Err(refuse());
     }
     let meta = std::fs::symlink_metadata(path).map_err(io)?;
-    if !meta.file_type().is_file() || meta.len() > MAX_BYTES as u64 {
+    if !meta.file_type().is_file() || meta.len() > (MAX_BYTES + SEAL_OVERHEAD) as u64 {
         return Err(refuse());
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::fs::File::open(path)
         .map_err(io)?
-        .take(MAX_BYTES as u64 + 1)
+        .take((MAX_BYTES + SEAL_OVERHEAD) as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     Ok(bytes)
@@ -376,7 +492,7 @@ pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("该证明材料".into()))?;
-    let bytes = read_stored(&file_path(conn, &sha)?)?;
+    let bytes = unseal(conn, &sha, read_stored(&file_path(conn, &sha)?)?)?;
     if audit::hex(&Sha256::digest(&bytes)) != sha {
         return Err(Error::invalid("证明材料文件已被改动，与登记时不一致"));
     }

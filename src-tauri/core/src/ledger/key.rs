@@ -8,7 +8,7 @@ use crate::ledger::audit::{self, Action, NewEvent};
 use crate::platform::{self, SecretPlace};
 use hmac::{Hmac, Mac};
 use rusqlite::{Connection, OptionalExtension};
-use sha2::Sha256;
+use sha2::{Digest, Sha256};
 
 /// 32 random bytes.
 #[derive(Clone, PartialEq, Eq)]
@@ -20,22 +20,24 @@ impl std::fmt::Debug for LedgerKey {
     }
 }
 
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
 /// What a key export file starts with, so an import can tell one from any other file.
 const EXPORT_HEADER: &str = "学时台账审计密钥";
 
 impl LedgerKey {
-    fn random() -> Result<LedgerKey> {
+    pub fn random() -> Result<LedgerKey> {
         let mut bytes = [0u8; 32];
         getrandom::fill(&mut bytes)
             .map_err(|e| Error::invalid(format!("无法生成随机密钥：{e}")))?;
         Ok(LedgerKey(bytes))
     }
 
-    fn to_hex(&self) -> String {
+    pub(crate) fn to_hex(&self) -> String {
         audit::hex(&self.0)
     }
 
-    fn from_hex(text: &str) -> Option<LedgerKey> {
+    pub(crate) fn from_hex(text: &str) -> Option<LedgerKey> {
         let text = text.trim();
         if text.len() != 64 || !text.is_ascii() {
             return None;
@@ -45,6 +47,91 @@ impl LedgerKey {
             *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
         }
         Some(LedgerKey(bytes))
+    }
+
+    /// A key of its own for each use, derived from this one: the ledger's pages, the stored
+    /// certificates, the anchors. The audit MACs use this key itself, as they always have.
+    fn derived(&self, purpose: &str) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("any key length");
+        mac.update(b"ce-ledger derived key\0");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
+    }
+
+    /// The SQLCipher key of the ledger's pages, as `PRAGMA key` takes a raw key (no KDF: the key
+    /// is already random).
+    pub fn page_key(&self) -> String {
+        format!("x'{}'", audit::hex(&self.derived("sqlcipher pages")))
+    }
+
+    /// The key certificates are sealed with on disk.
+    pub fn file_key(&self) -> [u8; 32] {
+        self.derived("evidence files")
+    }
+
+    /// The check an anchor line carries, over every field it states: a line written by hand, or
+    /// copied from another ledger, does not carry this ledger's.
+    pub fn anchor_seal(&self, fields: &[(&str, String)]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.derived("anchors")).expect("any key length");
+        for (name, value) in fields {
+            mac.update(name.as_bytes());
+            mac.update(b"=");
+            mac.update(value.as_bytes());
+            mac.update(b"\0");
+        }
+        audit::hex(&mac.finalize().into_bytes())
+    }
+
+    /// The recovery code: the key itself and a 2-byte check, in Crockford's base32 (no I, L, O,
+    /// U), in groups of five: what the officer files with the unit's seal.
+    pub fn recovery_code(&self) -> String {
+        let mut bytes = self.0.to_vec();
+        bytes.extend_from_slice(&Sha256::digest(self.0)[..2]);
+        let mut out = String::new();
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for b in bytes {
+            acc = (acc << 8) | b as u32;
+            bits += 8;
+            while bits >= 5 {
+                bits -= 5;
+                out.push(CROCKFORD[((acc >> bits) & 31) as usize] as char);
+            }
+        }
+        if bits > 0 {
+            out.push(CROCKFORD[((acc << (5 - bits)) & 31) as usize] as char);
+        }
+        out.as_bytes()
+            .chunks(5)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join("-")
+    }
+
+    /// The key a recovery code holds, if it is one: case, spaces, dashes and the letters read as
+    /// digits (O, I, L) forgiven; a mistyped character fails the check.
+    pub fn from_recovery_code(code: &str) -> Option<LedgerKey> {
+        let mut bytes = Vec::new();
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in code.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+            let c = match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            };
+            let value = CROCKFORD.iter().position(|&x| x as char == c)? as u32;
+            acc = (acc << 5) | value;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                bytes.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        if bytes.len() != 34 {
+            return None;
+        }
+        let key: [u8; 32] = bytes[..32].try_into().ok()?;
+        (Sha256::digest(key)[..2] == bytes[32..]).then_some(LedgerKey(key))
     }
 
     /// The MAC an event carries: over its id and its hash (which already covers every field and
@@ -97,9 +184,36 @@ fn single_value(
         .optional()?)
 }
 
-/// The id that names this ledger's key (and its anchors); none before migration 6.
+/// The id that names this ledger's key (and its anchors); none before migration 6. An id that
+/// is not 32 lowercase hex characters is not one this program wrote: it is refused, never used
+/// to look up a key.
 pub fn ledger_id(conn: &Connection) -> Result<Option<String>> {
-    single_value(conn, "main", "ledger_identity", "id")
+    let id = single_value(conn, "main", "ledger_identity", "id")?;
+    match id {
+        Some(id) if !platform::is_ledger_id(&id) => Err(Error::Refused(
+            "台账编号格式无效（不是本程序写入的），台账文件疑似被改动；为安全起见未做任何修改".into(),
+        )),
+        id => Ok(id),
+    }
+}
+
+/// A new ledger id: 16 random bytes in hex.
+pub fn new_ledger_id() -> Result<String> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).map_err(|e| Error::invalid(format!("无法生成台账编号：{e}")))?;
+    Ok(audit::hex(&id))
+}
+
+/// Whether this connection made the ledger (its id was chosen here).
+pub fn created_now(conn: &Connection) -> Result<bool> {
+    Ok(single_value(conn, "temp", "reserved_id", "id")?.is_some())
+}
+
+/// The id a new encrypted ledger was created under, for migration 6 to seal it with.
+pub fn reserve_id(conn: &Connection, id: &str) -> Result<()> {
+    conn.execute_batch("CREATE TEMP TABLE IF NOT EXISTS reserved_id (id TEXT NOT NULL); DELETE FROM temp.reserved_id;")?;
+    conn.execute("INSERT INTO temp.reserved_id (id) VALUES (?1)", [id])?;
+    Ok(())
 }
 
 /// The key the connection signs with, held in a table of the connection's own (TEMP: never in
@@ -110,7 +224,7 @@ pub fn installed(conn: &Connection) -> Result<Option<LedgerKey>> {
         .and_then(LedgerKey::from_hex))
 }
 
-fn install(conn: &Connection, key: &LedgerKey) -> Result<()> {
+pub fn install(conn: &Connection, key: &LedgerKey) -> Result<()> {
     conn.execute_batch(
         "CREATE TEMP TABLE IF NOT EXISTS audit_key (key TEXT NOT NULL); DELETE FROM temp.audit_key;",
     )?;
@@ -138,14 +252,19 @@ pub fn place(conn: &Connection) -> Result<Option<SecretPlace>> {
 /// Migration 6: the ledger gets an id and a key of its own, and the trail a first signed event.
 /// An in-memory ledger keeps its key in memory only.
 pub fn seal(conn: &Connection) -> Result<()> {
-    let mut id = [0u8; 16];
-    getrandom::fill(&mut id).map_err(|e| Error::invalid(format!("无法生成台账编号：{e}")))?;
-    let id = audit::hex(&id);
+    // A new encrypted ledger chose its id and key before its first page (lock::create).
+    let reserved = single_value(conn, "temp", "reserved_id", "id")?;
+    let (id, key) = match (reserved, installed(conn)?) {
+        (Some(id), Some(key)) => (id, key),
+        _ => {
+            let (id, key) = (new_ledger_id()?, LedgerKey::random()?);
+            if crate::ledger::anchor::ledger_path(conn).is_some() {
+                platform::store_secret(&id, &key.to_hex()).map_err(store_error)?;
+            }
+            (id, key)
+        }
+    };
     conn.execute("INSERT INTO ledger_identity (id) VALUES (?1)", [&id])?;
-    let key = LedgerKey::random()?;
-    if crate::ledger::anchor::ledger_path(conn).is_some() {
-        platform::store_secret(&id, &key.to_hex()).map_err(store_error)?;
-    }
     install(conn, &key)?;
     audit::append(
         conn,
@@ -207,23 +326,30 @@ pub fn export(conn: &Connection, out: &std::path::Path) -> Result<()> {
     })
 }
 
-/// Takes a key written by `export` for this ledger and keeps it on this machine.
-pub fn import(conn: &Connection, from: &std::path::Path) -> Result<SecretPlace> {
+/// The (ledger id, key) a file written by `export` holds.
+pub fn read_export(from: &std::path::Path) -> Result<(String, LedgerKey)> {
     let label = crate::files::display_name(&from.to_string_lossy());
     let text = String::from_utf8_lossy(&crate::files::read_capped(from, 4096)?).into_owned();
     let field = |name: &str| {
         text.lines()
             .find_map(|l| l.trim().strip_prefix(name).map(str::to_string))
     };
-    let (Some(true), Some(for_ledger), Some(key)) = (
+    match (
         text.lines().next().map(|l| l.trim() == EXPORT_HEADER),
-        field("台账="),
+        field("台账=").filter(|id| platform::is_ledger_id(id)),
         field("密钥=").as_deref().and_then(LedgerKey::from_hex),
-    ) else {
-        return Err(Error::invalid(format!(
+    ) {
+        (Some(true), Some(id), Some(key)) => Ok((id, key)),
+        _ => Err(Error::invalid(format!(
             "{label} 不是学时台账的审计密钥文件"
-        )));
-    };
+        ))),
+    }
+}
+
+/// Takes a key written by `export` for this ledger and keeps it on this machine.
+pub fn import(conn: &Connection, from: &std::path::Path) -> Result<SecretPlace> {
+    let label = crate::files::display_name(&from.to_string_lossy());
+    let (for_ledger, key) = read_export(from)?;
     let id = ledger_id(conn)?.unwrap_or_default();
     if for_ledger != id {
         return Err(Error::invalid(format!(
@@ -283,6 +409,23 @@ mod tests {
         assert_eq!(LedgerKey::from_hex("zz"), None);
         assert_eq!(format!("{a:?}"), "LedgerKey(…)");
     }
+
+    #[test]
+    fn a_recovery_code_gives_its_key_back_and_a_typo_is_caught() {
+        let key = LedgerKey::random().unwrap();
+        let code = key.recovery_code();
+        assert_eq!(code.len(), 55 + 10, "{code}");
+        assert_eq!(LedgerKey::from_recovery_code(&code), Some(key.clone()));
+        let relaxed = code.to_lowercase().replace('-', " ").replace('0', "o");
+        assert_eq!(LedgerKey::from_recovery_code(&relaxed), Some(key.clone()));
+        let mut typo: Vec<char> = code.chars().collect();
+        typo[3] = if typo[3] == 'A' { 'B' } else { 'A' };
+        let typo: String = typo.into_iter().collect();
+        assert_eq!(LedgerKey::from_recovery_code(&typo), None);
+        assert_eq!(LedgerKey::from_recovery_code("ABCDE"), None);
+        assert_ne!(key.page_key(), LedgerKey([9; 32]).page_key());
+        assert_ne!(key.file_key(), key.derived("sqlcipher pages"));
+    }
 }
 
 #[cfg(test)]
@@ -293,7 +436,7 @@ mod rebuild_tests {
     /// What someone holding the file but not the key can do: change an event and recompute every
     /// hash from there on, signing with a key of their own (or with none).
     fn rebuild_from(path: &std::path::Path, from: i64, forged_key: Option<&LedgerKey>) {
-        let c = Connection::open(path).unwrap();
+        let c = crate::ledger::lock::open_raw(path).unwrap();
         c.execute_batch(
             "DROP TRIGGER IF EXISTS audit_no_update; DROP TRIGGER IF EXISTS audit_no_delete;",
         )
@@ -395,7 +538,7 @@ mod rebuild_tests {
             )
             .unwrap();
         {
-            let c = Connection::open(&path).unwrap();
+            let c = crate::ledger::lock::open_raw(&path).unwrap();
             c.execute_batch("DROP TRIGGER audit_no_update;").unwrap();
             c.execute(
                 "UPDATE audit_event SET action = 'baseline' WHERE id = ?1",

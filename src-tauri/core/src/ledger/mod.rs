@@ -10,6 +10,7 @@ pub mod db;
 pub mod evidence;
 pub mod import_memory;
 pub mod key;
+pub mod lock;
 pub mod notice;
 pub mod plan;
 pub mod policy;

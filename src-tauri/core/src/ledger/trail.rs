@@ -34,6 +34,9 @@ struct Kind {
     /// JSON values of the last fields, added by a later migration: what a state written before
     /// they existed says of them (the migration's column defaults).
     added: &'static [&'static str],
+    /// Fields migration 13 added at the end (`usize::MAX`: the whole kind is new there). Its
+    /// baseline states them as the table holds them, and keeps the trail's word for the rest.
+    widened: usize,
 }
 
 const KINDS: &[Kind] = &[
@@ -66,6 +69,7 @@ const KINDS: &[Kind] = &[
         // States before migration 13's baseline lack the fields from 年度 on: that baseline
         // restates every row, so only a deleted row's last state keeps the short form.
         added: &["\"\"", "\"\"", "0", "\"\"", "null", "null", "null", "null", "null", "null", "null", "null", "null", "null", "null", "null"],
+        widened: 12,
     },
     Kind {
         entity: "staff",
@@ -78,6 +82,7 @@ const KINDS: &[Kind] = &[
               FROM staff {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
         added: &["1", "\"\"", "\"\"", "null", "null", "null", "null", "null"],
+        widened: 5,
     },
     Kind {
         entity: "unit",
@@ -87,6 +92,7 @@ const KINDS: &[Kind] = &[
               FROM unit_profile {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
         added: &["0"],
+        widened: 0,
     },
     Kind {
         entity: "policy",
@@ -97,6 +103,7 @@ const KINDS: &[Kind] = &[
               FROM year_policy {where} ORDER BY year",
         by_range: "WHERE year BETWEEN ?1 AND ?2",
         added: &[],
+        widened: 0,
     },
     Kind {
         entity: "calendar",
@@ -107,6 +114,7 @@ const KINDS: &[Kind] = &[
               FROM (SELECT * FROM calendar_day ORDER BY date) {where} GROUP BY key ORDER BY key",
         by_range: "WHERE CAST(substr(date, 1, 4) AS INTEGER) BETWEEN ?1 AND ?2",
         added: &[],
+        widened: 0,
     },
     Kind {
         entity: "applicant",
@@ -115,6 +123,7 @@ const KINDS: &[Kind] = &[
               FROM (SELECT * FROM title_applicant ORDER BY year) {where} GROUP BY staff_id ORDER BY staff_id",
         by_range: "WHERE staff_id BETWEEN ?1 AND ?2",
         added: &[],
+        widened: 0,
     },
     Kind {
         entity: "plan",
@@ -126,6 +135,7 @@ const KINDS: &[Kind] = &[
               FROM plan {where} ORDER BY id",
         by_range: "WHERE id BETWEEN ?1 AND ?2",
         added: &["null", "null", "null"],
+        widened: 3,
     },
     Kind {
         entity: "notice",
@@ -137,6 +147,7 @@ const KINDS: &[Kind] = &[
               FROM notice n {where} ORDER BY n.id",
         by_range: "WHERE n.id BETWEEN ?1 AND ?2",
         added: &[],
+        widened: usize::MAX,
     },
     Kind {
         entity: "import_memory",
@@ -145,6 +156,7 @@ const KINDS: &[Kind] = &[
               FROM (SELECT * FROM import_memory ORDER BY scope, key) {where}",
         by_range: "WHERE 1 BETWEEN ?1 AND ?2",
         added: &[],
+        widened: usize::MAX,
     },
 ];
 
@@ -311,6 +323,57 @@ pub fn everything_text(conn: &Connection) -> Result<Option<String>> {
     for k in KINDS {
         read(conn, k, None, |key, state| {
             push_line(&mut out, k.entity, key, state)
+        })?;
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// Migration 13's baseline: for each row the trail already states, the trail's word for the old
+/// fields and the table's for the fields added then; a kind new then, as the table holds it. A
+/// row the trail does not state as it is (added or kept outside the program) is left out, so an
+/// edit made before the upgrade is still named after it.
+pub fn widened_text(conn: &Connection) -> Result<Option<String>> {
+    let fields = Fields::of(conn)?;
+    let mut replay = Replay::default();
+    {
+        let mut stmt =
+            conn.prepare("SELECT state FROM audit_event WHERE state IS NOT NULL ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let state = r.get_ref(0)?.as_str().unwrap_or_default().to_string();
+            replay
+                .apply(&state, &fields)
+                .map_err(crate::error::Error::Invalid)?;
+        }
+    }
+    let mut out = String::new();
+    for k in KINDS.iter().filter(|k| k.widened > 0) {
+        read(conn, k, None, |key, now| {
+            let widened = if k.widened == usize::MAX {
+                Some(now.to_string())
+            } else {
+                match replay.rows.get(&format!("{}\t{key}", k.entity)) {
+                    Some(Some(stated)) => {
+                        let stated: Vec<Value> = serde_json::from_str(stated).unwrap_or_default();
+                        let now: Vec<Value> = serde_json::from_str(now).unwrap_or_default();
+                        let kept = now.len().saturating_sub(k.widened);
+                        let mut values: Vec<Value> = (0..kept)
+                            .map(|i| {
+                                stated
+                                    .get(i)
+                                    .cloned()
+                                    .unwrap_or_else(|| fields.default_at(k.entity, i))
+                            })
+                            .collect();
+                        values.extend(now.into_iter().skip(kept));
+                        serde_json::to_string(&values).ok()
+                    }
+                    _ => None,
+                }
+            };
+            if let Some(state) = widened {
+                push_line(&mut out, k.entity, key, &state);
+            }
         })?;
     }
     Ok((!out.is_empty()).then_some(out))
@@ -504,7 +567,7 @@ mod tests {
             "the program's writes are all in the trail"
         );
 
-        let outsider = Connection::open(&path).unwrap();
+        let outsider = crate::ledger::lock::open_raw(&path).unwrap();
         outsider
             .execute_batch(&format!(
                 "UPDATE record SET status = 'approved', rec_professional = 600 WHERE id = {};

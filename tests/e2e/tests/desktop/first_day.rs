@@ -162,7 +162,7 @@ async fn first_day_from_an_empty_ledger_to_a_year_of_declarations_without_excel(
     let actions = officer.actions;
     app.stop().await;
 
-    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let conn = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
     let count = |status: &str| -> i64 {
         conn.query_row(
             "SELECT COUNT(*) FROM record WHERE year = 2025 AND status = ?1",

@@ -131,7 +131,7 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     app.wait_for_text("[data-testid=d-history]", "审核通过")
         .await;
     {
-        let conn = rusqlite::Connection::open(&ledger).unwrap();
+        let conn = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
         let ticked: String = conn
             .query_row(
                 "SELECT after FROM audit_event WHERE action = 'approve' AND entity_id =
@@ -151,10 +151,11 @@ async fn reject_with_reason_then_batch_approve_the_rest() {
     // The program's own decisions match the trail; then someone flips the rejected paper to
     // 已通过 with a SQLite shell while the window is open, and 校验审计链 names it.
     app.click("[data-testid=rv-verify]").await;
-    app.wait_for_text(".el-message", "台账内容与审计记录一致")
+    app.wait_for_text(".el-message-box", "与审计记录逐项一致")
         .await;
+    app.click(".el-message-box__btns .el-button--primary").await;
     let paper: i64 = {
-        let outsider = rusqlite::Connection::open(&ledger).unwrap();
+        let outsider = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
         outsider
             .execute(
                 "UPDATE record SET status = 'approved' WHERE title = '外科论文'",

@@ -175,7 +175,7 @@ async fn a_departments_zip_then_one_key_per_record() {
     app.screenshot("review-mode-doubtful.png").await;
     app.stop().await;
 
-    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let conn = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
         count("SELECT COUNT(*) FROM record WHERE status = 'approved'"),
@@ -242,7 +242,7 @@ async fn a_year_reviewed_in_one_sitting() {
     let ledger = dir.path().join("year.sqlite3");
     first_day_ledger(&ledger, true);
     let pending = || -> i64 {
-        rusqlite::Connection::open(&ledger)
+        ce_ledger_core::ledger::lock::open_raw(&ledger)
             .unwrap()
             .query_row(
                 "SELECT COUNT(*) FROM record WHERE status = 'pending'",

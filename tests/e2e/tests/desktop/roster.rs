@@ -40,7 +40,7 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
     app.stop().await;
 
     // The real file holds the person.
-    let conn = rusqlite::Connection::open(&ledger).unwrap();
+    let conn = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
     let stored: String = conn
         .query_row(
             "SELECT name FROM staff WHERE id_number = ?1",
@@ -69,16 +69,17 @@ async fn add_staff_through_the_form_and_survive_a_restart() {
 /// Whether a start-up backup beside `ledger` holds a person named `name`.
 fn backup_holds(ledger: &std::path::Path, name: &str) -> bool {
     let backups = ce_ledger_core::ledger::db::backups_dir(ledger);
-    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
     ce_ledger_core::io::backup::startup_copies(&backups)
         .iter()
         .any(|copy| {
-            rusqlite::Connection::open_with_flags(copy, flags)
+            ce_ledger_core::ledger::lock::open_raw(std::path::Path::new(copy))
+                .ok()
                 .and_then(|c| {
                     c.query_row("SELECT COUNT(*) FROM staff WHERE name = ?1", [name], |r| {
                         r.get::<_, i64>(0)
                     })
+                    .ok()
                 })
-                .is_ok_and(|n| n == 1)
+                .is_some_and(|n| n == 1)
         })
 }

@@ -53,7 +53,7 @@ async fn a_ten_thousand_staff_ledger_paints_every_busy_page() {
     // Approving every pending record of the year is a long job: its bar moves, the page stays
     // usable, and 取消 before the commit leaves every record pending.
     let pending = || -> i64 {
-        let conn = rusqlite::Connection::open(&ledger).unwrap();
+        let conn = ce_ledger_core::ledger::lock::open_raw(&ledger).unwrap();
         conn.query_row(
             "SELECT COUNT(*) FROM record WHERE status = 'pending'",
             [],
