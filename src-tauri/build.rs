@@ -1,6 +1,10 @@
 // Every command the UI may call is listed here; the capability grants exactly these.
 const COMMANDS: &[&str] = &[
     "ledger_info",
+    "recover_ledger",
+    "recovery_code",
+    "recovery_kept",
+    "save_recovery_sheet",
     "hr_offices",
     "unit_get",
     "unit_save",

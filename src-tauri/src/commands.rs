@@ -59,13 +59,14 @@ impl IpcError {
 pub type Answer<T> = Result<T, IpcError>;
 
 /// One ledger connection; `None` until first used (reads) or when it failed to open.
-type Slot = Mutex<Result<Connection, String>>;
+/// The writing connection, or why the ledger did not open (its error as the window gets it).
+type Slot = Mutex<Result<Connection, IpcError>>;
 
 struct Inner {
     path: PathBuf,
     /// Whether the ledger opened at start: known without the writer's lock, which a long
     /// import holds.
-    opened: bool,
+    opened: AtomicBool,
     /// Writes and long jobs take turns here.
     writer: Slot,
     /// Reads have a connection of their own: under WAL they never wait behind a long write.
@@ -105,8 +106,8 @@ impl Ledger {
     pub fn new(path: PathBuf, opened: Result<Connection, Error>) -> Self {
         Ledger(Arc::new(Inner {
             path,
-            opened: opened.is_ok(),
-            writer: Mutex::new(opened.map_err(|e| e.to_string())),
+            opened: AtomicBool::new(opened.is_ok()),
+            writer: Mutex::new(opened.map_err(IpcError::from)),
             reader: Mutex::new(None),
             previews: Mutex::new(None),
             jobs: Mutex::default(),
@@ -122,7 +123,10 @@ impl Ledger {
 
     /// The ledger's file, when it opened.
     pub fn opened_path(&self) -> Option<PathBuf> {
-        self.0.opened.then(|| self.0.path.clone())
+        self.0
+            .opened
+            .load(Ordering::SeqCst)
+            .then(|| self.0.path.clone())
     }
 
     /// Runs `f` on the writing connection, on the blocking pool: the window keeps painting.
@@ -130,17 +134,13 @@ impl Ledger {
         let mut guard = self.0.writer.lock().unwrap_or_else(|e| e.into_inner());
         match guard.as_mut() {
             Ok(conn) => guarded(conn, f),
-            Err(open_error) => Err(IpcError {
-                code: "open",
-                message: open_error.clone(),
-                rows: None,
-            }),
+            Err(open_error) => Err(open_error.clone()),
         }
     }
 
     /// Runs a read on the reading connection (opened on first use).
     fn with_reader<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, Error>) -> Answer<T> {
-        if !self.0.opened {
+        if !self.0.opened.load(Ordering::SeqCst) {
             return self.with(f);
         }
         let mut guard = self.0.reader.lock().unwrap_or_else(|e| e.into_inner());
@@ -292,22 +292,74 @@ pub fn job_cancel(ledger: State<'_, Ledger>, job: u32) {
 pub struct LedgerInfo {
     path: String,
     error: Option<String>,
+    /// `locked`: encrypted, and this computer has not its key (the window asks for the
+    /// recovery code); `refused`: not the ledger expected at its place.
+    error_code: Option<String>,
+    /// The ledger opened and its recovery code has not yet been filed: the window shows it.
+    recovery_pending: bool,
+}
+
+fn info_of(ledger: &Ledger) -> LedgerInfo {
+    let guard = ledger.0.writer.lock().unwrap_or_else(|e| e.into_inner());
+    let (error, error_code, recovery_pending) = match guard.as_ref() {
+        Ok(conn) => (
+            None,
+            None,
+            ce_ledger_core::ledger::lock::recovery(conn).is_ok_and(|(_, kept)| !kept),
+        ),
+        Err(e) => (Some(e.message.clone()), Some(e.code.to_string()), false),
+    };
+    LedgerInfo {
+        path: ledger.0.path.display().to_string(),
+        error,
+        error_code,
+        recovery_pending,
+    }
 }
 
 #[tauri::command]
 pub fn ledger_info(ledger: State<'_, Ledger>) -> LedgerInfo {
-    let error = ledger
-        .0
-        .writer
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .as_ref()
-        .err()
-        .cloned();
-    LedgerInfo {
-        path: ledger.0.path.display().to_string(),
-        error,
-    }
+    info_of(&ledger)
+}
+
+/// On a computer without the ledger's key: the recovery code opens it, and the window carries on
+/// with it as if it had opened at start.
+#[tauri::command]
+pub async fn recover_ledger(ledger: State<'_, Ledger>, code: String) -> Answer<LedgerInfo> {
+    let ledger = ledger.inner().clone();
+    blocking(move || {
+        ce_ledger_core::ledger::lock::recover(&ledger.0.path, &code)?;
+        let conn = ce_ledger_core::ledger::db::open(&ledger.0.path)?;
+        *ledger.0.writer.lock().unwrap_or_else(|e| e.into_inner()) = Ok(conn);
+        ledger.0.opened.store(true, Ordering::SeqCst);
+        ledger.reset_reader();
+        Ok(info_of(&ledger))
+    })
+    .await
+}
+
+/// The recovery code, for the dialog that shows it until the officer has filed it.
+#[tauri::command]
+pub async fn recovery_code(ledger: State<'_, Ledger>) -> Answer<String> {
+    ledger
+        .read(|c| Ok(ce_ledger_core::ledger::lock::recovery(c)?.0))
+        .await
+}
+
+/// The officer has written the code down or printed its sheet.
+#[tauri::command]
+pub async fn recovery_kept(ledger: State<'_, Ledger>) -> Answer<()> {
+    ledger
+        .read(|c| ce_ledger_core::ledger::lock::recovery_kept(c))
+        .await
+}
+
+/// The recovery sheet as a PDF at `path`, chosen in a save dialog.
+#[tauri::command]
+pub async fn save_recovery_sheet(ledger: State<'_, Ledger>, path: String) -> Answer<()> {
+    ledger
+        .read(move |c| pdf::write_recovery_sheet(c, std::path::Path::new(&path)))
+        .await
 }
 
 #[tauri::command]

@@ -122,6 +122,10 @@ fn main() {
         })
         .invoke_handler(tauri::generate_handler![
             commands::ledger_info,
+            commands::recover_ledger,
+            commands::recovery_code,
+            commands::recovery_kept,
+            commands::save_recovery_sheet,
             commands::hr_offices,
             commands::unit_get,
             commands::unit_save,

@@ -16,6 +16,10 @@ export type ReviewFields = Pick<LedgerRecord, 'reviewer' | 'reviewed_at' | 'revi
 
 export const api = {
   ledgerInfo: () => invoke<LedgerInfo>('ledger_info'),
+  recoverLedger: (code: string) => invoke<LedgerInfo>('recover_ledger', { code }),
+  recoveryCode: () => invoke<string>('recovery_code'),
+  recoveryKept: () => invoke<void>('recovery_kept'),
+  saveRecoverySheet: (path: string) => invoke<void>('save_recovery_sheet', { path }),
   hrOffices: () => invoke<HrOffice[]>('hr_offices'),
   unitGet: () => invoke<UnitProfile>('unit_get'),
   unitSave: (profile: UnitProfile) => invoke<UnitProfile>('unit_save', { profile }),

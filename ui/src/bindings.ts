@@ -262,7 +262,28 @@ problems: Array<string>,
 /**
  * Each anchor checked, and what was found.
  */
-anchors: Array<string>, };
+anchors: Array<string>, 
+/**
+ * Events whose MAC was checked against this ledger's key.
+ */
+signed: number, 
+/**
+ * Rows of the tables compared with what the trail says.
+ */
+rows: number, 
+/**
+ * Certificate files re-read and re-hashed, and source files re-hashed.
+ */
+evidence_files: number, source_files: number, 
+/**
+ * Whether the key store's record of the latest head was there to compare with.
+ */
+head_checked: boolean, 
+/**
+ * What was checked and what no check can see, in the words the CLI and the window show
+ * when everything holds.
+ */
+summary: string, };
 
 export type Skipped = { id: number, name: string, title: string, reason: string, };
 
@@ -593,5 +614,14 @@ export type JobProgress = { percent: number, stage: string, };
  */
 export type IpcError = { code: string, message: string, rows?: Array<RowError>, };
 
-export type LedgerInfo = { path: string, error: string | null, };
+export type LedgerInfo = { path: string, error: string | null, 
+/**
+ * `locked`: encrypted, and this computer has not its key (the window asks for the
+ * recovery code); `refused`: not the ledger expected at its place.
+ */
+error_code: string | null, 
+/**
+ * The ledger opened and its recovery code has not yet been filed: the window shows it.
+ */
+recovery_pending: boolean, };
 
