@@ -171,7 +171,8 @@ fn check_output(out: &Path, reference: &Path) {
         }
         _ => {
             let key = ce_ledger_core::ledger::key::installed(
-                &ce_ledger_core::ledger::lock::open_raw(out).expect("a killed backup left a broken file"),
+                &ce_ledger_core::ledger::lock::open_raw(out)
+                    .expect("a killed backup left a broken file"),
             )
             .unwrap();
             ce_ledger_core::io::backup::verify_file(out, key.as_ref())

@@ -18,7 +18,9 @@ fn working_ledger() -> (Ledger, String, Vec<String>) {
     let b = id_number("19850505", 2);
     let roster = l.write(
         "roster.csv",
-        format!("姓名,身份证号,部门,手机号\n张三,{a},内科,13912345678\n李四,{b},外科,13787654321\n"),
+        format!(
+            "姓名,身份证号,部门,手机号\n张三,{a},内科,13912345678\n李四,{b},外科,13787654321\n"
+        ),
     );
     let out = l.run(&["staff", "import", path_str(&roster)]);
     assert!(out.status.success(), "{}", err(&out));
@@ -36,14 +38,33 @@ fn working_ledger() -> (Ledger, String, Vec<String>) {
     l.ok(&["records", "import", path_str(&records)]);
     let certificate = l.write(
         "证书.png",
-        [b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(), format!("姓名张三 身份证号{a}").as_bytes()].concat(),
+        [
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".as_slice(),
+            format!("姓名张三 身份证号{a}").as_bytes(),
+        ]
+        .concat(),
     );
-    l.ok(&["review", "attach", "1", path_str(&certificate), "--by", "王敏"]);
+    l.ok(&[
+        "review",
+        "attach",
+        "1",
+        path_str(&certificate),
+        "--by",
+        "王敏",
+    ]);
     std::fs::remove_file(&certificate).unwrap();
     std::fs::remove_file(&roster).unwrap();
     std::fs::remove_file(&records).unwrap();
-    l.ok(&["backup", "--out", path_str(&l.dir.path().join("backups/手动备份.sqlite3"))]);
-    (l, code, vec![a, b, "13912345678".into(), "13787654321".into()])
+    l.ok(&[
+        "backup",
+        "--out",
+        path_str(&l.dir.path().join("backups/手动备份.sqlite3")),
+    ]);
+    (
+        l,
+        code,
+        vec![a, b, "13912345678".into(), "13787654321".into()],
+    )
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -68,11 +89,25 @@ fn no_id_number_or_mobile_is_in_clear_anywhere_in_the_data_folder() {
         .into_iter()
         .filter(|p| !p.starts_with(&l.keys))
         .collect();
-    assert!(files.iter().any(|p| p.to_string_lossy().contains("evidence")), "{files:?}");
-    assert!(files.iter().any(|p| p.to_string_lossy().contains("backups")), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .any(|p| p.to_string_lossy().contains("evidence")),
+        "{files:?}"
+    );
+    assert!(
+        files
+            .iter()
+            .any(|p| p.to_string_lossy().contains("backups")),
+        "{files:?}"
+    );
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
-        assert!(!bytes.starts_with(b"SQLite format 3"), "{} is plain SQLite", file.display());
+        assert!(
+            !bytes.starts_with(b"SQLite format 3"),
+            "{} is plain SQLite",
+            file.display()
+        );
         for secret in &secrets {
             let found = bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
             assert!(!found, "{} holds {} in clear", file.display(), &secret[..6]);
@@ -88,9 +123,16 @@ fn a_new_computer_opens_the_ledger_with_its_recovery_code_only() {
     let elsewhere = l.dir.path().join("新电脑的密钥");
     let out = l.run_with_keys(&elsewhere, &["progress", "--year", "2025"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("本机没有它的密钥") && err(&out).contains("key recover"), "{}", err(&out));
+    assert!(
+        err(&out).contains("本机没有它的密钥") && err(&out).contains("key recover"),
+        "{}",
+        err(&out)
+    );
     assert_eq!(std::fs::read(&l.db).unwrap(), before, "nothing changed");
-    let wrong = l.run_with_keys(&elsewhere, &["key", "recover", "--code", "ABCDE-FGHJK-MNPQR"]);
+    let wrong = l.run_with_keys(
+        &elsewhere,
+        &["key", "recover", "--code", "ABCDE-FGHJK-MNPQR"],
+    );
     assert!(!wrong.status.success());
     assert!(err(&wrong).contains("恢复码无效"), "{}", err(&wrong));
     let typed = code.to_lowercase();
@@ -123,7 +165,11 @@ fn a_swapped_file_is_refused_and_can_only_be_adopted_on_purpose() {
     }
     let out = l.run(&["staff", "list"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("另一本台账") && err(&out).contains("疑似被替换"), "{}", err(&out));
+    assert!(
+        err(&out).contains("另一本台账") && err(&out).contains("疑似被替换"),
+        "{}",
+        err(&out)
+    );
 
     // A plain SQLite file in its place.
     let plain = l.dir.path().join("plain.sqlite3");
@@ -134,7 +180,11 @@ fn a_swapped_file_is_refused_and_can_only_be_adopted_on_purpose() {
     std::fs::copy(&plain, &l.db).unwrap();
     let out = l.run(&["staff", "list"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("未加密的文件，疑似被替换"), "{}", err(&out));
+    assert!(
+        err(&out).contains("未加密的文件，疑似被替换"),
+        "{}",
+        err(&out)
+    );
     assert!(err(&out).contains("key adopt"), "{}", err(&out));
 
     // Put back, the ledger opens again.
@@ -167,7 +217,11 @@ fn a_ledger_rolled_back_with_its_anchor_deleted_fails_verify() {
     let out = l.run(&["audit", "verify"]);
     assert_eq!(out.status.code(), Some(1), "{}", err(&out));
     assert!(err(&out).contains("换回了较早的副本"), "{}", err(&out));
-    assert!(err(&out).contains("锚点文件 ledger.sqlite3.anchor 不见了"), "{}", err(&out));
+    assert!(
+        err(&out).contains("锚点文件 ledger.sqlite3.anchor 不见了"),
+        "{}",
+        err(&out)
+    );
 }
 
 /// Beside the ledger: another ledger's backup, a hand-written anchor line, a certificate swapped
@@ -177,17 +231,31 @@ fn foreign_backups_forged_anchors_and_swapped_certificates_fail_verify() {
     let (l, _, _) = working_ledger();
     assert!(l.ok(&["audit", "verify"]).contains("证明材料文件 1 个"));
     let other = Ledger::new();
-    let roster = other.write("r.csv", format!("姓名,身份证号,部门\n王五,{},内科\n", id_number("19700101", 3)));
+    let roster = other.write(
+        "r.csv",
+        format!(
+            "姓名,身份证号,部门\n王五,{},内科\n",
+            id_number("19700101", 3)
+        ),
+    );
     other.ok(&["staff", "import", path_str(&roster)]);
     let theirs = l.dir.path().join("backups/别人的备份.sqlite3");
     other.ok(&["backup", "--out", path_str(&theirs)]);
     let out = l.run(&["audit", "verify"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("别人的备份.sqlite3") && err(&out).contains("另一本台账"), "{}", err(&out));
+    assert!(
+        err(&out).contains("别人的备份.sqlite3") && err(&out).contains("另一本台账"),
+        "{}",
+        err(&out)
+    );
     // Nor does restore take it.
     let out = l.run(&["restore", path_str(&theirs), "--by", "王敏"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("无法用本台账的密钥读取"), "{}", err(&out));
+    assert!(
+        err(&out).contains("无法用本台账的密钥读取"),
+        "{}",
+        err(&out)
+    );
     std::fs::remove_file(&theirs).unwrap();
 
     let anchor = l.db.with_extension("sqlite3.anchor");
@@ -222,15 +290,26 @@ fn foreign_backups_forged_anchors_and_swapped_certificates_fail_verify() {
     std::fs::write(&stored[0], &swapped).unwrap();
     let out = l.run(&["audit", "verify"]);
     assert!(!out.status.success());
-    assert!(err(&out).contains("证明材料“证书.png”") && err(&out).contains("无法用本台账的密钥解开"), "{}", err(&out));
+    assert!(
+        err(&out).contains("证明材料“证书.png”") && err(&out).contains("无法用本台账的密钥解开"),
+        "{}",
+        err(&out)
+    );
     std::fs::remove_file(&stored[0]).unwrap();
     let out = l.run(&["audit", "verify"]);
-    assert!(err(&out).contains("证明材料“证书.png”的文件不见了"), "{}", err(&out));
+    assert!(
+        err(&out).contains("证明材料“证书.png”的文件不见了"),
+        "{}",
+        err(&out)
+    );
     std::fs::write(&stored[0], kept).unwrap();
     let out = l.run(&["audit", "verify"]);
     assert!(out.status.success(), "{}", err(&out));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("核对不到的") && said.contains("签名已用本台账的密钥逐个核对"), "{said}");
+    assert!(
+        said.contains("核对不到的") && said.contains("签名已用本台账的密钥逐个核对"),
+        "{said}"
+    );
 }
 
 /// The recovery sheet is a real PDF with the code on it, read back with poppler.
@@ -246,7 +325,10 @@ fn the_recovery_sheet_carries_the_code() {
         .expect("pdftotext (poppler-utils) is installed by make test");
     let text = String::from_utf8_lossy(&text.stdout);
     let first_group = code.split('-').next().unwrap();
-    assert!(text.contains("学时台账") && text.contains("恢复码"), "{text}");
+    assert!(
+        text.contains("学时台账") && text.contains("恢复码"),
+        "{text}"
+    );
     assert!(text.contains(first_group), "{text}");
     assert!(l.ok(&["key", "show"]).contains("已打印或确认保存"));
 }

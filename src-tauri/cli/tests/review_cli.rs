@@ -152,9 +152,7 @@ fn audit_verify_catches_an_edit_made_outside_the_program() {
 #[test]
 fn audit_verify_names_a_decision_changed_outside_the_program() {
     let l = with_paper_rejected();
-    assert!(l
-        .ok(&["audit", "verify"])
-        .contains("与审计记录逐项一致"));
+    assert!(l.ok(&["audit", "verify"]).contains("与审计记录逐项一致"));
     ce_ledger_core::ledger::lock::open_raw(&l.db)
         .unwrap()
         .execute_batch(

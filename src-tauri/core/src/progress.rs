@@ -35,4 +35,3 @@ pub fn cancel_from(percent: u32) -> impl Fn(u32, &str) -> Result<()> + Sync {
         false => Ok(()),
     }
 }
-

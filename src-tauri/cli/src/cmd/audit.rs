@@ -8,8 +8,7 @@ use ce_ledger_core::{Error, Result};
 pub fn run(ctx: &mut Context, cmd: AuditCmd) -> Result<()> {
     // A ledger carried to this computer without its key does not open: its key file opens it.
     if let AuditCmd::Key {
-        import: Some(from),
-        ..
+        import: Some(from), ..
     } = &cmd
     {
         let place = ce_ledger_core::ledger::lock::import_key_file(ctx.path(), from)?;

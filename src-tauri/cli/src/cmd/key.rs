@@ -37,16 +37,25 @@ pub fn run(ctx: &mut Context, cmd: KeyCmd) -> Result<()> {
         KeyCmd::Show => {
             let conn = ctx.conn()?;
             let id = key::ledger_id(conn)?.unwrap_or_default();
-            let place = key::place(conn)?.ok_or_else(|| Error::invalid(key::missing_message(conn).unwrap_or_default()))?;
+            let place = key::place(conn)?
+                .ok_or_else(|| Error::invalid(key::missing_message(conn).unwrap_or_default()))?;
             let (_, kept) = lock::recovery(conn)?;
             println!("台账编号 {id}；密钥保存在{place}");
             println!(
                 "台账文件：{}",
-                if lock::is_encrypted(conn)? { "已加密" } else { "未加密" }
+                if lock::is_encrypted(conn)? {
+                    "已加密"
+                } else {
+                    "未加密"
+                }
             );
             println!(
                 "恢复码：{}",
-                if kept { "已打印或确认保存" } else { "尚未确认保存，请运行“ce-ledger key sheet --out 恢复码.pdf”打印" }
+                if kept {
+                    "已打印或确认保存"
+                } else {
+                    "尚未确认保存，请运行“ce-ledger key sheet --out 恢复码.pdf”打印"
+                }
             );
             Ok(())
         }

@@ -85,7 +85,11 @@ mod tests {
         let csv = dir.path().join("上传.csv");
         let xlsx = dir.path().join("上传.xlsx");
         export(&mut conn, 2025, &csv, "王敏").unwrap();
-        assert_eq!(read(&csv, key(&conn).as_ref()).unwrap(), head, "the anchor beside the CSV");
+        assert_eq!(
+            read(&csv, key(&conn).as_ref()).unwrap(),
+            head,
+            "the anchor beside the CSV"
+        );
         export(&mut conn, 2025, &xlsx, "王敏").unwrap();
         let second = read(&xlsx, key(&conn).as_ref()).unwrap();
         assert_eq!(
@@ -110,7 +114,10 @@ mod tests {
             .contains("旁边也没有锚点文件 上传.csv.anchor"));
         std::fs::write(sidecar(&csv), beside).unwrap();
 
-        let held = vec![("锚点 上传.csv".to_string(), read(&csv, key(&conn).as_ref()).unwrap())];
+        let held = vec![(
+            "锚点 上传.csv".to_string(),
+            read(&csv, key(&conn).as_ref()).unwrap(),
+        )];
         let v = audit::verify_with(&conn, held.clone()).unwrap();
         assert!(v.holds(), "{v:?}");
         assert!(
@@ -190,7 +197,9 @@ mod hostile_tests {
         std::fs::write(&beside, claimed.to_line()).unwrap();
         let v = audit::verify(&conn).unwrap();
         assert!(
-            v.problems.iter().any(|p| p.contains("校验码与本台账的密钥不符")),
+            v.problems
+                .iter()
+                .any(|p| p.contains("校验码与本台账的密钥不符")),
             "an edited line no longer carries this ledger's check: {v:?}"
         );
         // Written with the key (as the program would), the claim is checked against the chain.

@@ -53,8 +53,10 @@ pub fn verify_file(path: &Path, key: Option<&LedgerKey>) -> Result<i64> {
     if version < 1 || tables != 2 {
         return Err(bad("其中没有学时台账数据".into()));
     }
-    let differences =
-        db::schema_differences(&db::schema_of(&conn, "main")?, &db::expected_schema(version)?);
+    let differences = db::schema_differences(
+        &db::schema_of(&conn, "main")?,
+        &db::expected_schema(version)?,
+    );
     if !differences.is_empty() {
         return Err(bad(format!(
             "其结构与本程序建立的台账不同（可能被其他程序改动过）：{}",
@@ -241,7 +243,8 @@ pub fn restore_reporting(
     let version = verify_file(from, key.as_ref())?;
     let theirs = {
         let plain = crate::ledger::lock::is_plain(from);
-        let backup = crate::ledger::lock::connect_untrusted(from, if plain { None } else { key.as_ref() })?;
+        let backup =
+            crate::ledger::lock::connect_untrusted(from, if plain { None } else { key.as_ref() })?;
         crate::ledger::key::ledger_id(&backup)?
     };
     if ours.is_some() && theirs != ours {
@@ -376,9 +379,11 @@ mod tests {
                 .any(|a| a.starts_with("备份 before-restore-") && a.contains("被恢复操作替换")),
             "{v:?}"
         );
-        let beside =
-            crate::ledger::anchor::read_text_or_backup(&dir.path().join("ledger.sqlite3.anchor"), None)
-                .unwrap();
+        let beside = crate::ledger::anchor::read_text_or_backup(
+            &dir.path().join("ledger.sqlite3.anchor"),
+            None,
+        )
+        .unwrap();
         assert_eq!(
             Some(beside),
             crate::ledger::anchor::head(&conn).unwrap(),
@@ -511,7 +516,10 @@ mod tests {
         assert!(crate::ledger::lock::is_plain(&kept[0]));
         let v = audit::verify(&conn).unwrap();
         assert!(v.holds(), "{v:?}");
-        assert!(audit::log(&conn, None).unwrap().iter().any(|e| e.action == "encrypt"));
+        assert!(audit::log(&conn, None)
+            .unwrap()
+            .iter()
+            .any(|e| e.action == "encrypt"));
         crate::ledger::records::tests::person(&conn, 102);
 
         restore(&mut conn, &kept[0], "王敏").unwrap();

@@ -551,12 +551,19 @@ pub fn recovery_sheet(s: &RecoverySheet<'_>) -> Result<Vec<u8>> {
     };
     page.centered(20.0, 190.0, 30.0, 20.0, "学时台账 恢复码");
     let mut y = 48.0;
-    let unit = if s.unit.trim().is_empty() { "（未填写单位名称）" } else { s.unit.trim() };
+    let unit = if s.unit.trim().is_empty() {
+        "（未填写单位名称）"
+    } else {
+        s.unit.trim()
+    };
     for (label, value) in [
         ("单位", unit),
         ("台账编号", s.ledger_id),
         ("台账文件", s.ledger_path),
-        ("打印日期", &chrono::Local::now().format("%Y年%m月%d日").to_string()),
+        (
+            "打印日期",
+            &chrono::Local::now().format("%Y年%m月%d日").to_string(),
+        ),
     ] {
         page.text(25.0, y, SIZE, &format!("{label}：{value}"));
         y += 8.0;
@@ -565,7 +572,13 @@ pub fn recovery_sheet(s: &RecoverySheet<'_>) -> Result<Vec<u8>> {
     page.rect(20.0, y, 170.0, 34.0);
     let groups: Vec<&str> = s.code.split('-').collect();
     for (row, chunk) in groups.chunks(6).enumerate() {
-        page.centered(20.0, 190.0, y + 13.0 + row as f32 * 12.0, 16.0, &chunk.join("  "));
+        page.centered(
+            20.0,
+            190.0,
+            y + 13.0 + row as f32 * 12.0,
+            16.0,
+            &chunk.join("  "),
+        );
     }
     y += 46.0;
     for line in [

@@ -75,9 +75,9 @@ impl Row {
     }
 }
 
-pub use crate::progress::{no_progress, report, Progress};
 #[cfg(test)]
 pub use crate::progress::cancel_from;
+pub use crate::progress::{no_progress, report, Progress};
 
 /// The end of every all-or-nothing import: any error refuses the whole file; an empty file is an error too.
 pub fn all_or_nothing<T>(file: &str, errors: Vec<RowError>, good: Vec<T>) -> Result<Vec<T>> {

@@ -192,14 +192,16 @@ pub fn read_text_or_backup(path: &Path, key: Option<&key::LedgerKey>) -> Result<
         let unreadable = |e: Error| Error::invalid(format!("无法从{label}读取审计锚点：{e}"));
         let backup = crate::ledger::lock::connect_untrusted(path, if plain { None } else { key })
             .map_err(|_| {
-                Error::invalid(format!(
-                    "{label} 中没有审计锚点：无法用本台账的密钥读取（是另一本台账的备份，或已损坏）"
-                ))
-            })?;
+            Error::invalid(format!(
+                "{label} 中没有审计锚点：无法用本台账的密钥读取（是另一本台账的备份，或已损坏）"
+            ))
+        })?;
         let found = head(&backup).map_err(unreadable)?.ok_or_else(none)?;
         // A backup vouches for itself by its last event's MAC under this ledger's key.
         return Ok(match key {
-            Some(key) if found.mac.as_deref() == Some(key.mac(found.events, &found.hash).as_str()) => {
+            Some(key)
+                if found.mac.as_deref() == Some(key.mac(found.events, &found.hash).as_str()) =>
+            {
                 found.checked_by(key)
             }
             _ => found,

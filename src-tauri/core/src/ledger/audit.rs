@@ -611,7 +611,12 @@ fn check_sources(conn: &Connection, problems: &mut Vec<String>) -> Result<u64> {
     while let Some(r) = rows.next()? {
         n += 1;
         let sha: String = r.get(0)?;
-        let bytes = r.get_ref(2)?.as_bytes_or_null().ok().flatten().unwrap_or_default();
+        let bytes = r
+            .get_ref(2)?
+            .as_bytes_or_null()
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         if hex(&sha2::Sha256::digest(bytes)) != sha {
             let name: String = r.get(1)?;
             problems.push(format!(
@@ -636,8 +641,8 @@ fn check_head(conn: &Connection, events: u64, problems: &mut Vec<String>) -> Res
     };
     // The note speaks of the ledger at its place; a copy elsewhere (a backup being restored) is
     // checked by its own chain and MACs.
-    let Some(note) = crate::ledger::lock::note(&id)?
-        .filter(|n| n.path == crate::platform::place_of(&path))
+    let Some(note) =
+        crate::ledger::lock::note(&id)?.filter(|n| n.path == crate::platform::place_of(&path))
     else {
         return Ok(false);
     };

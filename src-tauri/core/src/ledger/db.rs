@@ -438,8 +438,6 @@ pub fn page_clause(page: u32, page_size: u32, bound: usize) -> (String, Vec<i64>
     )
 }
 
-
-
 /// At most 12 printable characters: enough to recognise a code, too few to carry an ID number.
 fn shown_code(stored: &str) -> String {
     let printable: Vec<char> = stored.chars().filter(|c| !c.is_control()).collect();

@@ -102,7 +102,13 @@ fn seal(key: &crate::ledger::key::LedgerKey, sha: &str, bytes: &[u8]) -> Result<
     let mut nonce = [0u8; 24];
     getrandom::fill(&mut nonce).map_err(|e| Error::invalid(format!("无法生成随机数：{e}")))?;
     let sealed = cipher(key)
-        .encrypt(&nonce.into(), Payload { msg: bytes, aad: sha.as_bytes() })
+        .encrypt(
+            &nonce.into(),
+            Payload {
+                msg: bytes,
+                aad: sha.as_bytes(),
+            },
+        )
         .map_err(|_| Error::invalid("无法加密证明材料"))?;
     Ok([SEALED_MAGIC, &nonce, &sealed].concat())
 }
@@ -117,11 +123,15 @@ fn unseal(conn: &Connection, sha: &str, stored: Vec<u8>) -> Result<Vec<u8>> {
         (None, Some(_)) => Err(Error::invalid(
             "证明材料文件没有加密，不是本程序保存的（疑似被替换）",
         )),
-        (Some(_), None) => Err(Error::invalid(
-            "证明材料文件已加密，但本机没有本台账的密钥",
-        )),
+        (Some(_), None) => Err(Error::invalid("证明材料文件已加密，但本机没有本台账的密钥")),
         (Some(rest), Some(key)) if rest.len() >= 24 => cipher(&key)
-            .decrypt(rest[..24].into(), Payload { msg: &rest[24..], aad: sha.as_bytes() })
+            .decrypt(
+                rest[..24].into(),
+                Payload {
+                    msg: &rest[24..],
+                    aad: sha.as_bytes(),
+                },
+            )
             .map_err(|_| Error::invalid("证明材料文件无法用本台账的密钥解开（被改动或替换）")),
         (Some(_), Some(_)) => Err(Error::invalid("证明材料文件不完整")),
     }
@@ -142,7 +152,11 @@ pub fn seal_stored_files(conn: &Connection, key: &crate::ledger::key::LedgerKey)
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let Some(sha) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+        let Some(sha) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
             continue;
         };
         if file_path(conn, &sha).is_err() {
@@ -182,8 +196,12 @@ pub fn check_stored(conn: &Connection) -> Result<(u64, Vec<String>)> {
             .and_then(|stored| unseal(conn, sha, stored));
         match checked {
             Ok(bytes) if audit::hex(&Sha256::digest(&bytes)) == *sha => {}
-            Ok(_) => problems.push(format!("证明材料“{name}”的文件内容与登记的摘要不符（被替换）")),
-            Err(Error::Io { .. }) => problems.push(format!("证明材料“{name}”的文件不见了（{}）", &sha[..12])),
+            Ok(_) => problems.push(format!(
+                "证明材料“{name}”的文件内容与登记的摘要不符（被替换）"
+            )),
+            Err(Error::Io { .. }) => {
+                problems.push(format!("证明材料“{name}”的文件不见了（{}）", &sha[..12]))
+            }
             Err(e) => problems.push(format!("证明材料“{name}”：{e}")),
         }
     }

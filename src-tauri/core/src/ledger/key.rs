@@ -72,7 +72,8 @@ impl LedgerKey {
     /// The check an anchor line carries, over every field it states: a line written by hand, or
     /// copied from another ledger, does not carry this ledger's.
     pub fn anchor_seal(&self, fields: &[(&str, String)]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.derived("anchors")).expect("any key length");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.derived("anchors")).expect("any key length");
         for (name, value) in fields {
             mac.update(name.as_bytes());
             mac.update(b"=");
@@ -191,7 +192,8 @@ pub fn ledger_id(conn: &Connection) -> Result<Option<String>> {
     let id = single_value(conn, "main", "ledger_identity", "id")?;
     match id {
         Some(id) if !platform::is_ledger_id(&id) => Err(Error::Refused(
-            "台账编号格式无效（不是本程序写入的），台账文件疑似被改动；为安全起见未做任何修改".into(),
+            "台账编号格式无效（不是本程序写入的），台账文件疑似被改动；为安全起见未做任何修改"
+                .into(),
         )),
         id => Ok(id),
     }

@@ -71,7 +71,9 @@ pub fn connect(path: &Path, key: Option<&LedgerKey>) -> Result<Connection> {
     if let Some(key) = key {
         apply_key(&conn, key)?;
     }
-    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
     Ok(conn)
 }
 
@@ -95,7 +97,9 @@ pub fn connect_untrusted(path: &Path, key: Option<&LedgerKey>) -> Result<Connect
         apply_key(&conn, key)?;
     }
     crate::ledger::db::harden(&conn)?;
-    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+    conn.query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
     Ok(conn)
 }
 
@@ -304,7 +308,9 @@ pub fn encrypt(conn: Connection, path: &Path) -> Result<Connection> {
             entity_id: None,
             entity_id_to: None,
             before: None,
-            after: Some(serde_json::json!({ "plain_copy": kept.file_name().map(|n| n.to_string_lossy().into_owned()) })),
+            after: Some(
+                serde_json::json!({ "plain_copy": kept.file_name().map(|n| n.to_string_lossy().into_owned()) }),
+            ),
             reason: "台账文件、其日志、备份和证明材料从此加密保存；加密前的文件保留在备份文件夹中",
         }],
     )?;
@@ -396,8 +402,11 @@ fn take_key(path: &Path, key: LedgerKey) -> Result<String> {
     if !std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
         return Err(Error::NotFound(format!("台账文件 {}", path.display())));
     }
-    let conn = connect(path, Some(&key))
-        .map_err(|_| Error::invalid("这个恢复码（密钥）打不开该台账：它属于另一本台账，或文件已损坏。未做任何修改"))?;
+    let conn = connect(path, Some(&key)).map_err(|_| {
+        Error::invalid(
+            "这个恢复码（密钥）打不开该台账：它属于另一本台账，或文件已损坏。未做任何修改",
+        )
+    })?;
     let id = key::ledger_id(&conn)?.ok_or_else(|| Error::invalid("台账尚无编号"))?;
     drop(conn);
     match key_of(&id)? {
@@ -454,7 +463,9 @@ pub fn check_sealed(conn: &Connection) -> Result<()> {
         )))
     };
     if version < ENCRYPTED_FROM_SCHEMA {
-        return unsealed(&format!("数据版本为{version}，加密台账不应低于{ENCRYPTED_FROM_SCHEMA}"));
+        return unsealed(&format!(
+            "数据版本为{version}，加密台账不应低于{ENCRYPTED_FROM_SCHEMA}"
+        ));
     }
     if key::ledger_id(conn)?.is_none() {
         return unsealed("没有台账编号");
@@ -511,7 +522,10 @@ mod tests {
         let (other, other_conn) = ledger(dir.path(), "别的台账.sqlite3");
         drop(other_conn);
         let saved = std::fs::read(&path).unwrap();
-        assert!(!saved.starts_with(b"SQLite format 3"), "encrypted from its first page");
+        assert!(
+            !saved.starts_with(b"SQLite format 3"),
+            "encrypted from its first page"
+        );
 
         let plain = dir.path().join("plain.sqlite3");
         {
@@ -539,7 +553,8 @@ mod tests {
     fn flipped_bytes_and_a_missing_key_open_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (path, conn) = ledger(dir.path(), "台账.sqlite3");
-        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
         drop(conn);
         let good = std::fs::read(&path).unwrap();
         // In the first page, read at every open: the page's MAC fails.
@@ -583,7 +598,8 @@ mod tests {
     fn a_ledger_rolled_back_with_its_anchor_removed_is_found() {
         let dir = tempfile::tempdir().unwrap();
         let (path, conn) = ledger(dir.path(), "台账.sqlite3");
-        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE").unwrap();
+        conn.pragma_update(None, "wal_checkpoint", "TRUNCATE")
+            .unwrap();
         let older = std::fs::read(&path).unwrap();
         person(&conn, 102);
         drop(conn);
@@ -664,7 +680,11 @@ mod tests {
         assert!(v.holds(), "{v:?}");
         assert!(std::fs::read_dir(dir.path().join("backups"))
             .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().starts_with("adopted-")));
+            .any(|e| e
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("adopted-")));
     }
 }
 

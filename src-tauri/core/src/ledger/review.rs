@@ -3,10 +3,10 @@
 
 use crate::domain::rules::Status;
 use crate::error::{Error, Result};
-use crate::progress::{self, Progress};
 use crate::ledger::audit::{self, Action};
 use crate::ledger::db;
 use crate::ledger::records::{self, record_event, Record, RecordFilter};
+use crate::progress::{self, Progress};
 use rusqlite::{params, Connection};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -698,7 +698,10 @@ mod tests {
         let v = audit::verify(&conn).unwrap();
         assert!(v.holds(), "{v:?}");
         // The ledger's own events, the person added, four records, three approvals.
-        assert_eq!(v.events, crate::ledger::db::EVENTS_OF_A_NEW_LEDGER + 1 + 4 + 3);
+        assert_eq!(
+            v.events,
+            crate::ledger::db::EVENTS_OF_A_NEW_LEDGER + 1 + 4 + 3
+        );
     }
 
     /// Issue 13 item 8: in the app every item of the evidence checklist is ticked before approval,

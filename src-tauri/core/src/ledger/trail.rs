@@ -166,13 +166,29 @@ const KINDS: &[Kind] = &[
 pub const NOT_IN_STATES: &[(&str, &str, &str)] = &[
     ("audit_event", "*", "审计链本身：逐条核对哈希、链接和签名"),
     ("ledger_identity", "id", "与本机密钥库中的台账编号核对"),
-    ("record", "source_id", "以来源文件的摘要、名称和时间记在记录状态中"),
-    ("record_evidence", "record_id", "证明材料文件记在所属记录的状态中"),
-    ("record_evidence", "file_id", "以文件摘要记在所属记录的状态中"),
+    (
+        "record",
+        "source_id",
+        "以来源文件的摘要、名称和时间记在记录状态中",
+    ),
+    (
+        "record_evidence",
+        "record_id",
+        "证明材料文件记在所属记录的状态中",
+    ),
+    (
+        "record_evidence",
+        "file_id",
+        "以文件摘要记在所属记录的状态中",
+    ),
     ("evidence_file", "id", "以文件摘要记在所属记录的状态中"),
     ("certificate_doubt", "record_id", "记在所属记录的状态中"),
     ("import_source", "id", "以来源文件的摘要记在记录状态中"),
-    ("import_source", "bytes", "核对时重新计算摘要，与登记的摘要比较"),
+    (
+        "import_source",
+        "bytes",
+        "核对时重新计算摘要，与登记的摘要比较",
+    ),
     ("notice_recipient", "notice_id", "记在所属通知的状态中"),
 ];
 
@@ -823,7 +839,10 @@ mod coverage_tests {
                 }
             }
         }
-        assert!(missing.is_empty(), "neither stated nor declared: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "neither stated nor declared: {missing:?}"
+        );
     }
 
     /// A ledger with a row in every table the officer's work fills, holding against its trail.
@@ -873,8 +892,16 @@ mod coverage_tests {
         let dir = tempfile::tempdir().unwrap();
         let conn = full_ledger(dir.path());
         let tables = [
-            "record", "staff", "evidence_file", "record_evidence", "certificate_doubt",
-            "notice", "notice_recipient", "plan", "import_memory", "year_policy",
+            "record",
+            "staff",
+            "evidence_file",
+            "record_evidence",
+            "certificate_doubt",
+            "notice",
+            "notice_recipient",
+            "plan",
+            "import_memory",
+            "year_policy",
         ];
         // As the sqlite3 shell opens a file: no foreign keys enforced.
         conn.pragma_update(None, "foreign_keys", false).unwrap();
@@ -888,7 +915,10 @@ mod coverage_tests {
                 .collect::<rusqlite::Result<_>>()
                 .unwrap();
             for column in columns {
-                if NOT_IN_STATES.iter().any(|(t, c, _)| *t == table && *c == column) {
+                if NOT_IN_STATES
+                    .iter()
+                    .any(|(t, c, _)| *t == table && *c == column)
+                {
                     continue;
                 }
                 conn.execute_batch("SAVEPOINT probe").unwrap();
@@ -914,10 +944,14 @@ mod coverage_tests {
                 if v.holds() {
                     unnoticed.push(format!("{table}.{column}"));
                 }
-                conn.execute_batch("ROLLBACK TO probe; RELEASE probe").unwrap();
+                conn.execute_batch("ROLLBACK TO probe; RELEASE probe")
+                    .unwrap();
             }
         }
-        assert!(unnoticed.is_empty(), "changed without verify noticing: {unnoticed:?}");
+        assert!(
+            unnoticed.is_empty(),
+            "changed without verify noticing: {unnoticed:?}"
+        );
         assert!(audit::verify(&conn).unwrap().holds());
     }
 }
