@@ -236,7 +236,7 @@ fn write_stored(target: &Path, bytes: &[u8], name: &str) -> Result<()> {
     )
     .map_err(io)?;
     crate::platform::restrict_to_owner(&tmp, true).map_err(io)?;
-    std::fs::rename(&tmp, &target).map_err(io)
+    std::fs::rename(&tmp, target).map_err(io)
 }
 
 /// Refuses a record that takes no more evidence: approved, synced, or not there.

@@ -7,7 +7,7 @@
 use crate::error::{Error, Result};
 use crate::ledger::key::{self, LedgerKey};
 use crate::platform;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -242,7 +242,7 @@ pub fn record_head(
 ) -> Result<()> {
     // Only for the ledger at its noted place: a plain ledger from before is noted once
     // converted, and a copy elsewhere speaks for itself.
-    if !note(id)?.is_some_and(|n| n.path == platform::place_of(ledger)) {
+    if note(id)?.is_none_or(|n| n.path != platform::place_of(ledger)) {
         return Ok(());
     }
     update_note(id, |n| {
@@ -478,6 +478,19 @@ pub fn check_sealed(conn: &Connection) -> Result<()> {
     if !seal {
         return unsealed("审计链中没有“启用密钥签名”事件");
     }
+    // The latest event is signed with this ledger's key (verify checks every one).
+    let last: Option<(i64, String, Option<String>)> = conn
+        .query_row(
+            "SELECT id, hash, mac FROM audit_event ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let (Some((id, hash, mac)), Some(key)) = (last, key::installed(conn)?) {
+        if mac.as_deref() != Some(key.mac(id, &hash).as_str()) {
+            return unsealed("最新的审计事件没有本台账密钥的签名");
+        }
+    }
     Ok(())
 }
 
@@ -488,6 +501,23 @@ pub fn open_raw(path: &Path) -> Result<Connection> {
     match unlock(path)? {
         Unlocked::New(c) | Unlocked::Encrypted(c) | Unlocked::Plain(c) => Ok(c),
     }
+}
+
+/// Every page of an encrypted ledger whose MAC fails (SQLCipher's `cipher_integrity_check`): a
+/// byte changed anywhere in the file, not only in the pages a query happened to read.
+pub fn damaged_pages(conn: &Connection) -> Result<Vec<String>> {
+    if !is_encrypted(conn)? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(found
+        .into_iter()
+        .take(20)
+        .map(|line| format!("台账文件的页面校验失败（文件在程序之外被改动或已损坏）：{line}"))
+        .collect())
 }
 
 #[cfg(test)]
@@ -636,6 +666,8 @@ mod tests {
         refused_with(&path, "多出表“sqlite_stat1”");
         edit("PRAGMA user_version = 5;");
         refused_with(&path, "结构");
+        edit("DROP TRIGGER audit_no_update; UPDATE audit_event SET mac = NULL WHERE id = (SELECT MAX(id) FROM audit_event); CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_event BEGIN SELECT RAISE(ABORT, '审计记录只能追加，不能修改'); END;");
+        refused_with(&path, "没有本台账密钥的签名");
         // An id that is a path: never joined onto the key folder, refused as it is read.
         edit("DROP TRIGGER ledger_identity_fixed; UPDATE ledger_identity SET id = '../../../../tmp/evil';");
         refused_with(&path, "台账编号格式无效");
@@ -686,21 +718,4 @@ mod tests {
                 .to_string_lossy()
                 .starts_with("adopted-")));
     }
-}
-
-/// Every page of an encrypted ledger whose MAC fails (SQLCipher's `cipher_integrity_check`): a
-/// byte changed anywhere in the file, not only in the pages a query happened to read.
-pub fn damaged_pages(conn: &Connection) -> Result<Vec<String>> {
-    if !is_encrypted(conn)? {
-        return Ok(Vec::new());
-    }
-    let mut stmt = conn.prepare("PRAGMA cipher_integrity_check")?;
-    let found: Vec<String> = stmt
-        .query_map([], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(found
-        .into_iter()
-        .take(20)
-        .map(|line| format!("台账文件的页面校验失败（文件在程序之外被改动或已损坏）：{line}"))
-        .collect())
 }

@@ -828,7 +828,7 @@ mod coverage_tests {
                     format!("|| {column}"),
                     format!("|| e.{column}"),
                     format!("|| f.{column}"),
-                    format!("(staff_id"),
+                    "(staff_id".to_string(),
                 ]
                 .iter()
                 .any(|p| sql.contains(p.as_str()))

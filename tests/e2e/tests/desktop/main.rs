@@ -10,6 +10,7 @@ mod hours;
 mod import;
 mod installed;
 mod plans;
+mod recovery;
 mod reminders;
 mod review;
 mod review_mode;

@@ -117,6 +117,11 @@ fn wait_until_no_app_runs(grace: Duration) {
 
 impl App {
     pub async fn start(ledger: &Path) -> App {
+        Self::start_with_keys(ledger, None).await
+    }
+
+    /// As on a computer whose key store is `keys` (None: the test run's own).
+    pub async fn start_with_keys(ledger: &Path, keys: Option<&Path>) -> App {
         wait_until_no_app_runs(WAIT / 2);
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -132,8 +137,12 @@ impl App {
             .truncate(fresh)
             .open(&log)
             .unwrap();
+        let mut command = Command::new("tauri-driver");
+        if let Some(keys) = keys {
+            command.env("CE_LEDGER_KEY_DIR", keys);
+        }
         let driver = DriverGuard(
-            Command::new("tauri-driver")
+            command
                 .args(["--port", &DRIVER_PORT.to_string()])
                 .env("CE_LEDGER_DB", ledger)
                 .env("RUST_BACKTRACE", "1")
