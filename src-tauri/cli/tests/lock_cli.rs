@@ -332,3 +332,40 @@ fn the_recovery_sheet_carries_the_code() {
     assert!(text.contains(first_group), "{text}");
     assert!(l.ok(&["key", "show"]).contains("已打印或确认保存"));
 }
+
+/// The privacy scan on the sample unit: after `demo` (200 people, their records, a start-up
+/// style backup), a byte-for-byte search of every file in the data folder finds none of the 200 ID
+/// numbers or mobiles in clear. Only the export, written on purpose for upload, holds them.
+#[test]
+fn after_a_demo_no_byte_of_the_data_folder_holds_a_sample_id_number_or_mobile() {
+    let l = Ledger::new();
+    l.ok(&["demo", "--staff", "200", "--year", "2025"]);
+    l.ok(&["backup", "--out", path_str(&l.dir.path().join("backups/ledger-20250101-000000.sqlite3"))]);
+    let export = l.dir.path().join("上报.csv");
+    l.ok(&["export", "--year", "2025", "--out", path_str(&export)]);
+    let people = ce_ledger_core::dev::sample::staff_inputs(200);
+    let secrets: Vec<&str> = people
+        .iter()
+        .flat_map(|p| [p.id_number.as_str(), p.mobile.as_str()])
+        .filter(|s| s.len() >= 11)
+        .collect();
+    assert!(secrets.len() >= 200);
+    let exported = std::fs::read(&export).unwrap();
+    assert!(
+        secrets.iter().any(|s| exported.windows(s.len()).any(|w| w == s.as_bytes())),
+        "the export is in clear, as it must be for upload: the scan would find a leak"
+    );
+    for file in files_under(l.dir.path()) {
+        if file.starts_with(&l.keys) || file.to_string_lossy().contains("上报.csv") {
+            continue;
+        }
+        let bytes = std::fs::read(&file).unwrap();
+        for secret in &secrets {
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "{} holds a sample ID number or mobile in clear",
+                file.display()
+            );
+        }
+    }
+}
