@@ -340,7 +340,11 @@ fn the_recovery_sheet_carries_the_code() {
 fn after_a_demo_no_byte_of_the_data_folder_holds_a_sample_id_number_or_mobile() {
     let l = Ledger::new();
     l.ok(&["demo", "--staff", "200", "--year", "2025"]);
-    l.ok(&["backup", "--out", path_str(&l.dir.path().join("backups/ledger-20250101-000000.sqlite3"))]);
+    l.ok(&[
+        "backup",
+        "--out",
+        path_str(&l.dir.path().join("backups/ledger-20250101-000000.sqlite3")),
+    ]);
     let export = l.dir.path().join("上报.csv");
     l.ok(&["export", "--year", "2025", "--out", path_str(&export)]);
     let people = ce_ledger_core::dev::sample::staff_inputs(200);
@@ -352,7 +356,9 @@ fn after_a_demo_no_byte_of_the_data_folder_holds_a_sample_id_number_or_mobile() 
     assert!(secrets.len() >= 200);
     let exported = std::fs::read(&export).unwrap();
     assert!(
-        secrets.iter().any(|s| exported.windows(s.len()).any(|w| w == s.as_bytes())),
+        secrets
+            .iter()
+            .any(|s| exported.windows(s.len()).any(|w| w == s.as_bytes())),
         "the export is in clear, as it must be for upload: the scan would find a leak"
     );
     for file in files_under(l.dir.path()) {

@@ -474,6 +474,7 @@ pub fn verify_reporting(
         r.get(0)
     })?;
     progress(0, "核对审计链")?;
+    let pages = crate::ledger::lock::damaged_pages_beside(conn)?;
     let key = key::installed(conn)?;
     let mut stmt = conn.prepare("SELECT id, at, actor, action, entity, entity_id, entity_id_to, before, after, reason, prev_hash, hash, state, mac FROM audit_event ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -574,7 +575,7 @@ pub fn verify_reporting(
     if let Err(e) = crate::ledger::db::check_schema(conn) {
         problems.push(e.to_string());
     }
-    problems.extend(crate::ledger::lock::damaged_pages(conn)?);
+
     let head_checked = check_head(conn, count, &mut problems)?;
     let anchors = check_anchors(conn, outside, &mut problems)?;
     let now = trail::everything(conn)?;
@@ -584,6 +585,13 @@ pub fn verify_reporting(
     let (evidence_files, missing) = crate::ledger::evidence::check_stored(conn)?;
     problems.extend(missing);
     let source_files = check_sources(conn, &mut problems)?;
+    if let Some(pages) = pages {
+        problems.extend(
+            pages
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p))?,
+        );
+    }
     progress(100, "完成")?;
     let mut v = Verification {
         events: count,
@@ -729,25 +737,20 @@ pub fn baseline(conn: &Connection) -> Result<()> {
 /// ledger holds now is what later checks start from.
 pub fn widen(conn: &Connection) -> Result<()> {
     let state = trail::widened_text(conn)?;
-    append_stated(
+    restate(
         conn,
-        &[NewEvent {
-            actor: "学时台账程序",
-            action: Action::Baseline,
-            entity: "ledger",
-            entity_id: None,
-            entity_id_to: None,
-            before: None,
-            after: None,
-            reason: "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）：新增的各列以此时台账的内容为基线，原有各列仍以审计记录为准",
-        }],
+        "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）：新增的各列以此时台账的内容为基线，原有各列仍以审计记录为准",
         Some(state),
-    )?;
-    Ok(())
+    )
 }
 
 fn restate_everything(conn: &Connection, reason: &str) -> Result<()> {
-    append(
+    restate(conn, reason, None)
+}
+
+/// A baseline event by the program itself: every row's state as read now, or as `given`.
+fn restate(conn: &Connection, reason: &str, given: Option<Option<String>>) -> Result<()> {
+    append_stated(
         conn,
         &[NewEvent {
             actor: "学时台账程序",
@@ -759,6 +762,7 @@ fn restate_everything(conn: &Connection, reason: &str) -> Result<()> {
             after: None,
             reason,
         }],
+        given,
     )?;
     Ok(())
 }

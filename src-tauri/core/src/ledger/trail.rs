@@ -794,6 +794,15 @@ mod coverage_tests {
     use crate::ledger::records::tests::{input, person};
     use crate::ledger::{audit, db, evidence, import_memory, notice, plan, records, review};
 
+    fn columns_of(conn: &Connection, table: &str) -> Vec<String> {
+        conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
     /// Every column of the schema the migrations make is stated by a kind's query or declared in
     /// `NOT_IN_STATES`: a later migration's column cannot slip past verify unnoticed.
     #[test]
@@ -808,13 +817,7 @@ mod coverage_tests {
         let sql: String = KINDS.iter().map(|k| k.sql).collect::<Vec<_>>().join("\n");
         let mut missing = Vec::new();
         for table in &tables {
-            let columns: Vec<String> = conn
-                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let columns = columns_of(&conn, table);
             for column in columns {
                 let declared = NOT_IN_STATES
                     .iter()
@@ -907,13 +910,7 @@ mod coverage_tests {
         conn.pragma_update(None, "foreign_keys", false).unwrap();
         let mut unnoticed = Vec::new();
         for table in tables {
-            let columns: Vec<String> = conn
-                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let columns = columns_of(&conn, table);
             for column in columns {
                 if NOT_IN_STATES
                     .iter()
