@@ -179,6 +179,7 @@ fn copy_rows(fresh: &mut Connection, from: &Path) -> Result<()> {
             .map(|k| k.page_key())
             .unwrap_or_default(),
     };
+    crate::ledger::lock::cipher_defaults(fresh)?;
     fresh.execute(
         "ATTACH DATABASE ?1 AS backup KEY ?2",
         [file_uri(from, "mode=ro"), key],

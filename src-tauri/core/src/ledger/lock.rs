@@ -77,10 +77,9 @@ pub fn connect(path: &Path, key: Option<&LedgerKey>) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Keys a connection. SQLCipher's own log (stderr, on by default once a key is first used) is
-/// turned off: the program says in Chinese what failed, and a log line may name a page of a
-/// ledger someone is probing.
-pub(crate) fn apply_key(conn: &Connection, key: &LedgerKey) -> Result<()> {
+/// The cipher settings of every ledger file, set as the process's defaults: before any key, and
+/// before any `ATTACH … KEY` (which takes the defaults, not the main file's settings).
+pub(crate) fn cipher_defaults(conn: &Connection) -> Result<()> {
     // Pages are MAC-checked with HMAC-SHA-256, not SQLCipher's default SHA-512: the CPUs officers
     // use (x86 with SHA extensions, ARMv8 crypto) hash it in hardware, and every page read pays
     // it. Pages are 16 KiB, not 4: a quarter of the per-page work, and a large state's overflow
@@ -89,6 +88,14 @@ pub(crate) fn apply_key(conn: &Connection, key: &LedgerKey) -> Result<()> {
     // backup being restored) uses them too. Every ledger file is written and read this way.
     conn.pragma_update(None, "cipher_default_hmac_algorithm", "HMAC_SHA256")?;
     conn.pragma_update(None, "cipher_default_page_size", 16384)?;
+    Ok(())
+}
+
+/// Keys a connection. SQLCipher's own log (stderr, on by default once a key is first used) is
+/// turned off: the program says in Chinese what failed, and a log line may name a page of a
+/// ledger someone is probing.
+pub(crate) fn apply_key(conn: &Connection, key: &LedgerKey) -> Result<()> {
+    cipher_defaults(conn)?;
     conn.pragma_update(None, "key", key.page_key())?;
     conn.pragma_update(None, "cipher_log_level", "NONE")?;
     Ok(())
@@ -272,6 +279,7 @@ pub fn encrypt(conn: Connection, path: &Path) -> Result<Connection> {
     let staged = sibling(path, ".encrypting");
     let _ = std::fs::remove_file(&staged);
     conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
+    cipher_defaults(&conn)?;
     conn.execute(
         "ATTACH DATABASE ?1 AS encrypted KEY ?2",
         [staged.to_string_lossy().as_ref(), key.page_key().as_str()],
