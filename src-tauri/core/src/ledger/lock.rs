@@ -206,16 +206,22 @@ fn create(path: &Path) -> Result<Connection> {
     let id = key::new_ledger_id()?;
     let key = LedgerKey::random()?;
     platform::store_secret(&id, &key.to_hex()).map_err(store_error)?;
+    let conn = open_anew(&id, path, &key)?;
+    key::reserve_id(&conn, &id)?;
+    Ok(conn)
+}
+
+/// Ledger `id` starts a fresh note at `path` (no head yet), and opens there with `key`.
+fn open_anew(id: &str, path: &Path, key: &LedgerKey) -> Result<Connection> {
     save_note(
-        &id,
+        id,
         &Note {
             path: platform::place_of(path),
             ..Default::default()
         },
     )?;
-    let conn = connect(path, Some(&key))?;
-    key::install(&conn, &key)?;
-    key::reserve_id(&conn, &id)?;
+    let conn = connect(path, Some(key))?;
+    key::install(&conn, key)?;
     Ok(conn)
 }
 
@@ -297,15 +303,7 @@ pub fn encrypt(conn: Connection, path: &Path) -> Result<Connection> {
     };
     platform::restrict_to_owner(&staged, false).map_err(io)?;
     std::fs::rename(&staged, path).map_err(io)?;
-    save_note(
-        &id,
-        &Note {
-            path: platform::place_of(path),
-            ..Default::default()
-        },
-    )?;
-    let mut conn = connect(path, Some(&key))?;
-    key::install(&conn, &key)?;
+    let mut conn = open_anew(&id, path, &key)?;
     crate::ledger::db::configure(&conn)?;
     crate::ledger::evidence::seal_stored_files(&conn, &key)?;
     let tx = crate::ledger::db::write_tx(&mut conn)?;
