@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     ce_ledger_core::platform::quiet_broken_pipe();
+    ce_ledger_core::platform::console_speaks_utf8();
     ce_ledger_core::platform::install_panic_hook("ce-ledger");
     let cli = Cli::parse();
     let mut ctx = Context::new(cli.db.as_deref());

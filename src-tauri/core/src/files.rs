@@ -43,7 +43,10 @@ impl Staged {
 
     /// Flushes the content to disk and moves it onto the target in one rename.
     pub fn publish(self) -> Result<()> {
-        let synced = std::fs::File::open(self.tmp.path()).and_then(|f| f.sync_all());
+        // Through the staged file's own read-write handle: Windows refuses to flush a handle
+        // opened for reading only (「Access denied. (os error 5)」, and no anchor was ever
+        // written there), and a flush reaches the file whichever handle wrote it.
+        let synced = self.tmp.as_file().sync_all();
         synced.map_err(|e| io_error(&self.target, e))?;
         self.tmp
             .persist(&self.target)

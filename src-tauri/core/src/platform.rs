@@ -46,6 +46,17 @@ pub fn quiet_broken_pipe() {
     }
 }
 
+/// A Chinese Windows console (code page 936) would show the CLI's UTF-8 as mojibake: its output
+/// code page is set to UTF-8 at start, which cmd.exe and PowerShell both honour. Elsewhere the
+/// terminal already speaks UTF-8.
+pub fn console_speaks_utf8() {
+    #[cfg(windows)]
+    // SAFETY: sets the calling process's console output code page; no pointers involved.
+    unsafe {
+        windows_sys::Win32::System::Console::SetConsoleOutputCP(65001);
+    }
+}
+
 /// Lets the calling thread run only when a core is otherwise idle (Linux `SCHED_IDLE`): the
 /// start-up copy of a 200 MB ledger made the window's first page switch twice as slow on two
 /// cores. Elsewhere it changes nothing. Returns whether the thread was lowered.

@@ -674,12 +674,15 @@ fn check_head(conn: &Connection, events: u64, problems: &mut Vec<String>) -> Res
             Some(_) => {}
         }
     }
+    // Every commit writes the anchor beside the ledger: without it, on any platform, the check
+    // against a rolled-back copy is weaker, and that is said.
     let beside = anchor::file_beside(&path);
-    if note.anchor_file && !beside.exists() {
-        problems.push(format!(
-            "锚点文件 {} 不见了：本台账曾写出它，可能被删除，或与台账一起被换回",
-            crate::files::display_name(&beside.to_string_lossy())
-        ));
+    if !beside.is_file() {
+        let name = crate::files::display_name(&beside.to_string_lossy());
+        problems.push(match note.anchor_file {
+            true => format!("锚点文件 {name} 不见了：本台账曾写出它，可能被删除，或与台账一起被换回"),
+            false => format!("锚点文件 {name} 不存在：本程序每次写入后都应在台账旁写出它（可能被删除，或该文件夹不能写入）"),
+        });
     }
     Ok(true)
 }

@@ -682,6 +682,24 @@ mod tests {
         assert!(v.problems.iter().any(|p| p.contains("锚点文件")), "{v:?}");
     }
 
+    /// An anchor that could never be written beside the ledger (here a folder is in its way, as an
+    /// unwritable folder would be on Windows) is reported, not passed over.
+    #[test]
+    fn an_anchor_never_written_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("台账.sqlite3");
+        std::fs::create_dir(crate::ledger::anchor::file_beside(&path)).unwrap();
+        let conn = db::open(&path).unwrap();
+        person(&conn, 101);
+        let v = audit::verify(&conn).unwrap();
+        assert!(
+            v.problems
+                .iter()
+                .any(|p| p.contains("不存在：本程序每次写入后都应在台账旁写出它")),
+            "{v:?}"
+        );
+    }
+
     /// With the key in hand, as an insider with a SQLite tool: an id that is a path, a planted
     /// trigger, a downgraded schema. Each is refused before any write.
     #[test]
