@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint lint-tools bindings bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test
+.PHONY: run test lint lint-tools bindings bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test wine-smoke
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -106,6 +106,14 @@ package: deps-run ui
 package-test: deps-test package
 	$(SUDO) NO_AT_BRIDGE=1 $(LINTED) CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
+
+# Issue 27, a first piece (not yet in CI): the CLI cross-built for Windows, run under Wine.
+wine-smoke:
+	$(call apt_install,gcc-mingw-w64-x86-64 wine64)
+	rustup target add x86_64-pc-windows-gnu
+	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CARGO_TARGET_DIR=$(CURDIR)/target/windows \
+	  cargo build --release --target x86_64-pc-windows-gnu -p ce-ledger-cli
+	tests/package/windows/wine-cli-smoke target/windows/x86_64-pc-windows-gnu/release/ce-ledger.exe
 
 # The TypeScript of the IPC types (ui/src/bindings.ts) from the Rust types; `make test` fails when the
 # committed file is out of date.
