@@ -70,6 +70,10 @@ fn main() {
         std::env::set_var(name, value);
     }
     ce_ledger_core::platform::install_panic_hook("ce-ledger-desktop");
+    if let Some(why) = ce_ledger_core::platform::missing_webview_runtime() {
+        ce_ledger_core::platform::show_fatal_message("学时台账", &why);
+        std::process::exit(2);
+    }
     tauri::Builder::default()
         // First, so a second launch hands over to the running window before it opens the ledger:
         // one desktop writer per user.

@@ -57,6 +57,93 @@ pub fn console_speaks_utf8() {
     }
 }
 
+/// Why the desktop program cannot show its window here, in words an officer can act on: on
+/// Windows, when the Microsoft Edge WebView2 runtime is not installed (Windows 10 before 21H2, a
+/// stripped image). Tauri would show its own English dialog; this is checked first. `None`
+/// elsewhere, and where the runtime is present.
+pub fn missing_webview_runtime() -> Option<String> {
+    #[cfg(windows)]
+    {
+        if !webview2_installed() {
+            return Some(
+                "无法打开学时台账：这台电脑缺少“Microsoft Edge WebView2 运行时”（Windows 11 和 Windows 10 21H2 以后的版本已自带）。\n\n\
+                 请安装 Microsoft Edge WebView2 Runtime：可向单位信息中心索取离线安装包（“Evergreen Standalone Installer”），\
+                 或在能上网的电脑上从 https://developer.microsoft.com/microsoft-edge/webview2/ 下载。安装后再打开学时台账。\n\n\
+                 台账数据没有任何改动；命令行工具 ce-ledger 不需要它，仍可使用。"
+                    .to_string(),
+            );
+        }
+    }
+    None
+}
+
+/// Whether the WebView2 runtime is registered, as Microsoft documents the check: a version
+/// (`pv`) other than empty or 0.0.0.0 under EdgeUpdate's client key, per machine or per user.
+#[cfg(windows)]
+fn webview2_installed() -> bool {
+    use windows_sys::Win32::System::Registry::{
+        RegGetValueW, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RRF_RT_REG_SZ,
+    };
+    const CLIENT: &str = "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}";
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let places = [
+        (
+            HKEY_LOCAL_MACHINE,
+            format!("SOFTWARE\\WOW6432Node\\Microsoft\\EdgeUpdate\\Clients\\{CLIENT}"),
+        ),
+        (
+            HKEY_LOCAL_MACHINE,
+            format!("SOFTWARE\\Microsoft\\EdgeUpdate\\Clients\\{CLIENT}"),
+        ),
+        (
+            HKEY_CURRENT_USER,
+            format!("Software\\Microsoft\\EdgeUpdate\\Clients\\{CLIENT}"),
+        ),
+    ];
+    places.iter().any(|(root, key)| {
+        let (key, value) = (wide(key), wide("pv"));
+        let mut buffer = [0u16; 64];
+        let mut size = (buffer.len() * 2) as u32;
+        // SAFETY: the key and value names are NUL-terminated UTF-16; the buffer and its size in
+        // bytes are ours and outlive the call.
+        let status = unsafe {
+            RegGetValueW(
+                *root,
+                key.as_ptr(),
+                value.as_ptr(),
+                RRF_RT_REG_SZ,
+                std::ptr::null_mut(),
+                buffer.as_mut_ptr().cast(),
+                &mut size,
+            )
+        };
+        let version = String::from_utf16_lossy(&buffer[..(size as usize / 2).saturating_sub(1)]);
+        status == 0 && !version.is_empty() && version != "0.0.0.0"
+    })
+}
+
+/// A message the program cannot go on without, shown before any window exists: a dialog box on
+/// Windows (the desktop program has no console there), standard error elsewhere.
+pub fn show_fatal_message(title: &str, message: &str) {
+    #[cfg(windows)]
+    {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
+        let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+        let (title, message) = (wide(title), wide(message));
+        // SAFETY: both strings are NUL-terminated UTF-16 and outlive the call; no owner window.
+        unsafe {
+            MessageBoxW(
+                std::ptr::null_mut(),
+                message.as_ptr(),
+                title.as_ptr(),
+                MB_OK | MB_ICONERROR,
+            );
+        }
+    }
+    #[cfg(not(windows))]
+    eprintln!("{title}：{message}");
+}
+
 /// Lets the calling thread run only when a core is otherwise idle (Linux `SCHED_IDLE`): the
 /// start-up copy of a 200 MB ledger made the window's first page switch twice as slow on two
 /// cores. Elsewhere it changes nothing. Returns whether the thread was lowered.
