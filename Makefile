@@ -108,12 +108,15 @@ package-test: deps-test package
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
 # Issue 27, a first piece (not yet in CI): the CLI cross-built for Windows, run under Wine.
-wine-smoke:
-	$(call apt_install,gcc-mingw-w64-x86-64 wine64)
+wine-smoke: ui
+	$(call apt_install,gcc-mingw-w64-x86-64 wine64 xvfb xdotool imagemagick fonts-noto-cjk)
 	rustup target add x86_64-pc-windows-gnu
 	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CARGO_TARGET_DIR=$(CURDIR)/target/windows \
 	  cargo build --release --target x86_64-pc-windows-gnu -p ce-ledger-cli
-	tests/package/windows/wine-cli-smoke target/windows/x86_64-pc-windows-gnu/release/ce-ledger.exe
+	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CARGO_TARGET_DIR=$(CURDIR)/target/windows \
+	  cargo build --release --target x86_64-pc-windows-gnu -p ce-ledger-desktop --features custom-protocol
+	$(XVFB) tests/package/windows/wine-cli-smoke target/windows/x86_64-pc-windows-gnu/release/ce-ledger.exe \
+	  target/windows/x86_64-pc-windows-gnu/release/ce-ledger-desktop.exe
 
 # The TypeScript of the IPC types (ui/src/bindings.ts) from the Rust types; `make test` fails when the
 # committed file is out of date.
