@@ -732,7 +732,7 @@ fn check_anchors(
 /// The first event of a ledger's trail that carries states: everything the ledger holds at that
 /// moment (a new ledger, or one written before states were recorded). Run by migration 5.
 pub fn baseline(conn: &Connection) -> Result<()> {
-    restate_everything(conn, "此后每次改动都记录改动后的内容，校验时逐项核对")
+    restate(conn, "此后每次改动都记录改动后的内容，校验时逐项核对", None)
 }
 
 /// Migration 13: the trail's states widen to every column of every table (titles, mobiles,
@@ -745,10 +745,6 @@ pub fn widen(conn: &Connection) -> Result<()> {
         "审计范围扩大到每张表的每一列（记录的年度、名称、说明，人员的职称和手机号，通知及其对象，证明材料的文件信息等）：新增的各列以此时台账的内容为基线，原有各列仍以审计记录为准",
         Some(state),
     )
-}
-
-fn restate_everything(conn: &Connection, reason: &str) -> Result<()> {
-    restate(conn, reason, None)
 }
 
 /// A baseline event by the program itself: every row's state as read now, or as `given`.

@@ -114,10 +114,10 @@ pub fn open(path: &Path) -> Result<Connection> {
         crate::ledger::lock::check_sealed(&conn)?;
     }
     back_up_before_upgrade(&conn, path)?;
-    // Before migrating: a later migration's seed signs its events with the ledger's key.
+    // Before migrating: a later migration's seed signs its events with the ledger's key (and
+    // migration 6, sealing an older ledger, installs the key it makes itself).
     attach_key(&conn)?;
     migrate(&mut conn)?;
-    attach_key(&conn)?;
     if plain {
         conn = crate::ledger::lock::encrypt(conn, path)?;
     }

@@ -115,16 +115,19 @@ fn seal(key: &crate::ledger::key::LedgerKey, sha: &str, bytes: &[u8]) -> Result<
 
 /// The file's own bytes from what is on disk; a plain file beside an encrypted ledger, or one
 /// that does not open under this ledger's key and name, is refused.
-fn unseal(conn: &Connection, sha: &str, stored: Vec<u8>) -> Result<Vec<u8>> {
+fn unseal(
+    key: Option<&crate::ledger::key::LedgerKey>,
+    sha: &str,
+    stored: Vec<u8>,
+) -> Result<Vec<u8>> {
     use chacha20poly1305::aead::{Aead, Payload};
-    let key = sealing_key(conn)?;
     match (stored.strip_prefix(SEALED_MAGIC), key) {
         (None, None) => Ok(stored),
         (None, Some(_)) => Err(Error::invalid(
             "证明材料文件没有加密，不是本程序保存的（疑似被替换）",
         )),
         (Some(_), None) => Err(Error::invalid("证明材料文件已加密，但本机没有本台账的密钥")),
-        (Some(rest), Some(key)) if rest.len() >= 24 => cipher(&key)
+        (Some(rest), Some(key)) if rest.len() >= 24 => cipher(key)
             .decrypt(
                 rest[..24].into(),
                 Payload {
@@ -188,12 +191,14 @@ pub fn check_stored(conn: &Connection) -> Result<(u64, Vec<String>)> {
         )?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
+    // One key for every file: read once, not per certificate.
+    let key = sealing_key(conn)?;
     let mut problems = Vec::new();
     for (sha, name) in &files {
         let name = crate::domain::idcard::mask_all(name);
         let checked = file_path(conn, sha)
             .and_then(|p| read_stored(&p))
-            .and_then(|stored| unseal(conn, sha, stored));
+            .and_then(|stored| unseal(key.as_ref(), sha, stored));
         match checked {
             Ok(bytes) if audit::hex(&Sha256::digest(&bytes)) == *sha => {}
             Ok(_) => problems.push(format!(
@@ -510,7 +515,11 @@ pub fn read(conn: &Connection, file_id: i64) -> Result<(String, Vec<u8>)> {
         )
         .optional()?
         .ok_or_else(|| Error::NotFound("该证明材料".into()))?;
-    let bytes = unseal(conn, &sha, read_stored(&file_path(conn, &sha)?)?)?;
+    let bytes = unseal(
+        sealing_key(conn)?.as_ref(),
+        &sha,
+        read_stored(&file_path(conn, &sha)?)?,
+    )?;
     if audit::hex(&Sha256::digest(&bytes)) != sha {
         return Err(Error::invalid("证明材料文件已被改动，与登记时不一致"));
     }

@@ -171,9 +171,14 @@ pub fn unlock(path: &Path) -> Result<Unlocked> {
         }
         return Ok(Unlocked::Plain(connect(path, None)?));
     }
-    let mut candidates: Vec<String> = expected.iter().map(|(id, _)| id.clone()).collect();
-    candidates.extend(platform::noted_ids());
-    candidates.dedup();
+    // The id noted at this place first, then every other the store knows, each tried once.
+    let noted_here = expected.as_ref().map(|(id, _)| id.clone());
+    let mut candidates: Vec<String> = noted_here.iter().cloned().collect();
+    candidates.extend(
+        platform::noted_ids()
+            .into_iter()
+            .filter(|id| Some(id) != noted_here.as_ref()),
+    );
     for id in candidates {
         let Some(key) = key_of(&id)? else { continue };
         let Ok(conn) = connect(path, Some(&key)) else {
@@ -263,14 +268,13 @@ pub fn record_head(
 ) -> Result<()> {
     // Only for the ledger at its noted place: a plain ledger from before is noted once
     // converted, and a copy elsewhere speaks for itself.
-    if note(id)?.is_none_or(|n| n.path != platform::place_of(ledger)) {
+    let Some(mut n) = note(id)?.filter(|n| n.path == platform::place_of(ledger)) else {
         return Ok(());
-    }
-    update_note(id, |n| {
-        n.events = events;
-        n.hash = hash.to_string();
-        n.anchor_file |= anchor_written;
-    })
+    };
+    n.events = events;
+    n.hash = hash.to_string();
+    n.anchor_file |= anchor_written;
+    save_note(id, &n)
 }
 
 /// A plain ledger from before encryption, migrated and with its key in hand, becomes encrypted:
