@@ -11,7 +11,7 @@ TAURI_DRIVER_VERSION := 2.1.0
 XVFB := xvfb-run -a -s "-screen 0 1280x800x24"
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test lint lint-tools bindings bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test wine-smoke
+.PHONY: run test lint lint-tools bindings bench fuzz fuzz-short deps-run deps-test deps-fuzz ui ui-deps desktop e2e package package-test package-test-deb package-windows package-test-windows
 
 # Installs only the packages dpkg does not already have.
 define apt_install
@@ -102,21 +102,75 @@ package: deps-run ui
 	tests/package/check-deb $(DEB) $(VERSION)
 	@echo "package: $(CURDIR)/$(DEB)"
 
+# Every package installed and used as on an officer's machine: the .deb here with dpkg, the
+# Windows installer under Wine, the arm64 .deb under QEMU.
+package-test: package-test-deb package-test-windows package-test-arm64
+
 # Installs the package (dpkg), upgrades over an older one, drives the installed app, removes it.
-package-test: deps-test package
+package-test-deb: deps-test package
 	$(SUDO) NO_AT_BRIDGE=1 $(LINTED) CARGO_TEST_CRATES="$(TEST_CRATES)" timeout 1800 \
 	  dbus-run-session -- $(XVFB) tests/package/install-test $(DEB)
 
-# Issue 27, a first piece (not yet in CI): the CLI cross-built for Windows, run under Wine.
-wine-smoke: ui
-	$(call apt_install,gcc-mingw-w64-x86-64 wine64 xvfb xdotool imagemagick fonts-noto-cjk)
-	rustup target add x86_64-pc-windows-gnu
+# The Windows installer (per user, no administrator rights), cross-built here with mingw and
+# packed with Debian's makensis (src-tauri/packaging/windows): ce-ledger_<version>_x64-setup.exe.
+WIN_TARGET := x86_64-pc-windows-gnu
+WIN_RELEASE := target/windows/$(WIN_TARGET)/release
+WIN_SETUP := target/windows/ce-ledger_$(VERSION)_x64-setup.exe
+package-windows: deps-run ui
+	$(call apt_install,gcc-mingw-w64-x86-64 nsis)
+	rustup target add $(WIN_TARGET)
 	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CARGO_TARGET_DIR=$(CURDIR)/target/windows \
-	  cargo build --release --target x86_64-pc-windows-gnu -p ce-ledger-cli
-	CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc CARGO_TARGET_DIR=$(CURDIR)/target/windows \
-	  cargo build --release --target x86_64-pc-windows-gnu -p ce-ledger-desktop --features custom-protocol
-	$(XVFB) tests/package/windows/wine-cli-smoke target/windows/x86_64-pc-windows-gnu/release/ce-ledger.exe \
-	  target/windows/x86_64-pc-windows-gnu/release/ce-ledger-desktop.exe
+	  cargo build --release --target $(WIN_TARGET) -p ce-ledger-desktop -p ce-ledger-cli --features $(PACKAGE_FEATURES)
+	src-tauri/packaging/windows/make-installer $(VERSION) $(WIN_RELEASE) $(WIN_SETUP)
+	@echo "package: $(CURDIR)/$(WIN_SETUP)"
+
+# Installs, upgrades, uses and uninstalls it under Wine (tests/package/windows/install-test).
+package-test-windows: package-windows
+	$(call apt_install,wine64 xvfb xdotool imagemagick fonts-noto-cjk poppler-utils python3 binutils)
+	$(XVFB) tests/package/windows/install-test $(WIN_SETUP) target/windows/stage
+
+# Issue 27: the .deb for ARM64 machines (UOS/Kylin on Kunpeng or Phytium), cross-built on this amd64
+# machine. The linker and pkg-config read WebKitGTK and the rest from a Debian arm64 root made with
+# debootstrap (tests/package/arm64/make-sysroot: multiarch -dev packages cannot be installed beside the
+# host's); OpenSSL and SQLCipher are compiled from source with the cross gcc against the same root.
+# Tauri's bundler lays the package out as for amd64 (the CLI's entry in `files` points at the arm64
+# build instead), then it is repacked with xz and checked against the root's libraries and packages.
+.PHONY: package-arm64 package-test-arm64
+ARM64 := aarch64-unknown-linux-gnu
+ARM64_ROOT := $(CURDIR)/target/arm64-sysroot
+ARM64_BIN := $(CURDIR)/target/arm64/$(ARM64)/release
+DEB_ARM64 := target/arm64/$(ARM64)/release/bundle/deb/ce-ledger_$(VERSION)_arm64.deb
+ARM64_ENV := CARGO_TARGET_DIR=$(CURDIR)/target/arm64 \
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=--sysroot=$(ARM64_ROOT)" \
+  CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar \
+  CFLAGS_aarch64_unknown_linux_gnu=--sysroot=$(ARM64_ROOT) \
+  PKG_CONFIG_ALLOW_CROSS=1 PKG_CONFIG_SYSROOT_DIR=$(ARM64_ROOT) \
+  PKG_CONFIG_LIBDIR=$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu/pkgconfig:$(ARM64_ROOT)/usr/share/pkgconfig
+
+package-arm64: deps-run ui
+	$(call apt_install,binutils binutils-aarch64-linux-gnu python3 lintian perl make)
+	$(SUDO) tests/package/arm64/make-sysroot $(ARM64_ROOT)
+	rustup target add $(ARM64)
+	$(ARM64_ENV) cargo build --release --target $(ARM64) -p ce-ledger-desktop -p ce-ledger-cli --features $(PACKAGE_FEATURES)
+	src-tauri/packaging/make-changelog $(VERSION) target/package/changelog.gz
+	rm -f $(DEB_ARM64)
+	cd src-tauri && $(ARM64_ENV) ../ui/node_modules/.bin/tauri bundle --ci --bundles deb --target $(ARM64) \
+	  --features custom-protocol,shared-font \
+	  --config '{"bundle":{"linux":{"deb":{"files":{"/usr/bin/ce-ledger":"$(ARM64_BIN)/ce-ledger"}}}}}'
+	rm -rf $(DEB_ARM64).tree && dpkg-deb -R $(DEB_ARM64) $(DEB_ARM64).tree
+	dpkg-deb --root-owner-group -Zxz -z9 -b $(DEB_ARM64).tree $(DEB_ARM64) >/dev/null && rm -rf $(DEB_ARM64).tree
+	tests/package/check-deb $(DEB_ARM64) $(VERSION) arm64 $(ARM64_ROOT)
+	@echo "package-arm64: $(CURDIR)/$(DEB_ARM64)"
+
+# The arm64 package under QEMU user-mode, in a throwaway copy of that root: dpkg installs it, the
+# installed CLI goes through the officer's contract (Chinese path with a space, GBK and .xlsx imports,
+# review, exports, the form, backup and restore, audit verify), and the installed desktop program
+# paints its dashboard on Xvfb (time to first paint; the screenshot is target/arm64-dashboard.png).
+package-test-arm64: package-arm64
+	$(call apt_install,xvfb xauth imagemagick poppler-utils file python3)
+	@python3 -c 'import PIL' 2>/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-pil; }
+	$(SUDO) timeout 2400 $(XVFB) tests/package/arm64/qemu-test $(DEB_ARM64)
 
 # The TypeScript of the IPC types (ui/src/bindings.ts) from the Rust types; `make test` fails when the
 # committed file is out of date.

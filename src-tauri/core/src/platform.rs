@@ -37,7 +37,8 @@ pub fn window_size_for(designed: (f64, f64), area: (f64, f64)) -> (f64, f64) {
 }
 
 /// A command-line tool piped into `head` or `less` should stop quietly when the pipe closes,
-/// as other Unix tools do, instead of panicking on a failed write. Windows has no SIGPIPE.
+/// as other Unix tools do, instead of panicking on a failed write. Windows has no SIGPIPE: there
+/// the panic hook ends such a write quietly (`is_closed_pipe_failure`).
 pub fn quiet_broken_pipe() {
     #[cfg(unix)]
     // SAFETY: restoring the default disposition of SIGPIPE at start-up, before any thread exists.
@@ -166,11 +167,96 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.recursive(true);
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+    // A folder that already exists (the officer's 文档, an export's destination) is left as is.
+    #[cfg(windows)]
+    let existed = dir.is_dir();
+    builder.create(dir)?;
+    #[cfg(windows)]
+    if !existed {
+        owner_only_acl(dir)?;
+    }
+    Ok(())
+}
+
+/// Windows' 0700: the folder's ACL becomes one entry, full control for the current user,
+/// inherited by everything made in it, and nothing inherited from its parent (a folder picked
+/// under `C:\` or a shared drive would otherwise let every user of the PC read the ledger or key).
+#[cfg(windows)]
+fn owner_only_acl(dir: &Path) -> std::io::Result<()> {
+    use std::os::windows::ffi::OsStrExt;
+    use windows_sys::Win32::Foundation::{CloseHandle, LocalFree, HANDLE};
+    use windows_sys::Win32::Security::Authorization::{
+        SetEntriesInAclW, SetNamedSecurityInfoW, EXPLICIT_ACCESS_W, NO_MULTIPLE_TRUSTEE,
+        SET_ACCESS, SE_FILE_OBJECT, TRUSTEE_IS_SID, TRUSTEE_IS_USER, TRUSTEE_W,
+    };
+    use windows_sys::Win32::Security::{
+        GetTokenInformation, TokenUser, ACL, DACL_SECURITY_INFORMATION,
+        PROTECTED_DACL_SECURITY_INFORMATION, SUB_CONTAINERS_AND_OBJECTS_INHERIT, TOKEN_QUERY,
+        TOKEN_USER,
+    };
+    use windows_sys::Win32::Storage::FileSystem::FILE_ALL_ACCESS;
+    use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
+    let failed = |code: u32| std::io::Error::from_raw_os_error(code as i32);
+    // SAFETY: every pointer passed is ours and outlives its call: the token handle (closed
+    // below), the TOKEN_USER buffer (u64-aligned, its size given), the entry whose SID points
+    // into that buffer, the NUL-terminated wide path; the ACL the system allocates is freed.
+    unsafe {
+        let mut token: HANDLE = std::ptr::null_mut();
+        if OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut token) == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let mut buffer = [0u64; 64];
+        let mut needed = 0u32;
+        let got = GetTokenInformation(
+            token,
+            TokenUser,
+            buffer.as_mut_ptr().cast(),
+            std::mem::size_of_val(&buffer) as u32,
+            &mut needed,
+        );
+        CloseHandle(token);
+        if got == 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let user = &*(buffer.as_ptr() as *const TOKEN_USER);
+        let entry = EXPLICIT_ACCESS_W {
+            grfAccessPermissions: FILE_ALL_ACCESS,
+            grfAccessMode: SET_ACCESS,
+            grfInheritance: SUB_CONTAINERS_AND_OBJECTS_INHERIT,
+            Trustee: TRUSTEE_W {
+                pMultipleTrustee: std::ptr::null_mut(),
+                MultipleTrusteeOperation: NO_MULTIPLE_TRUSTEE,
+                TrusteeForm: TRUSTEE_IS_SID,
+                TrusteeType: TRUSTEE_IS_USER,
+                ptstrName: user.User.Sid.cast(),
+            },
+        };
+        let mut acl: *mut ACL = std::ptr::null_mut();
+        let status = SetEntriesInAclW(1, &entry, std::ptr::null(), &mut acl);
+        if status != 0 {
+            return Err(failed(status));
+        }
+        let wide: Vec<u16> = dir.as_os_str().encode_wide().chain(Some(0)).collect();
+        let status = SetNamedSecurityInfoW(
+            wide.as_ptr(),
+            SE_FILE_OBJECT,
+            DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+            std::ptr::null_mut(),
+            std::ptr::null_mut(),
+            acl,
+            std::ptr::null(),
+        );
+        LocalFree(acl.cast());
+        if status != 0 {
+            return Err(failed(status));
+        }
+    }
+    Ok(())
 }
 
 /// Narrows an existing file to its owner (0600; 0400 when `read_only`), or a folder to 0700.
-/// A missing path is left alone. On Windows the per-user folders already carry owner-only ACLs.
+/// A missing path is left alone. On Windows a folder gets an owner-only ACL; a file inherits its
+/// folder's.
 pub fn restrict_to_owner(path: &Path, read_only: bool) -> std::io::Result<()> {
     #[cfg(unix)]
     {
@@ -188,6 +274,10 @@ pub fn restrict_to_owner(path: &Path, read_only: bool) -> std::io::Result<()> {
         if meta.permissions().mode() & 0o777 != mode {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))?;
         }
+    }
+    #[cfg(windows)]
+    if path.is_dir() {
+        return owner_only_acl(path);
     }
     #[cfg(not(unix))]
     if read_only {
@@ -218,6 +308,9 @@ pub fn install_panic_hook(program: &'static str) {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        if cfg!(windows) && is_closed_pipe_failure(&payload) {
+            std::process::exit(0);
+        }
         let at = info
             .location()
             .map(|l| format!("{}:{}", l.file(), l.line()))
@@ -227,6 +320,14 @@ pub fn install_panic_hook(program: &'static str) {
             crate::domain::idcard::mask_all(&payload)
         );
     }));
+}
+
+/// Windows has no SIGPIPE: when the reader of a pipe goes away early (`| findstr`, `| more`),
+/// `println!` panics with one of these errors. Such a panic ends the program quietly, as SIGPIPE
+/// does on Unix.
+fn is_closed_pipe_failure(payload: &str) -> bool {
+    const CLOSED_PIPE: [&str; 3] = ["(os error 109)", "(os error 232)", "(os error 233)"];
+    payload.starts_with("failed printing to std") && CLOSED_PIPE.iter().any(|e| payload.contains(e))
 }
 
 /// Names a folder for audit keys instead of the keyring and the config folder (a portable setup,
@@ -249,6 +350,10 @@ pub enum SecretPlace {
 impl std::fmt::Display for SecretPlace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            // Named as each desktop's officers know it.
+            SecretPlace::Keyring if cfg!(windows) => {
+                write!(f, "Windows 凭据管理器（{KEYRING_SERVICE}）")
+            }
             SecretPlace::Keyring => write!(f, "系统密钥环（{KEYRING_SERVICE}）"),
             SecretPlace::File(p) => write!(f, "密钥文件 {}", p.display()),
         }
@@ -407,6 +512,22 @@ mod tests {
 #[cfg(test)]
 mod id_tests {
     /// A key is never looked up by a name that could be a path.
+    #[test]
+    fn only_a_closed_pipe_ends_quietly() {
+        assert!(super::is_closed_pipe_failure(
+            "failed printing to stdout: Pipe not connected. (os error 233)"
+        ));
+        assert!(super::is_closed_pipe_failure(
+            "failed printing to stdout: The pipe is being closed. (os error 232)"
+        ));
+        assert!(!super::is_closed_pipe_failure(
+            "failed printing to stdout: Access is denied. (os error 5)"
+        ));
+        assert!(!super::is_closed_pipe_failure(
+            "index out of bounds (os error 233)"
+        ));
+    }
+
     #[test]
     fn only_a_ledger_id_names_a_key() {
         assert!(super::is_ledger_id("0123456789abcdef0123456789abcdef"));
