@@ -279,11 +279,18 @@ pub fn restrict_to_owner(path: &Path, read_only: bool) -> std::io::Result<()> {
     if path.is_dir() {
         return owner_only_acl(path);
     }
+    // Both ways: a stored certificate is read-only, and Windows refuses to rename a sealed copy
+    // over it (encrypting a ledger from before) until the flag is cleared.
     #[cfg(not(unix))]
-    if read_only {
-        let mut perms = std::fs::metadata(path)?.permissions();
-        perms.set_readonly(true);
-        std::fs::set_permissions(path, perms)?;
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.permissions().readonly() != read_only => {
+            let mut perms = meta.permissions();
+            perms.set_readonly(read_only);
+            std::fs::set_permissions(path, perms)?;
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
     }
     Ok(())
 }
