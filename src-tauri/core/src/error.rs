@@ -65,14 +65,18 @@ pub enum Error {
 }
 
 impl From<rusqlite::Error> for Error {
-    /// A lock held past the busy timeout becomes a message an officer can act on.
+    /// A lock held past the busy timeout becomes a message an officer can act on. SQLITE_PROTOCOL
+    /// is the same wait run out for a reader of a WAL ledger whose index another program is
+    /// rebuilding (it retries about ten seconds, then gives up with that code: seen under Wine).
     fn from(e: rusqlite::Error) -> Self {
         match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
-                Error::Busy {
-                    seconds: BUSY_TIMEOUT.as_secs(),
-                }
-            }
+            Some(
+                rusqlite::ErrorCode::DatabaseBusy
+                | rusqlite::ErrorCode::DatabaseLocked
+                | rusqlite::ErrorCode::FileLockingProtocolFailed,
+            ) => Error::Busy {
+                seconds: BUSY_TIMEOUT.as_secs(),
+            },
             _ => match &e {
                 rusqlite::Error::FromSqlConversionFailure(_, _, inner)
                     if inner.is::<UnknownCode>() =>

@@ -68,6 +68,7 @@ pub fn key_of(id: &str) -> Result<Option<LedgerKey>> {
 /// Opens `path` with `key` (None: a plain file), proving the key by reading the schema.
 pub fn connect(path: &Path, key: Option<&LedgerKey>) -> Result<Connection> {
     let conn = Connection::open(path)?;
+    conn.busy_timeout(crate::error::BUSY_TIMEOUT)?;
     if let Some(key) = key {
         apply_key(&conn, key)?;
     }
@@ -181,8 +182,12 @@ pub fn unlock(path: &Path) -> Result<Unlocked> {
     );
     for id in candidates {
         let Some(key) = key_of(&id)? else { continue };
-        let Ok(conn) = connect(path, Some(&key)) else {
-            continue;
+        let conn = match connect(path, Some(&key)) {
+            Ok(conn) => conn,
+            // Another program writing is not a wrong key (found under Wine, where a reader
+            // waited on a writer's lock and was then told the key was missing).
+            Err(busy @ Error::Busy { .. }) => return Err(busy),
+            Err(_) => continue,
         };
         let inner = key::ledger_id(&conn)?;
         if inner.as_deref() != Some(id.as_str()) {
@@ -583,6 +588,21 @@ mod tests {
 
     /// Someone with the ledger's folder but not its key swaps the file for a plain one, another
     /// ledger's, or nothing: each is refused at the ledger's place, and nothing is written.
+    #[test]
+    fn a_ledger_another_program_holds_is_busy_not_locked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, conn) = ledger(dir.path(), "台账.sqlite3");
+        // Held as a writer in exclusive locking mode holds it: no other connection may read.
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+            .unwrap();
+        person(&conn, 102);
+        let err = unlock(&path).err().expect("a held ledger does not open");
+        assert_eq!(err.code(), "busy", "{err}");
+        assert!(err.to_string().contains("另一个程序"), "{err}");
+        drop(conn);
+        assert!(unlock(&path).is_ok(), "opens once released");
+    }
+
     #[test]
     fn a_swapped_plain_foreign_or_emptied_file_is_refused() {
         let dir = tempfile::tempdir().unwrap();
