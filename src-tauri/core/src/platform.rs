@@ -78,6 +78,12 @@ pub fn missing_webview_runtime() -> Option<String> {
     None
 }
 
+/// A string as the NUL-terminated UTF-16 the Windows API takes.
+#[cfg(windows)]
+fn wide(s: &str) -> Vec<u16> {
+    s.encode_utf16().chain(Some(0)).collect()
+}
+
 /// Whether the WebView2 runtime is registered, as Microsoft documents the check: a version
 /// (`pv`) other than empty or 0.0.0.0 under EdgeUpdate's client key, per machine or per user.
 #[cfg(windows)]
@@ -86,7 +92,6 @@ fn webview2_installed() -> bool {
         RegGetValueW, HKEY_CURRENT_USER, HKEY_LOCAL_MACHINE, RRF_RT_REG_SZ,
     };
     const CLIENT: &str = "{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}";
-    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
     let places = [
         (
             HKEY_LOCAL_MACHINE,
@@ -129,7 +134,6 @@ pub fn show_fatal_message(title: &str, message: &str) {
     #[cfg(windows)]
     {
         use windows_sys::Win32::UI::WindowsAndMessaging::{MessageBoxW, MB_ICONERROR, MB_OK};
-        let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
         let (title, message) = (wide(title), wide(message));
         // SAFETY: both strings are NUL-terminated UTF-16 and outlive the call; no owner window.
         unsafe {
@@ -236,9 +240,9 @@ fn owner_only_acl(dir: &Path) -> std::io::Result<()> {
         if status != 0 {
             return Err(failed(status));
         }
-        let wide: Vec<u16> = dir.as_os_str().encode_wide().chain(Some(0)).collect();
+        let path: Vec<u16> = dir.as_os_str().encode_wide().chain(Some(0)).collect();
         let status = SetNamedSecurityInfoW(
-            wide.as_ptr(),
+            path.as_ptr(),
             SE_FILE_OBJECT,
             DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
             std::ptr::null_mut(),
